@@ -1,0 +1,245 @@
+import { z } from 'zod';
+import { DURATION_PATTERN } from './duration.js';
+
+/** The only definitions version this compiler reads. */
+export const API_VERSION = 'vigil.dev/v1';
+
+const duration = z
+  .string()
+  .regex(DURATION_PATTERN, 'expected a Prometheus duration such as 30s, 5m, 1h or 7d')
+  .refine((text) => text !== '', 'expected a non-empty duration');
+const identifier = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_.]*$/, 'expected a name of letters, digits, `_` and `.`, not starting with a digit');
+const labelName = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_.]*$/, 'expected a label name of letters, digits, `_` and `.`');
+const alertName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected an alert name such as SelectionEntropyLow');
+const kebabName = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a lower-case name such as api-availability');
+const labelMap = z.record(labelName, z.string());
+const severity = z.enum(['info', 'warning', 'critical']);
+
+/** A label matcher: a plain string is an equality match. */
+const matcherValue = z.union([
+  z.string(),
+  z.strictObject({ regex: z.string() }),
+  z.strictObject({ not: z.string() }),
+  z.strictObject({ not_regex: z.string() }),
+]);
+const matchers = z.record(labelName, matcherValue);
+
+const settings = z.strictObject({
+  scrape_interval: duration.default('30s'),
+  evaluation_interval: duration.default('30s'),
+  retention: duration.default('90d'),
+  alertmanagers: z.array(z.string().min(1)).default(['localhost:9093']),
+  external_labels: labelMap.default({}),
+});
+
+const service = z.strictObject({
+  name: kebabName,
+  team: z.string().min(1),
+  job: z.string().min(1).optional(),
+  targets: z.array(z.string().min(1)).default([]),
+  metrics_path: z.string().startsWith('/').default('/metrics'),
+  scheme: z.enum(['http', 'https']).default('http'),
+});
+
+const metricLabel = z.union([
+  z.strictObject({ values: z.array(z.string()).min(1), description: z.string().optional() }),
+  z.strictObject({ max_cardinality: z.number().int().positive(), description: z.string().optional() }),
+]);
+
+const metric = z.strictObject({
+  name: identifier,
+  type: z.enum(['counter', 'updowncounter', 'gauge', 'histogram']),
+  unit: z.string().default('1'),
+  description: z.string().min(1),
+  service: kebabName.optional(),
+  labels: z.record(labelName, metricLabel).default({}),
+  buckets: z.array(z.number()).min(1).optional(),
+});
+
+const signal = z.strictObject({ metric: identifier, matchers: matchers.default({}) });
+
+const aggregate = z.enum(['avg', 'min', 'max', 'sum']);
+const valueFields = {
+  metric: identifier,
+  matchers: matchers.default({}),
+  aggregate: aggregate.optional(),
+  window: duration.optional(),
+  quantile: z.number().gt(0).lt(1).optional(),
+};
+
+const promqlTest = z.strictObject({
+  series: z.array(z.strictObject({ series: z.string(), values: z.string() })).min(1),
+  interval: duration.default('1m'),
+  healthy_at: z.array(duration).default([]),
+  fires_at: duration,
+  labels: labelMap.default({}),
+});
+
+const condition = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('threshold'),
+    ...valueFields,
+    above: z.number().optional(),
+    below: z.number().optional(),
+    for: duration.default('0s'),
+  }),
+  z.strictObject({
+    kind: z.literal('rate_of_change'),
+    ...valueFields,
+    window: duration,
+    rising: z.number().positive().optional(),
+    falling: z.number().positive().optional(),
+    for: duration.default('0s'),
+  }),
+  z.strictObject({
+    kind: z.literal('anomaly'),
+    ...valueFields,
+    window: duration,
+    z_score: z.number().positive().default(3),
+    direction: z.enum(['above', 'below', 'both']).default('both'),
+    for: duration.default('0s'),
+  }),
+  z.strictObject({
+    kind: z.literal('forecast'),
+    ...valueFields,
+    window: duration,
+    horizon: duration,
+    above: z.number().optional(),
+    below: z.number().optional(),
+    for: duration.default('0s'),
+  }),
+  z.strictObject({
+    kind: z.literal('staleness'),
+    metric: identifier,
+    matchers: matchers.default({}),
+    older_than: duration,
+    for: duration.default('0s'),
+  }),
+  z.strictObject({
+    kind: z.literal('absence'),
+    metric: identifier,
+    matchers: matchers.default({}),
+    for: duration.default('5m'),
+  }),
+  z.strictObject({
+    kind: z.literal('ratio'),
+    numerator: signal,
+    denominator: signal,
+    above: z.number().optional(),
+    below: z.number().optional(),
+    window: duration.default('5m'),
+    min_denominator_rate: z.number().nonnegative().optional(),
+    for: duration.default('0s'),
+  }),
+  z.strictObject({
+    kind: z.literal('promql'),
+    expr: z.string().min(1),
+    for: duration.default('0s'),
+    test: promqlTest.optional(),
+  }),
+]);
+
+const alert = z.strictObject({
+  name: alertName,
+  service: kebabName.optional(),
+  severity,
+  summary: z.string().min(1),
+  description: z.string().optional(),
+  runbook: z.string().url().optional(),
+  dashboard: z.string().url().optional(),
+  labels: labelMap.default({}),
+  annotations: labelMap.default({}),
+  by: z.array(labelName).default([]),
+  cooldown: duration.optional(),
+  escalate_after: duration.optional(),
+  escalate_to: severity.optional(),
+  condition,
+});
+
+const eventsSli = z.strictObject({
+  good: signal.optional(),
+  bad: signal.optional(),
+  total: signal,
+});
+const tierSwitch = z.boolean().default(true);
+const sloAlert = z.strictObject({
+  severity: severity.optional(),
+  labels: labelMap.default({}),
+  annotations: labelMap.default({}),
+  disable: z.boolean().default(false),
+});
+
+const slo = z.strictObject({
+  name: kebabName,
+  service: kebabName,
+  objective: z.number().gt(0).lt(100),
+  window: duration.default('30d'),
+  description: z.string().optional(),
+  sli: z.union([
+    z.strictObject({ events: eventsSli }),
+    z.strictObject({
+      latency: z.strictObject({
+        metric: identifier,
+        matchers: matchers.default({}),
+        threshold: z.number().positive(),
+      }),
+    }),
+    z.strictObject({ promql: z.strictObject({ error_query: z.string().min(1), total_query: z.string().min(1) }) }),
+    z.strictObject({ promql_ratio: z.strictObject({ error_ratio_query: z.string().min(1) }) }),
+  ]),
+  group_by: z.array(labelName).default([]),
+  min_event_rate: z.number().nonnegative().optional(),
+  labels: labelMap.default({}),
+  runbook: z.string().url().optional(),
+  alerting: z
+    .strictObject({
+      name: alertName.optional(),
+      labels: labelMap.default({}),
+      annotations: labelMap.default({}),
+      page: sloAlert.default({ labels: {}, annotations: {}, disable: false }),
+      ticket: sloAlert.default({ labels: {}, annotations: {}, disable: false }),
+      tiers: z
+        .strictObject({ fast: tierSwitch, medium: tierSwitch, slow: tierSwitch, slowest: tierSwitch })
+        .default({ fast: true, medium: true, slow: true, slowest: true }),
+    })
+    .default({
+      labels: {},
+      annotations: {},
+      page: { labels: {}, annotations: {}, disable: false },
+      ticket: { labels: {}, annotations: {}, disable: false },
+      tiers: { fast: true, medium: true, slow: true, slowest: true },
+    }),
+});
+
+/** One definitions file, as written by users (the spec, not the model). */
+export const DefinitionsFileSchema = z.strictObject({
+  apiVersion: z.literal(API_VERSION),
+  settings: settings.optional(),
+  services: z.array(service).default([]),
+  metrics: z.array(metric).default([]),
+  alerts: z.array(alert).default([]),
+  slos: z.array(slo).default([]),
+});
+
+/** A parsed and schema-checked definitions file, defaults applied. */
+export type DefinitionsFile = z.infer<typeof DefinitionsFileSchema>;
+export type SettingsSpec = z.infer<typeof settings>;
+export type ServiceSpec = z.infer<typeof service>;
+export type MetricSpec = z.infer<typeof metric>;
+export type AlertSpec = z.infer<typeof alert>;
+export type ConditionSpec = z.infer<typeof condition>;
+export type SloSpec = z.infer<typeof slo>;
+export type MatcherSpec = z.infer<typeof matcherValue>;
+export type SignalSpec = z.infer<typeof signal>;
+
+/** The JSON Schema for editors (yaml-language-server), generated from the zod schema. */
+export function definitionsJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(DefinitionsFileSchema, { io: 'input', unrepresentable: 'any' });
+  return { ...schema, title: 'Vigil definitions', $id: 'https://vigil.dev/schema/v1.json' };
+}
