@@ -527,6 +527,7 @@ function buildCondition(
                 healthyAtSeconds: spec.test.healthy_at.map(seconds),
                 firesAtSeconds: seconds(spec.test.fires_at),
                 labels: spec.test.labels,
+                ...(spec.test.value !== undefined ? { value: spec.test.value } : {}),
               },
             }
           : {}),

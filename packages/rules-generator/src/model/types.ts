@@ -105,6 +105,7 @@ export interface PromqlTestSpec {
   healthyAtSeconds: number[];
   firesAtSeconds: number;
   labels: Record<string, string>;
+  value?: number;
 }
 
 export interface Alert {

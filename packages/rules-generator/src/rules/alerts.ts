@@ -58,8 +58,10 @@ export function conditionRules(alert: Alert): { records: RecordingRule[]; expr: 
         records: [],
         expr: `time() - max${by(alert.by)} (${metricSelector(service, condition.metric, condition.matchers)}) > ${condition.olderThanSeconds}`,
       };
-    case 'absence':
-      return { records: [], expr: `absent(${metricSelector(service, condition.metric, condition.matchers)})` };
+    case 'absence': {
+      const suffix = condition.metric.type === 'histogram' ? '_count' : '';
+      return { records: [], expr: `absent(${metricSelector(service, condition.metric, condition.matchers, suffix)})` };
+    }
     case 'ratio': {
       const window = range(condition.windowSeconds);
       const rate = (signal: typeof condition.numerator) =>

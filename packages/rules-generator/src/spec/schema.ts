@@ -79,6 +79,7 @@ const promqlTest = z.strictObject({
   healthy_at: z.array(duration).default([]),
   fires_at: duration,
   labels: labelMap.default({}),
+  value: z.number().optional(),
 });
 
 const condition = z.discriminatedUnion('kind', [

@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { DefinitionsError, formatIssue, ToolError } from '../errors.js';
+import { compareOutputs, formatChangeReport } from '../check/compare.js';
+import { promtoolPath } from '../check/promtool.js';
+import { parseGeneratedExpressions, validateWithPromtool } from '../check/validate.js';
+import { type Generation, generate } from '../generate.js';
+import { definitionsJsonSchema } from '../spec/schema.js';
+import { staleGeneratedFiles, writeOutputsAtomically } from '../io/write-outputs.js';
+import { readDefinitionsDir } from '../spec/read.js';
+import { formatJson, formatSarif, formatText, lintRules, parseUserRules } from '../lint/index.js';
+import type { UserRuleFile } from '../lint/index.js';
+
+/** Where hand-written rule files live; they are linted and loaded beside the generated ones. */
+const USER_RULES_DIR = 'prometheus/rules';
+const VERSION = '0.1.0';
+
+/**
+ * Exit codes, in one place:
+ * 0 success; 1 outputs are stale or a check failed (promtool, lint errors);
+ * 2 the definitions are invalid; 3 a required tool is missing or failed to run; 64 bad usage.
+ */
+export const EXIT = { ok: 0, checkFailed: 1, invalidDefinitions: 2, toolError: 3, usage: 64 } as const;
+
+/** Thrown by commands to end with a specific exit code after printing their own report. */
+class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+interface CommonOptions {
+  root: string;
+  definitions: string;
+}
+
+async function compile(options: CommonOptions): Promise<{ root: string; generation: Generation }> {
+  const root = resolve(options.root);
+  const sources = await readDefinitionsDir(resolve(root, options.definitions), root);
+  if (sources.length === 0) throw new DefinitionsError([{ file: options.definitions, line: 1, column: 1, message: 'no definitions found: expected *.yaml files' }]);
+  const result = generate(sources);
+  if (!result.ok) throw new DefinitionsError(result.issues);
+  return { root, generation: result.value };
+}
+
+async function readCommitted(root: string, paths: readonly string[]): Promise<Map<string, string>> {
+  const entries = await Promise.all(
+    paths.map(async (path) => [path, await readFile(join(root, path), 'utf8').catch(() => undefined)] as const),
+  );
+  return new Map(entries.filter((e): e is readonly [string, string] => e[1] !== undefined));
+}
+
+/** Builds the `vigil` program; `io` is injected so the CLI is testable without a process. */
+export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
+  const program = new Command('vigil')
+    .description('Compile Vigil definitions into Prometheus rules, promtool tests and configuration.')
+    .option('--root <dir>', 'project root', '.')
+    .option('--definitions <dir>', 'definitions directory, relative to the root', 'definitions')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program
+    .command('generate')
+    .description('write prometheus/rules, prometheus/tests, prometheus/prometheus.yml and the JSON Schema')
+    .action(async () => {
+      const { root, generation } = await compile(program.opts<CommonOptions>());
+      const { written, removed } = await writeOutputsAtomically(root, generation.outputs);
+      const rules = generation.rules.reduce((n, f) => n + f.groups.reduce((m, g) => m + g.rules.length, 0), 0);
+      const covered = generation.coverage.filter((c) => c.covered).length;
+      io.out(`vigil: wrote ${written} files (${rules} rules; ${covered}/${generation.coverage.length} alerts tested)${removed.length ? `, removed ${removed.join(', ')}` : ''}\n`);
+      for (const gap of generation.coverage.filter((c) => !c.covered)) {
+        io.err(`${gap.source ? `${gap.source.file}:${gap.source.line}:${gap.source.column}: ` : ''}warning: no generated test for ${gap.alert}: ${gap.reason}\n`);
+      }
+    });
+
+  program
+    .command('check')
+    .description('regenerate in memory and fail when committed outputs differ; report what the change does')
+    .action(async () => {
+      const { root, generation } = await compile(program.opts<CommonOptions>());
+      const committed = await readCommitted(root, [
+        ...generation.outputs.map((o) => o.path),
+        ...(await staleGeneratedFiles(root, [])),
+      ]);
+      const stale = await staleGeneratedFiles(root, generation.outputs);
+      const report = compareOutputs(generation.outputs, committed, stale, generation.coverage);
+      io.out(formatChangeReport(report));
+      if (report.stale.length > 0) throw new Exit(EXIT.checkFailed);
+    });
+
+  program
+    .command('validate')
+    .description('schema, PromQL parsing, then promtool check rules, test rules and check config')
+    .action(async () => {
+      const { root, generation } = await compile(program.opts<CommonOptions>());
+      const syntax = parseGeneratedExpressions(generation);
+      if (syntax.length > 0) throw new DefinitionsError(syntax);
+      io.out('schema and PromQL: ok\n');
+      const steps = await validateWithPromtool(root, generation, promtoolPath(env));
+      for (const step of steps) io.out(`${step.step}: ${step.ok ? 'ok' : 'FAILED'}\n${step.ok ? '' : step.output}`);
+      if (steps.some((s) => !s.ok)) throw new Exit(EXIT.checkFailed);
+    });
+
+  program
+    .command('lint')
+    .description('lint generated and hand-written rules against the catalog (in the manner of pint)')
+    .option('--format <format>', 'text, json or sarif', 'text')
+    .action(async (options: { format: string }) => {
+      const { root, generation } = await compile(program.opts<CommonOptions>());
+      const generatedPaths = new Set(generation.outputs.map((o) => o.path));
+      const userSources = (await readDefinitionsDir(join(root, USER_RULES_DIR), root).catch(() => [])).filter(
+        (source) => !generatedPaths.has(source.path) && !source.text.startsWith('# Code generated by vigil'),
+      );
+      const user: UserRuleFile[] = [];
+      for (const source of userSources) {
+        const parsed = parseUserRules(source);
+        if (!parsed.ok) throw new DefinitionsError(parsed.issues);
+        user.push(parsed.value);
+      }
+      const findings = lintRules({ model: generation.model, generated: generation.rules, user });
+      const format = options.format;
+      if (format === 'json') io.out(formatJson(findings));
+      else if (format === 'sarif') io.out(formatSarif(findings, VERSION));
+      else if (format === 'text') io.out(findings.length === 0 ? 'vigil lint: no findings\n' : formatText(findings));
+      else throw new CommanderError(EXIT.usage, 'vigil.format', `unknown format ${format}: expected text, json or sarif`);
+      if (findings.some((f) => f.severity === 'error')) throw new Exit(EXIT.checkFailed);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the definitions (also written by generate)')
+    .action(() => {
+      io.out(`${JSON.stringify(definitionsJsonSchema(), null, 2)}\n`);
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns its exit code; the only place errors become exit codes. */
+export async function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const program = buildProgram(io, env);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof Exit) return error.code;
+    if (error instanceof DefinitionsError) {
+      io.err(`${error.issues.map(formatIssue).join('\n')}\nvigil: ${error.issues.length} problem(s) in the definitions; nothing was written\n`);
+      return EXIT.invalidDefinitions;
+    }
+    if (error instanceof ToolError) {
+      io.err(`vigil: ${error.message}\n`);
+      return EXIT.toolError;
+    }
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href;
+if (isMain) {
+  const code = await runCli(process.argv.slice(2), {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  }, process.env);
+  process.exitCode = code;
+}

@@ -1,0 +1,35 @@
+import { fail, ok, type Result } from './errors.js';
+import { loadModel } from './compile.js';
+import type { OutputFile } from './emit/output.js';
+import { emitJsonSchema } from './emit/json-schema.js';
+import { emitPrometheusConfig } from './emit/prometheus-config.js';
+import { emitPrometheusRules } from './emit/prometheus-rules.js';
+import { emitPromtoolTests, type TestCoverage } from './emit/promtool-tests.js';
+import type { Model } from './model/types.js';
+import { compileRules } from './rules/compile.js';
+import type { RuleFile } from './rules/types.js';
+import type { SourceText } from './spec/load.js';
+
+/** Everything one run of the compiler produces, before anything is written. */
+export interface Generation {
+  model: Model;
+  rules: RuleFile[];
+  outputs: OutputFile[];
+  coverage: TestCoverage[];
+}
+
+/**
+ * Compiles definitions into every output, in memory. Each target is one emitter over the same
+ * model; adding a target is adding an emitter here.
+ */
+export function generate(sources: readonly SourceText[]): Result<Generation> {
+  const loaded = loadModel(sources);
+  if (!loaded.ok) return fail(loaded.issues);
+  const model = loaded.value;
+  const rules = compileRules(model);
+  const tests = emitPromtoolTests(model);
+  const outputs = [...emitPrometheusRules(rules), ...tests.files, ...emitPrometheusConfig(model), ...emitJsonSchema()].sort((a, b) =>
+    a.path.localeCompare(b.path),
+  );
+  return ok({ model, rules, outputs, coverage: tests.coverage });
+}

@@ -1,0 +1,406 @@
+import { RULES_DIR } from '../emit/prometheus-rules.js';
+import { assertNever, type SourceLocation } from '../errors.js';
+import type { Model, Settings, Slo } from '../model/types.js';
+import { num } from '../promql/build.js';
+import { errorBudget } from '../rules/slos.js';
+import type { RuleFile } from '../rules/types.js';
+import { formatDuration } from '../spec/duration.js';
+import { analyzePromql, type PromqlMatcher, type PromqlSelector } from './promql.js';
+import { buildSeriesIndex, type SeriesIndex } from './series.js';
+import type { LintCheck, LintFinding, LintInput, LintSeverity } from './types.js';
+import { locateInExpr, type UserRuleFile } from './user-rules.js';
+
+/** A rule as the checks see it, generated or hand-written alike. */
+interface LintRule {
+  type: 'alerting' | 'recording';
+  name: string;
+  expr: string;
+  labels: Readonly<Record<string, string>>;
+  annotations: Readonly<Record<string, string>>;
+  /** Hand-written PromQL (a user file, a `promql` condition or SLI): unknowns are likelier deliberate. */
+  raw: boolean;
+  /** Vigil's own meta-alerts, which users cannot change. */
+  meta: boolean;
+  /** Where findings about the whole rule point. */
+  at: SourceLocation;
+  /** Where a finding about a character of the expression points. */
+  locate: (offset: number) => SourceLocation;
+}
+
+/** Functions that want a counter. */
+const COUNTER_FUNCTIONS = ['rate', 'irate', 'increase'];
+/** Functions that misread a counter's resets. */
+const GAUGE_FUNCTIONS = ['delta', 'deriv', 'predict_linear'];
+/** Windows shorter than this many scrape intervals leave too few samples for a reliable rate. */
+const MIN_SCRAPES_PER_RATE_WINDOW = 4;
+
+/** One line on what a check looks for, for reports and SARIF rule metadata. */
+export function describeCheck(check: LintCheck): string {
+  switch (check) {
+    case 'promql/syntax':
+      return 'The expression does not parse as PromQL.';
+    case 'metric/unknown':
+      return 'A selector names a metric that is not in the catalog, not recorded by any rule and not a Prometheus metric.';
+    case 'metric/wrong-type':
+      return 'A function is applied to a metric of the wrong type (rate of a gauge, delta of a counter, histogram_quantile of a non-bucket series).';
+    case 'histogram/threshold-not-bucket':
+      return "An `le` matcher names a bound that is not one of the histogram's buckets, so it matches nothing.";
+    case 'label/unknown':
+      return 'A matcher or a `by` clause names a label the metric does not carry.';
+    case 'range/too-short':
+      return 'A rate(), irate() or increase() window is shorter than four scrape intervals.';
+    case 'slo/tier-never-fires':
+      return 'A burn-rate tier needs an error ratio above 1, which never happens: the alert can never fire.';
+    case 'alert/missing-summary':
+      return 'An alert has no `summary` annotation.';
+    case 'alert/missing-runbook':
+      return 'An alert has no `runbook_url` annotation.';
+    case 'alert/duplicate':
+      return 'Two alerting rules have the same alert name and the same static labels.';
+    default:
+      return assertNever(check);
+  }
+}
+
+/**
+ * Lints generated and hand-written rules alike against the catalog, offline, in the manner of
+ * pint: syntax, unknown metrics and labels, functions on the wrong metric type, bucket bounds,
+ * short rate windows, SLO tiers that cannot fire, alert annotations and duplicates. Findings
+ * come back sorted by place; nothing is thrown.
+ */
+export function lintRules(input: LintInput): LintFinding[] {
+  const rules = [...generatedRules(input.model, input.generated), ...userRules(input.user)];
+  const index = buildSeriesIndex(
+    input.model.metrics,
+    rules
+      .filter((rule) => rule.type === 'recording')
+      .map((rule) => ({ record: rule.name, expr: rule.expr, labels: rule.labels })),
+  );
+  const findings = [
+    ...rules.flatMap((rule) => lintExpression(rule, index, input.model.settings)),
+    ...rules.flatMap(lintAnnotations),
+    ...duplicateAlerts(rules),
+    ...input.model.slos.flatMap(tiersThatNeverFire),
+  ];
+  return sortFindings(dedupe(findings));
+}
+
+function isRawPromqlSli(slo: Slo | undefined): boolean {
+  return slo?.sli.kind === 'promql' || slo?.sli.kind === 'promql_ratio';
+}
+
+function generatedRules(model: Model, files: readonly RuleFile[]): LintRule[] {
+  const slos = new Map(model.slos.map((slo) => [`${slo.service.name}/${slo.name}`, slo]));
+  return files.flatMap((file) =>
+    file.groups.flatMap((group) =>
+      group.rules.map((rule): LintRule => {
+        const at = rule.origin.source ?? { file: `${RULES_DIR}/${file.name}.yml`, line: 1, column: 1 };
+        const { kind, definition } = rule.origin;
+        return {
+          type: rule.type,
+          name: rule.type === 'alerting' ? rule.alert : rule.record,
+          expr: rule.expr,
+          labels: rule.labels,
+          annotations: rule.type === 'alerting' ? rule.annotations : {},
+          raw: kind === 'promql' || (kind === 'slo' && isRawPromqlSli(slos.get(definition))),
+          meta: kind === 'meta',
+          at,
+          // The definition is the only place users can fix a generated rule.
+          locate: () => at,
+        };
+      }),
+    ),
+  );
+}
+
+function userRules(files: readonly UserRuleFile[]): LintRule[] {
+  return files.flatMap((file) =>
+    file.groups.flatMap((group) =>
+      group.rules.map(
+        (rule): LintRule => ({
+          type: rule.type,
+          name: rule.type === 'alerting' ? rule.alert : rule.record,
+          expr: rule.expr,
+          labels: rule.labels,
+          annotations: rule.type === 'alerting' ? rule.annotations : {},
+          raw: true,
+          meta: false,
+          at: rule.location,
+          locate: (offset) => locateInExpr(file.path, rule.exprPlacement, rule.expr, offset),
+        }),
+      ),
+    ),
+  );
+}
+
+function finding(
+  rule: LintRule,
+  at: SourceLocation,
+  check: LintCheck,
+  severity: LintSeverity,
+  message: string,
+): LintFinding {
+  return { file: at.file, line: at.line, column: at.column, check, severity, message, rule: rule.name };
+}
+
+function lintExpression(rule: LintRule, index: SeriesIndex, settings: Settings): LintFinding[] {
+  const analysis = analyzePromql(rule.expr, index.labels);
+  const first = analysis.errors[0];
+  if (first) {
+    // Past a syntax error the tree is guesswork: report the first error and nothing else.
+    return [
+      finding(
+        rule,
+        rule.locate(first.from),
+        'promql/syntax',
+        'error',
+        `cannot parse the expression: ${first.message} at character ${first.from + 1}`,
+      ),
+    ];
+  }
+  const out: LintFinding[] = [];
+  const unsure: LintSeverity = rule.raw ? 'warning' : 'error';
+  for (const selector of analysis.selectors) {
+    if (selector.metric === undefined) continue;
+    const known = index.lookup(selector.metric);
+    if (!known) {
+      out.push(
+        finding(
+          rule,
+          rule.locate(selector.from),
+          'metric/unknown',
+          unsure,
+          unknownMetricMessage(selector.metric, index),
+        ),
+      );
+      continue;
+    }
+    if (known.kind === 'catalog') {
+      const wrong = wrongTypeMessage(
+        selector,
+        known.metric.type === 'counter' || known.part !== 'sample' ? 'counter' : known.metric.type,
+        known.part === 'bucket',
+      );
+      if (wrong) out.push(finding(rule, rule.locate(selector.from), 'metric/wrong-type', 'error', wrong));
+      if (known.part === 'bucket') {
+        for (const matcher of selector.matchers) {
+          const message = bucketMessage(matcher, known.metric.buckets ?? [], selector.metric);
+          if (message)
+            out.push(
+              finding(rule, rule.locate(matcher.from), 'histogram/threshold-not-bucket', 'error', message),
+            );
+        }
+      }
+    }
+    const labels = index.labels(selector.metric);
+    if (labels === 'unknown') continue;
+    for (const matcher of selector.matchers) {
+      if (labels.has(matcher.label) || matchesEmpty(matcher)) continue;
+      out.push(
+        finding(
+          rule,
+          rule.locate(matcher.from),
+          'label/unknown',
+          unsure,
+          `${selector.metric} has no label ${matcher.label}, so ${matcher.label}${matcher.op}${JSON.stringify(matcher.value)} never matches: expected one of ${[...labels].sort().join(', ')}`,
+        ),
+      );
+    }
+  }
+  for (const grouping of analysis.groupings) {
+    if (grouping.modifier !== 'by' || grouping.inputLabels === 'unknown') continue;
+    const input = grouping.inputLabels;
+    for (const label of grouping.labels) {
+      if (input.has(label.name)) continue;
+      out.push(
+        finding(
+          rule,
+          rule.locate(label.from),
+          'label/unknown',
+          unsure,
+          `${grouping.operator} by (${label.name}): the input has no label ${label.name}; it carries ${[...input].sort().join(', ') || 'no labels'}`,
+        ),
+      );
+    }
+  }
+  const minimum = MIN_SCRAPES_PER_RATE_WINDOW * settings.scrapeIntervalSeconds;
+  for (const range of analysis.ranges) {
+    if (range.function === undefined || !COUNTER_FUNCTIONS.includes(range.function)) continue;
+    if (range.seconds === undefined || range.seconds >= minimum) continue;
+    out.push(
+      finding(
+        rule,
+        rule.locate(range.from),
+        'range/too-short',
+        'warning',
+        `${range.function}() over ${formatDuration(range.seconds)} sees fewer than ${MIN_SCRAPES_PER_RATE_WINDOW} scrapes (every ${formatDuration(settings.scrapeIntervalSeconds)}): use at least ${formatDuration(minimum)}`,
+      ),
+    );
+  }
+  return out;
+}
+
+function unknownMetricMessage(name: string, index: SeriesIndex): string {
+  const near = [`${name}_total`, name.replace(/_total$/, ''), `${name}_bucket`, `${name}_count`].filter(
+    (candidate) => candidate !== name && index.lookup(candidate) !== undefined,
+  );
+  return `unknown metric ${name}: not in the catalog, not recorded by any rule, not a Prometheus metric${near.length > 0 ? ` (did you mean ${near.join(', ')}?)` : ''}`;
+}
+
+function wrongTypeMessage(
+  selector: PromqlSelector,
+  type: 'counter' | 'gauge' | 'updowncounter' | 'histogram',
+  bucket: boolean,
+): string | undefined {
+  const name = selector.metric as string;
+  const fn = selector.functions[0]?.name;
+  if (fn !== undefined && COUNTER_FUNCTIONS.includes(fn) && (type === 'gauge' || type === 'updowncounter')) {
+    return `${fn}() of ${name}, a ${type}: ${fn}() reads counter resets into every drop; use deriv() or delta() for a ${type}`;
+  }
+  if (fn !== undefined && GAUGE_FUNCTIONS.includes(fn) && type === 'counter') {
+    return `${fn}() of ${name}, a counter: ${fn}() ignores counter resets; use rate() or increase()`;
+  }
+  if (!bucket && selector.functions.some((f) => f.name === 'histogram_quantile' && f.argument === 1)) {
+    return `histogram_quantile() over ${name}, which is not a _bucket series: it needs the buckets of a histogram (with their le label)`;
+  }
+  return undefined;
+}
+
+/** A bound as exporters spell it: `0.5`, `1` or `1.0`, `+Inf`. */
+function boundSpellings(bound: number): string[] {
+  const text = num(bound);
+  return Number.isInteger(bound) && Number.isFinite(bound) ? [text, `${text}.0`] : [text];
+}
+
+function bucketMessage(
+  matcher: PromqlMatcher,
+  buckets: readonly number[],
+  series: string,
+): string | undefined {
+  if (matcher.label !== 'le' || (matcher.op !== '=' && matcher.op !== '=~')) return undefined;
+  const bounds = [...buckets, Number.POSITIVE_INFINITY];
+  const expected = `expected one of ${bounds.map(num).join(', ')}`;
+  if (matcher.op === '=') {
+    const value = Number(matcher.value.replace(/^\+?Inf$/i, 'Infinity'));
+    if (matcher.value.trim() !== '' && bounds.includes(value)) return undefined;
+    return `le="${matcher.value}" is not a bucket of ${series}, so it matches nothing: ${expected}`;
+  }
+  const re = fullRegex(matcher.value);
+  if (!re || bounds.some((bound) => boundSpellings(bound).some((text) => re.test(text)))) return undefined;
+  return `le=~"${matcher.value}" matches no bucket of ${series}: ${expected}`;
+}
+
+/** A PromQL regex (fully anchored, RE2) as a JS one; `undefined` when JS cannot read it. */
+function fullRegex(source: string): RegExp | undefined {
+  try {
+    return new RegExp(`^(?:${source})$`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A matcher on a missing label sees the empty string: only matchers that reject it filter everything out. */
+function matchesEmpty(matcher: PromqlMatcher): boolean {
+  switch (matcher.op) {
+    case '=':
+      return matcher.value === '';
+    case '!=':
+      return matcher.value !== '';
+    case '=~':
+      return fullRegex(matcher.value)?.test('') ?? true;
+    case '!~':
+      return !(fullRegex(matcher.value)?.test('') ?? false);
+    default:
+      return assertNever(matcher.op);
+  }
+}
+
+function lintAnnotations(rule: LintRule): LintFinding[] {
+  if (rule.type !== 'alerting') return [];
+  const out: LintFinding[] = [];
+  if (!rule.annotations.summary?.trim()) {
+    out.push(
+      finding(
+        rule,
+        rule.at,
+        'alert/missing-summary',
+        'warning',
+        `alert ${rule.name} has no summary annotation: notifications will say nothing about what is wrong`,
+      ),
+    );
+  }
+  // Meta-alerts are Vigil's own; users cannot give them a runbook.
+  if (!rule.meta && !rule.annotations.runbook_url?.trim()) {
+    out.push(
+      finding(
+        rule,
+        rule.at,
+        'alert/missing-runbook',
+        'info',
+        `alert ${rule.name} has no runbook_url annotation: whoever is paged gets no instructions`,
+      ),
+    );
+  }
+  return out;
+}
+
+function duplicateAlerts(rules: readonly LintRule[]): LintFinding[] {
+  const seen = new Map<string, LintRule>();
+  const out: LintFinding[] = [];
+  for (const rule of rules) {
+    if (rule.type !== 'alerting') continue;
+    const key = JSON.stringify([
+      rule.name,
+      Object.entries(rule.labels).sort(([a], [b]) => a.localeCompare(b)),
+    ]);
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, rule);
+      continue;
+    }
+    out.push(
+      finding(
+        rule,
+        rule.at,
+        'alert/duplicate',
+        'warning',
+        `alert ${rule.name} with the same labels is already defined at ${first.at.file}:${first.at.line}: Alertmanager cannot tell their alerts apart`,
+      ),
+    );
+  }
+  return out;
+}
+
+function tiersThatNeverFire(slo: Slo): LintFinding[] {
+  const budget = errorBudget(slo);
+  return slo.tiers
+    .filter((tier) => tier.factor * budget > 1 + 1e-9)
+    .map((tier) => ({
+      ...slo.source,
+      check: 'slo/tier-never-fires' as const,
+      severity: 'error' as const,
+      rule: slo.alertName,
+      message: `the ${tier.name} burn tier of ${slo.name} can never fire: it needs an error ratio above ${num(tier.factor)} × ${num(budget)} = ${num(Number((tier.factor * budget).toPrecision(12)))}, and a ratio never exceeds 1; raise the objective above ${num(Number((100 - 100 / tier.factor).toPrecision(6)))}% or disable the tier (alerting.tiers.${tier.name}: false)`,
+    }));
+}
+
+function dedupe(findings: readonly LintFinding[]): LintFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = JSON.stringify([f.file, f.line, f.column, f.check, f.severity, f.message, f.rule]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function sortFindings(findings: LintFinding[]): LintFinding[] {
+  return findings.sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      a.check.localeCompare(b.check) ||
+      a.message.localeCompare(b.message),
+  );
+}
