@@ -20,9 +20,9 @@ export function selector(name: string, matchers: readonly Matcher[]): string {
   return `${name}{${matchers.map((m) => `${m.label}${m.op}${quote(m.value)}`).join(', ')}}`;
 }
 
-/** `by (a, b)`, or an empty string for no grouping. */
+/** ` by (a, b) ` to sit between an aggregation and its `(`, or nothing for no grouping. */
 export function by(labels: readonly string[]): string {
-  return labels.length === 0 ? '' : ` by (${labels.join(', ')})`;
+  return labels.length === 0 ? '' : ` by (${labels.join(', ')}) `;
 }
 
 /** A range selector window: `[5m]`. */

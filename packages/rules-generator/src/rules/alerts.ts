@@ -56,7 +56,7 @@ export function conditionRules(alert: Alert): { records: RecordingRule[]; expr: 
     case 'staleness':
       return {
         records: [],
-        expr: `time() - max${by(alert.by)} (${metricSelector(service, condition.metric, condition.matchers)}) > ${condition.olderThanSeconds}`,
+        expr: `time() - max${by(alert.by)}(${metricSelector(service, condition.metric, condition.matchers)}) > ${condition.olderThanSeconds}`,
       };
     case 'absence': {
       const suffix = condition.metric.type === 'histogram' ? '_count' : '';
@@ -65,7 +65,7 @@ export function conditionRules(alert: Alert): { records: RecordingRule[]; expr: 
     case 'ratio': {
       const window = range(condition.windowSeconds);
       const rate = (signal: typeof condition.numerator) =>
-        `sum${by(alert.by)} (rate(${metricSelector(service, signal.metric, signal.matchers, signal.metric.type === 'histogram' ? '_count' : '')}${window}))`;
+        `sum${by(alert.by)}(rate(${metricSelector(service, signal.metric, signal.matchers, signal.metric.type === 'histogram' ? '_count' : '')}${window}))`;
       const ratio = compare(`(${rate(condition.numerator)} / ${rate(condition.denominator)})`, condition.bound);
       const expr =
         condition.minDenominatorRate !== undefined

@@ -23,7 +23,7 @@ export function errorBudget(slo: Slo): number {
 
 function rateOf(slo: Slo, signal: CounterSignal, windowSeconds: number, suffix = ''): string {
   const name = suffix === '' && signal.metric.type === 'histogram' ? '_count' : suffix;
-  return `sum${by(slo.groupBy)} (rate(${metricSelector(slo.service, signal.metric, signal.matchers, name)}${range(windowSeconds)}))`;
+  return `sum${by(slo.groupBy)}(rate(${metricSelector(slo.service, signal.metric, signal.matchers, name)}${range(windowSeconds)}))`;
 }
 
 /** The SLI error ratio over one window. */

@@ -21,13 +21,13 @@ export function valueExpr(service: Service, signal: ValueSignal, groupBy: readon
   switch (metric.type) {
     case 'gauge':
     case 'updowncounter':
-      return `${aggregate}${by(groupBy)} (${metricSelector(service, metric, matchers)})`;
+      return `${aggregate}${by(groupBy)}(${metricSelector(service, metric, matchers)})`;
     case 'counter':
-      return `${aggregate}${by(groupBy)} (rate(${metricSelector(service, metric, matchers)}${window}))`;
+      return `${aggregate}${by(groupBy)}(rate(${metricSelector(service, metric, matchers)}${window}))`;
     case 'histogram':
       if (signal.quantile !== undefined) {
-        return `histogram_quantile(${num(signal.quantile)}, sum${by(['le', ...groupBy])} (rate(${metricSelector(service, metric, matchers, '_bucket')}${window})))`;
+        return `histogram_quantile(${num(signal.quantile)}, sum${by(['le', ...groupBy])}(rate(${metricSelector(service, metric, matchers, '_bucket')}${window})))`;
       }
-      return `sum${by(groupBy)} (rate(${metricSelector(service, metric, matchers, '_sum')}${window})) / sum${by(groupBy)} (rate(${metricSelector(service, metric, matchers, '_count')}${window}))`;
+      return `sum${by(groupBy)}(rate(${metricSelector(service, metric, matchers, '_sum')}${window})) / sum${by(groupBy)}(rate(${metricSelector(service, metric, matchers, '_count')}${window}))`;
   }
 }

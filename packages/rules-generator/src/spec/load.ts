@@ -1,4 +1,4 @@
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { ZodError } from 'zod';
 import { fail, ok, type Result, type SourceIssue, type SourceLocation } from '../errors.js';
 import { API_VERSION, type DefinitionsFile, DefinitionsFileSchema } from './schema.js';
@@ -10,7 +10,7 @@ export interface SourceText {
 }
 
 /** Finds the source location of a path inside a parsed definitions file. */
-export type Locator = (path: readonly (string | number)[]) => SourceLocation;
+export type Locator = (path: readonly (string | number)[], atKey?: boolean) => SourceLocation;
 
 /** A definitions file that passed the schema, with a way back to its lines. */
 export interface LoadedDefinitions {
@@ -20,7 +20,18 @@ export interface LoadedDefinitions {
 }
 
 function locatorFor(path: string, doc: Document, lines: LineCounter): Locator {
-  return (at) => {
+  return (at, atKey = false) => {
+    const last = at[at.length - 1];
+    if (atKey && typeof last === 'string') {
+      const parent = doc.getIn(at.slice(0, -1), true);
+      if (isMap(parent)) {
+        const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === last);
+        if (pair && isNode(pair.key) && pair.key.range) {
+          const { line, col } = lines.linePos(pair.key.range[0]);
+          return { file: path, line, column: col };
+        }
+      }
+    }
     // Walk up the path until a node exists: a missing key is reported at its parent.
     for (let depth = at.length; depth >= 0; depth--) {
       const node = doc.getIn(at.slice(0, depth), true);
@@ -41,7 +52,7 @@ function describeZodIssues(error: ZodError, locate: Locator): SourceIssue[] {
     if (issue.code === 'unrecognized_keys') {
       message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
       const keyPath = [...path, issue.keys[0] as string];
-      return { ...locate(keyPath), message: `${where}${message}` };
+      return { ...locate(keyPath, true), message: `${where}${message}` };
     }
     if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
       message = 'expected `kind` to be one of threshold, rate_of_change, anomaly, forecast, staleness, absence, ratio, promql';

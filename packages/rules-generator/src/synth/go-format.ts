@@ -41,13 +41,29 @@ function toPlain(mantissa: string, exponent: number): string {
   return negative ? `-${out}` : out;
 }
 
+/**
+ * `toExponential(digits - 1)`, but rounding exact ties to even as Go does (JavaScript rounds
+ * them up): 12345 at 4 digits is 1.234e+04 in Go.
+ */
+function exponentialHalfEven(value: number, digits: number): string {
+  const wide = Math.abs(value).toExponential(Math.min(100, digits - 1 + 30));
+  const [mantissa = '', exp = '0'] = wide.split('e');
+  const all = mantissa.replace('.', '');
+  const rest = all.slice(digits);
+  const kept = all.slice(0, digits);
+  const tie = /^50*$/.test(rest);
+  if (!tie || Number(kept[kept.length - 1]) % 2 === 1) return value.toExponential(digits - 1);
+  const sign = value < 0 ? '-' : '';
+  return `${sign}${kept[0]}${kept.length > 1 ? `.${kept.slice(1)}` : ''}e${Number(exp) < 0 ? '' : '+'}${Number(exp)}`;
+}
+
 /** `fmt.Sprintf("%.<precision>g", v)`. */
 export function goFormatG(value: number, precision: number): string {
   const s = special(value);
   if (s !== undefined) return s;
   const p = precision === 0 ? 1 : precision;
   if (value === 0) return '0';
-  const [rawMantissa = '', exp = '0'] = value.toExponential(p - 1).split('e');
+  const [rawMantissa = '', exp = '0'] = exponentialHalfEven(value, p).split('e');
   const exponent = Number(exp);
   // %g drops trailing zeros (no '#' flag).
   const mantissa = rawMantissa.includes('.') ? rawMantissa.replace(/\.?0+$/, '') : rawMantissa;
