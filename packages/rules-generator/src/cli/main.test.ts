@@ -7,7 +7,14 @@ import { EXIT, runCli } from './main.js';
 let root: string;
 let out: string;
 let err: string;
-const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t) };
+const io = {
+  out: (t: string) => {
+    out += t;
+  },
+  err: (t: string) => {
+    err += t;
+  },
+};
 const vigil = (...args: string[]) => runCli(['--root', root, ...args], io, {});
 
 beforeEach(async () => {

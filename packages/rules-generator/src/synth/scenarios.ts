@@ -191,46 +191,81 @@ function rateOfChangeScenario(
   };
 }
 
+/** How far past the z-score bound a simulated value must be to call it, in relative terms. */
+const Z_MARGIN = 0.02;
+
 function anomalyScenario(alert: Alert, condition: Extract<Condition, { kind: 'anomaly' }>, tail: number): ScenarioResult {
-  const refusal = gaugeOnly(condition.value, 'anomaly');
-  if (refusal) return no(refusal);
+  const { metric } = condition.value;
+  if (metric.type === 'histogram') return no(`anomaly tests are synthesized for gauges and counters; ${metric.name} is a histogram`);
   const labels = labelsOf(alert, condition.value);
   if (!labels) return no('no label values satisfy the matchers');
   const windowMinutes = minutes(condition.windowSeconds);
-  const samples = windowMinutes + 1;
-  const z = condition.zScore;
-  // After a level shift, the shifted value's z-score is sqrt((N - m) / m) with m shifted samples
-  // of N: it holds above z while m < N / (1 + z^2).
-  const lastHolding = Math.ceil(samples / (1 + z * z)) - 1;
-  const holdsFor = lastHolding - 1;
-  const needed = minutes(condition.forSeconds) + (alert.escalation ? minutes(alert.escalation.afterSeconds) : 0);
-  if (lastHolding < 1 || holdsFor < needed) {
-    return no(`a level shift holds a z-score over ${num(z)} for ${holdsFor}m of the ${formatDuration(condition.windowSeconds)} window, less than the alert needs`);
-  }
-  const shift = condition.direction === 'below' ? -16 : 16;
   const breachAt = windowMinutes + 10;
-  const length = breachAt + tail + 1;
-  const name = condition.value.metric.promName;
+  const healthy = 16;
+  const shift = condition.direction === 'below' ? -8 : 16;
+  const isCounter = metric.type === 'counter';
+  const rateMinutes = minutes(condition.value.windowSeconds);
+  const needed = minutes(condition.forSeconds) + (alert.escalation ? minutes(alert.escalation.afterSeconds) : 0);
+  const horizon = breachAt + Math.max(tail, needed + 10) + windowMinutes;
+  // The recorded value at each minute: the gauge itself, or the counter's rate over its window.
+  const level = (minute: number) => (minute < breachAt ? healthy : healthy + shift);
+  const recorded: number[] = [];
+  const cumulative = [0];
+  for (let minute = 1; minute <= horizon; minute++) cumulative.push((cumulative[minute - 1] as number) + level(minute) * STEP_SECONDS);
+  for (let minute = 0; minute <= horizon; minute++) {
+    if (!isCounter) recorded.push(level(minute));
+    else {
+      const from = Math.max(0, minute - rateMinutes);
+      recorded.push(((cumulative[minute] as number) - (cumulative[from] as number)) / (rateMinutes * STEP_SECONDS));
+    }
+  }
+  const zAt = (minute: number) => {
+    const window = recorded.slice(Math.max(0, minute - windowMinutes), minute + 1);
+    const z = zScore(window);
+    return condition.direction === 'both' ? Math.abs(z) : z;
+  };
+  const limit = condition.direction === 'below' ? -condition.zScore : condition.zScore;
+  const beyond = (z: number, margin: number) =>
+    condition.direction === 'below' ? z < limit * (1 + margin) : z > limit * (1 + margin);
+  let start = -1;
+  for (let minute = breachAt; minute < horizon; minute++) {
+    if (beyond(zAt(minute), 0)) {
+      start = minute;
+      break;
+    }
+  }
+  if (start < 0) return no(`a level shift never passes a z-score of ${num(condition.zScore)} over ${formatDuration(condition.windowSeconds)}`);
+  const latestStart = beyond(zAt(start), Z_MARGIN) ? start : start + 1;
+  let holdsUntil = latestStart;
+  while (holdsUntil + 1 < horizon && beyond(zAt(holdsUntil + 1), Z_MARGIN)) holdsUntil++;
+  if (holdsUntil - latestStart < needed) {
+    return no(`a level shift holds a z-score past ${num(condition.zScore)} for ${holdsUntil - latestStart}m, less than the alert needs`);
+  }
+  const length = holdsUntil + 1;
+  const name = metric.promName;
+  const input = (phases: readonly (readonly [number, number])[]): InputSeries[] =>
+    isCounter
+      ? [counterSeries(metric, '', phases, length, labels)]
+      : [{ series: seriesName(name, labels), values: renderValues(gaugeSegments(phases, length)) }];
   return {
     ok: true,
     scenario: {
-      breachSeries: [{ series: seriesName(name, labels), values: renderValues(gaugeSegments([[0, 0], [breachAt, shift]], length)) }],
-      healthySeries: [{ series: seriesName(name, labels), values: renderValues(gaugeSegments([[0, 0]], length)) }],
+      breachSeries: input([[0, healthy], [breachAt, healthy + shift]]),
+      healthySeries: input([[0, healthy]]),
       length,
       breachAt,
-      earliestStart: breachAt,
-      latestStart: breachAt,
-      holdsUntil: breachAt + holdsFor,
+      earliestStart: start,
+      latestStart,
+      holdsUntil,
       resultLabels: groupLabels(labels, alert.by),
-      valueAt: (minute) => zScoreAfterShift(samples, minute - breachAt + 1, shift, condition.direction === 'both'),
-      story: `${condition.value.metric.name} shifts by ${shift}`,
+      valueAt: zAt,
+      story: `${metric.name} shifts from ${healthy} to ${healthy + shift}${isCounter ? ' per second' : ''}`,
     },
   };
 }
 
-/** The z-score Prometheus computes for the newest of N samples, m of which were shifted. */
-function zScoreAfterShift(samples: number, shifted: number, shift: number, absolute: boolean): number {
-  const values = [...Array(samples - shifted).fill(0), ...Array(shifted).fill(shift)] as number[];
+/** The z-score of the newest sample against its window, as avg_over_time and stddev_over_time compute it. */
+function zScore(values: readonly number[]): number {
   let count = 0;
   let mean = 0;
   for (const v of values) {
@@ -238,17 +273,16 @@ function zScoreAfterShift(samples: number, shifted: number, shift: number, absol
     mean += v / count - mean / count;
   }
   count = 0;
-  let wMean = 0;
+  let runningMean = 0;
   let aux = 0;
   for (const v of values) {
     count++;
-    const delta = v - wMean;
-    wMean += delta / count;
-    aux += delta * (v - wMean);
+    const delta = v - runningMean;
+    runningMean += delta / count;
+    aux += delta * (v - runningMean);
   }
-  const stddev = Math.sqrt(aux / count);
-  const z = (shift - mean) / stddev;
-  return absolute ? Math.abs(z) : z;
+  const latest = values[values.length - 1] as number;
+  return (latest - mean) / Math.sqrt(aux / count);
 }
 
 function forecastScenario(alert: Alert, condition: Extract<Condition, { kind: 'forecast' }>, tail: number): ScenarioResult {
