@@ -35,3 +35,8 @@ export function bucketMatcher(bound: number): Matcher {
   const text = num(bound);
   return Number.isInteger(bound) ? { label: 'le', op: '=~', value: `${text}(\\.0)?` } : { label: 'le', op: '=', value: text };
 }
+
+/** Escapes RE2 metacharacters so a literal name can sit inside a regular-expression matcher. */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

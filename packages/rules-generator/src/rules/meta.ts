@@ -1,5 +1,5 @@
 import type { Service } from '../model/types.js';
-import { quote } from '../promql/build.js';
+import { escapeRegex, quote } from '../promql/build.js';
 import type { AlertingRule } from './types.js';
 
 /** How long a target may be down before it pages. */
@@ -30,7 +30,7 @@ export function serviceMetaAlerts(service: Service): AlertingRule[] {
     {
       type: 'alerting',
       alert: 'VigilRuleEvaluationFailures',
-      expr: `increase(prometheus_rule_evaluation_failures_total{rule_group=~${quote(`.*;${serviceGroupName(service)}`)}}[5m]) > 0`,
+      expr: `increase(prometheus_rule_evaluation_failures_total{rule_group=~${quote(`.*;${escapeRegex(serviceGroupName(service))}`)}}[5m]) > 0`,
       forSeconds: 0,
       labels: { ...labels, severity: 'warning' },
       annotations: {

@@ -19,6 +19,11 @@ const alertName = z
   .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected an alert name such as SelectionEntropyLow');
 const kebabName = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a lower-case name such as api-availability');
 const labelMap = z.record(labelName, z.string());
+/** Alert labels are not templated: a `{{` would be expanded by Prometheus and break routing. */
+const staticLabelMap = z.record(
+  labelName,
+  z.string().refine((value) => !value.includes('{{'), 'label values are static: templates belong in annotations'),
+);
 const severity = z.enum(['info', 'warning', 'critical']);
 
 /** A label matcher: a plain string is an equality match. */
@@ -154,7 +159,7 @@ const alert = z.strictObject({
   description: z.string().optional(),
   runbook: z.string().url().optional(),
   dashboard: z.string().url().optional(),
-  labels: labelMap.default({}),
+  labels: staticLabelMap.default({}),
   annotations: labelMap.default({}),
   by: z.array(labelName).default([]),
   cooldown: duration.optional(),
