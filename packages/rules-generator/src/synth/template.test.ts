@@ -33,6 +33,7 @@ describe('renderTemplate', () => {
     expect(renderTemplate('{{ $value }} on {{ $labels.channel }}', data)).toBe('0.15 on news');
     expect(renderTemplate('{{ $value | humanizePercentage }}', data)).toBe('15%');
     expect(renderTemplate('{{ printf "%.2f" $value }}', data)).toBe('0.15');
+    expect(renderTemplate('{{ $value | printf "%.1f" }}%', data)).toBe('0.1%');
     expect(renderTemplate('{{ $labels.missing }}', data)).toBe('<no value>');
   });
   it('refuses what it cannot predict rather than guessing', () => {

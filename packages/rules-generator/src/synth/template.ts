@@ -39,6 +39,11 @@ function action(body: string, data: TemplateData): string {
     current = operand(first, data);
   }
   for (const stage of stages.slice(1)) {
+    const piped = /^printf\s+"((?:[^"\\]|\\.)*)"$/.exec(stage);
+    if (piped) {
+      current = { text: sprintf(piped[1] as string, current) };
+      continue;
+    }
     const fn = PIPES[stage];
     if (!fn) throw new TemplateError(`unsupported template function ${stage}`);
     if (current.number === undefined) throw new TemplateError(`${stage} needs a number`);
