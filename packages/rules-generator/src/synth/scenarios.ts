@@ -219,25 +219,37 @@ function anomalyScenario(alert: Alert, condition: Extract<Condition, { kind: 'an
       recorded.push(((cumulative[minute] as number) - (cumulative[from] as number)) / (rateMinutes * STEP_SECONDS));
     }
   }
-  const zAt = (minute: number) => {
-    const window = recorded.slice(Math.max(0, minute - windowMinutes), minute + 1);
-    const z = zScore(window);
-    return condition.direction === 'both' ? Math.abs(z) : z;
+  // Scanning for the firing window uses prefix sums (linear time); the value shown in
+  // annotations is recomputed the way Prometheus does, at the few check times only.
+  const sums = [0];
+  const squares = [0];
+  for (const value of recorded) {
+    sums.push((sums[sums.length - 1] as number) + value);
+    squares.push((squares[squares.length - 1] as number) + value * value);
+  }
+  const orient = (z: number) => (condition.direction === 'both' ? Math.abs(z) : z);
+  const zFast = (minute: number) => {
+    const from = Math.max(0, minute - windowMinutes);
+    const n = minute + 1 - from;
+    const mean = ((sums[minute + 1] as number) - (sums[from] as number)) / n;
+    const variance = ((squares[minute + 1] as number) - (squares[from] as number)) / n - mean * mean;
+    return orient(((recorded[minute] as number) - mean) / Math.sqrt(Math.max(variance, 0)));
   };
+  const zAt = (minute: number) => orient(zScore(recorded.slice(Math.max(0, minute - windowMinutes), minute + 1)));
   const limit = condition.direction === 'below' ? -condition.zScore : condition.zScore;
   const beyond = (z: number, margin: number) =>
     condition.direction === 'below' ? z < limit * (1 + margin) : z > limit * (1 + margin);
   let start = -1;
   for (let minute = breachAt; minute < horizon; minute++) {
-    if (beyond(zAt(minute), 0)) {
+    if (beyond(zFast(minute), 0)) {
       start = minute;
       break;
     }
   }
   if (start < 0) return no(`a level shift never passes a z-score of ${num(condition.zScore)} over ${formatDuration(condition.windowSeconds)}`);
-  const latestStart = beyond(zAt(start), Z_MARGIN) ? start : start + 1;
+  const latestStart = beyond(zFast(start), Z_MARGIN) ? start : start + 1;
   let holdsUntil = latestStart;
-  while (holdsUntil + 1 < horizon && beyond(zAt(holdsUntil + 1), Z_MARGIN)) holdsUntil++;
+  while (holdsUntil + 1 < horizon && beyond(zFast(holdsUntil + 1), Z_MARGIN)) holdsUntil++;
   if (holdsUntil - latestStart < needed) {
     return no(`a level shift holds a z-score past ${num(condition.zScore)} for ${holdsUntil - latestStart}m, less than the alert needs`);
   }
