@@ -8,7 +8,9 @@ import { promtoolPath } from '../check/promtool.js';
 import { parseGeneratedExpressions, validateWithPromtool } from '../check/validate.js';
 import { type Generation, generate } from '../generate.js';
 import { definitionsJsonSchema } from '../spec/schema.js';
-import { staleGeneratedFiles, writeOutputsAtomically } from '../io/write-outputs.js';
+import { importSloth } from '../import/sloth.js';
+import { importOpenSlo } from '../import/openslo.js';
+import { staleGeneratedFiles, writeFileAtomically, writeOutputsAtomically } from '../io/write-outputs.js';
 import { readDefinitionsDir } from '../spec/read.js';
 import { formatJson, formatSarif, formatText, lintRules, parseUserRules } from '../lint/index.js';
 import type { UserRuleFile } from '../lint/index.js';
@@ -132,6 +134,30 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
       else throw new CommanderError(EXIT.usage, 'vigil.format', `unknown format ${format}: expected text, json or sarif`);
       if (findings.some((f) => f.severity === 'error')) throw new Exit(EXIT.checkFailed);
     });
+
+  const importer = program.command('import').description('convert SLO specs of other tools into Vigil definitions');
+  for (const [format, convert] of [
+    ['sloth', importSloth],
+    ['openslo', importOpenSlo],
+  ] as const) {
+    importer
+      .command(`${format} <file>`)
+      .description(`convert a ${format === 'sloth' ? 'Sloth prometheus/v1' : 'OpenSLO v1'} spec into definitions`)
+      .option('-o, --out <file>', 'write the definitions to this file (atomically) instead of stdout')
+      .action(async (file: string, options: { out?: string }) => {
+        const root = resolve(program.opts<CommonOptions>().root);
+        const text = await readFile(resolve(file), 'utf8');
+        const result = convert(text, file);
+        if (!result.ok) throw new DefinitionsError(result.issues);
+        if (options.out === undefined) {
+          io.out(result.value);
+          return;
+        }
+        const out = resolve(options.out);
+        await writeFileAtomically(out, result.value);
+        io.out(`vigil: wrote ${out.startsWith(root) ? out.slice(root.length + 1) : out}\n`);
+      });
+  }
 
   program
     .command('schema')

@@ -28,6 +28,25 @@ export async function staleGeneratedFiles(root: string, outputs: readonly Output
   return stale;
 }
 
+/** Writes one file atomically: a fsynced temporary file beside it, then a rename. */
+export async function writeFileAtomically(target: string, content: string): Promise<void> {
+  const temp = `${target}.vigil-tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  await mkdir(dirname(target), { recursive: true });
+  try {
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(content, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
 /**
  * Writes every output or none: each goes to a temporary file beside its target (fsynced), and
  * only when all are written are they renamed into place; stale generated files are removed last.
