@@ -28,8 +28,8 @@ export async function staleGeneratedFiles(root: string, outputs: readonly Output
   return stale;
 }
 
-/** Writes one file atomically: a fsynced temporary file beside it, then a rename. */
-export async function writeFileAtomically(target: string, content: string): Promise<void> {
+/** Writes content to a fsynced temporary file beside `target` and returns its path. */
+async function stageFile(target: string, content: string): Promise<string> {
   const temp = `${target}.vigil-tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   await mkdir(dirname(target), { recursive: true });
   try {
@@ -40,11 +40,16 @@ export async function writeFileAtomically(target: string, content: string): Prom
     } finally {
       await handle.close();
     }
-    await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
+  return temp;
+}
+
+/** Writes one file atomically: a fsynced temporary file beside it, then a rename. */
+export async function writeFileAtomically(target: string, content: string): Promise<void> {
+  await rename(await stageFile(target, content), target);
 }
 
 /**
@@ -52,21 +57,11 @@ export async function writeFileAtomically(target: string, content: string): Prom
  * only when all are written are they renamed into place; stale generated files are removed last.
  */
 export async function writeOutputsAtomically(root: string, outputs: readonly OutputFile[]): Promise<{ written: number; removed: string[] }> {
-  const suffix = `.vigil-tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const staged: { temp: string; target: string }[] = [];
   try {
     for (const output of outputs) {
       const target = join(root, output.path);
-      const temp = `${target}${suffix}`;
-      await mkdir(dirname(target), { recursive: true });
-      const handle = await open(temp, 'w');
-      try {
-        await handle.writeFile(output.content, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      staged.push({ temp, target });
+      staged.push({ temp: await stageFile(target, output.content), target });
     }
   } catch (error) {
     await Promise.all(staged.map(({ temp }) => rm(temp, { force: true })));
