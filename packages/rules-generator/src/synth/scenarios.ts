@@ -60,14 +60,24 @@ function labelsOf(alert: Alert, signal: { metric: ValueSignal['metric']; matcher
   return inputLabels(alert.service, signal.metric, signal.matchers, alert.by);
 }
 
-function thresholdScenario(alert: Alert, signal: ValueSignal, bound: Bound, tail: number): ScenarioResult {
+/**
+ * The watched value holds a healthy level, then a breaching one from `breachAt` on. `settle` is
+ * how long after the breach the value is guaranteed to pass the bound (its window).
+ */
+function levelShiftScenario(
+  alert: Alert,
+  signal: ValueSignal,
+  bound: Bound,
+  tail: number,
+  timing: (settle: number) => { breachAt: number; latestStart: number },
+  verb: string,
+): ScenarioResult {
   const driver = driverFor(signal);
   const levels = driver.pick(bound);
   if (!levels) return no(`no input of ${signal.metric.name} can be made ${describe(bound)}`);
   const labels = labelsOf(alert, signal);
   if (!labels) return no('no label values satisfy the matchers');
-  const breachAt = driver.settleMinutes + 10;
-  const latestStart = breachAt - 1 + driver.settleMinutes;
+  const { breachAt, latestStart } = timing(driver.settleMinutes);
   const length = Math.max(latestStart, breachAt) + tail + 1;
   const value = driver.valueOf(levels.breach);
   return {
@@ -82,9 +92,14 @@ function thresholdScenario(alert: Alert, signal: ValueSignal, bound: Bound, tail
       holdsUntil: length - 1,
       resultLabels: groupLabels(labels, alert.by),
       valueAt: () => value,
-      story: `${signal.metric.name} goes ${describe(bound)} (${num(value)})`,
+      story: `${signal.metric.name} ${verb} ${describe(bound)} (${num(value)})`,
     },
   };
+}
+
+function thresholdScenario(alert: Alert, signal: ValueSignal, bound: Bound, tail: number): ScenarioResult {
+  // A rate or quantile reaches the new level once its window holds only breaching samples.
+  return levelShiftScenario(alert, signal, bound, tail, (settle) => ({ breachAt: settle + 10, latestStart: settle + 9 + settle }), 'goes');
 }
 
 function ratioScenario(alert: Alert, condition: Extract<Condition, { kind: 'ratio' }>, tail: number): ScenarioResult {
@@ -300,31 +315,16 @@ function zScore(values: readonly number[]): number {
 function forecastScenario(alert: Alert, condition: Extract<Condition, { kind: 'forecast' }>, tail: number): ScenarioResult {
   const refusal = gaugeOnly(condition.value, 'forecast');
   if (refusal) return no(refusal);
-  const labels = labelsOf(alert, condition.value);
-  if (!labels) return no('no label values satisfy the matchers');
-  const driver = driverFor(condition.value);
-  const levels = driver.pick(condition.bound);
-  if (!levels) return no(`no level can be made ${describe(condition.bound)}`);
   const windowMinutes = minutes(condition.windowSeconds);
-  const breachAt = windowMinutes + 10;
-  const latestStart = breachAt + windowMinutes;
-  const length = latestStart + tail + 1;
-  return {
-    ok: true,
-    scenario: {
-      breachSeries: driver.series([[0, levels.healthy], [breachAt, levels.breach]], length, labels),
-      healthySeries: driver.series([[0, levels.healthy]], length, labels),
-      length,
-      breachAt,
-      earliestStart: breachAt,
-      latestStart,
-      holdsUntil: length - 1,
-      resultLabels: groupLabels(labels, alert.by),
-      // A flat window predicts its own level, whatever the horizon.
-      valueAt: () => levels.breach,
-      story: `${condition.value.metric.name} settles ${describe(condition.bound)} (${num(levels.breach)})`,
-    },
-  };
+  // Once the fit window holds only the new level, a flat line predicts that level at any horizon.
+  return levelShiftScenario(
+    alert,
+    condition.value,
+    condition.bound,
+    tail,
+    () => ({ breachAt: windowMinutes + 10, latestStart: 2 * windowMinutes + 10 }),
+    'settles',
+  );
 }
 
 function stalenessScenario(alert: Alert, condition: Extract<Condition, { kind: 'staleness' }>, tail: number): ScenarioResult {
