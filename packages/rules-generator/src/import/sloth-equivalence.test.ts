@@ -5,7 +5,7 @@
  * computes them from the input series with Sloth's documented windows and factors.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -86,7 +86,9 @@ function gaugeScenario(metric: string, clients: string[], step: number, phases: 
   const series = clients.map(() => [] as number[]);
   for (const [index, phase] of phases.entries()) {
     for (let i = index === 0 ? 0 : 1; i <= phase.minutes / step; i++) {
-      series.forEach((values, client) => values.push(phase.values[client] as number));
+      series.forEach((values, client) => {
+        values.push(phase.values[client] as number);
+      });
     }
   }
   return {
@@ -332,7 +334,7 @@ describe('an imported Sloth spec alerts when Sloth alerts (promtool)', () => {
         const groupOrder = [groupNames(slothRules), ...vigilRules.map((file) => groupNames(file.content))].flat();
         const slothTest = promtoolTest(['sloth.yml'], groupOrder, alertName, groups);
         const vigilTest = promtoolTest(vigilFiles, groupOrder, alertName, groups);
-        expect(vigilTest.replace(/^rule_files:\n(  - .*\n)+/, '')).toBe(slothTest.replace(/^rule_files:\n(  - .*\n)+/, ''));
+        expect(vigilTest.replace(/^rule_files:\n( {2}- .*\n)+/, '')).toBe(slothTest.replace(/^rule_files:\n( {2}- .*\n)+/, ''));
         writeFileSync(join(dir, 'test-sloth.yml'), slothTest);
         writeFileSync(join(dir, 'test-vigil.yml'), vigilTest);
 
