@@ -27,3 +27,7 @@ export { compareOutputs, formatChangeReport } from './check/compare.js';
 export type { ChangeReport } from './check/compare.js';
 export { lintRules, formatJson, formatSarif, formatText } from './lint/index.js';
 export type { LintFinding } from './lint/index.js';
+export { parseGeneratedExpressions, validateWithPromtool } from './check/validate.js';
+export type { ValidationStep } from './check/validate.js';
+export { importSloth } from './import/sloth.js';
+export { importOpenSlo } from './import/openslo.js';
