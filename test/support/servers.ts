@@ -105,7 +105,7 @@ export async function startPrometheus(config: string, files: Record<string, stri
     await waitFor(async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 30_000, 'Prometheus to be ready');
   } catch (error) {
     await stop();
-    throw new Error(`${String(error)}\n${log}`);
+    throw new Error(`${String(error)}\n${log}`, { cause: error });
   }
   return { url, dir, stop };
 }
