@@ -31,3 +31,4 @@ export { parseGeneratedExpressions, validateWithPromtool } from './check/validat
 export type { ValidationStep } from './check/validate.js';
 export { importSloth } from './import/sloth.js';
 export { importOpenSlo } from './import/openslo.js';
+export { toYaml } from './emit/yaml.js';

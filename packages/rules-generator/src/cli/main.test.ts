@@ -45,8 +45,8 @@ describe('vigil generate / check', () => {
     await writeFile(path, (await readFile(path, 'utf8')).replace('above: 100', 'above: 150'));
     out = '';
     expect(await vigil('check')).toBe(EXIT.checkFailed);
-    expect(out).toContain('-        expr: avg(shop_queue_depth{job="shop"}) > 100');
-    expect(out).toContain('+        expr: avg(shop_queue_depth{job="shop"}) > 150');
+    expect(out).toContain(`-        expr: 'avg(shop_queue_depth{job="shop"}) > 100'`);
+    expect(out).toContain(`+        expr: 'avg(shop_queue_depth{job="shop"}) > 150'`);
     expect(out).toMatch(/Alert test coverage: \d+\/\d+/);
   });
 

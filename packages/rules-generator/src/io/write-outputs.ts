@@ -57,15 +57,18 @@ export async function writeFileAtomically(target: string, content: string): Prom
  * only when all are written are they renamed into place; stale generated files are removed last.
  */
 export async function writeOutputsAtomically(root: string, outputs: readonly OutputFile[]): Promise<{ written: number; removed: string[] }> {
-  const staged: { temp: string; target: string }[] = [];
-  try {
-    for (const output of outputs) {
+  // Stage all files concurrently (their fsyncs overlap); if any fails, remove every staged one.
+  const results = await Promise.allSettled(
+    outputs.map(async (output) => {
       const target = join(root, output.path);
-      staged.push({ temp: await stageFile(target, output.content), target });
-    }
-  } catch (error) {
+      return { temp: await stageFile(target, output.content), target };
+    }),
+  );
+  const staged = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
     await Promise.all(staged.map(({ temp }) => rm(temp, { force: true })));
-    throw error;
+    throw failure.reason;
   }
   for (const { temp, target } of staged) await rename(temp, target);
   const removed = await staleGeneratedFiles(root, outputs);
