@@ -5,7 +5,7 @@
  * computes them from the input series with Sloth's documented windows and factors.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -343,11 +343,10 @@ describe('an imported Sloth spec alerts when Sloth alerts (promtool)', () => {
           runPromtool(join(dir, 'test-vigil.yml')),
         ]);
         const context = groups.map((g) => `${g.name}: ${transitions(g.checks).join(', ')}`).join('; ');
-        console.log(context);
         expect(sloth.status, `Sloth's rules fail the test (${context}):\n${sloth.output.slice(0, 4000)}`).toBe(0);
         expect(vigil.status, `Vigil's rules fail the test (${context}):\n${vigil.output.slice(0, 4000)}`).toBe(0);
       } finally {
-        console.log("DIR", dir); // rmSync(dir, { recursive: true, force: true });
+        rmSync(dir, { recursive: true, force: true });
       }
     });
   }

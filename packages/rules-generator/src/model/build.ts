@@ -1,7 +1,7 @@
 import type { SourceIssue, SourceLocation, Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import { parseDuration } from '../spec/duration.js';
-import type { Locator, LoadedDefinitions } from '../spec/load.js';
+import type { LoadedDefinitions } from '../spec/load.js';
 import type { AlertSpec, ConditionSpec, MatcherSpec, MetricSpec, SettingsSpec, SignalSpec, SloSpec } from '../spec/schema.js';
 import { BURN_TIERS } from './burn-tiers.js';
 import { prometheusName, sanitizeName } from './names.js';
@@ -662,4 +662,3 @@ function buildSli(
   return { kind: 'promql_ratio', errorRatioQuery: sli.promql_ratio.error_ratio_query };
 }
 
-export type { Locator };
