@@ -380,9 +380,9 @@ function ratioSli(
     issues.push({ ...at('ratioMetric'), message: 'expected `total` with exactly one of `good` or `bad`, or `raw`' });
     return undefined;
   }
-  const total = query('total', ratio.total);
   const good = ratio.good ? query('good', ratio.good) : undefined;
   const bad = ratio.bad ? query('bad', ratio.bad) : undefined;
+  const total = query('total', ratio.total);
   if (issues.length > start || total === undefined) return undefined;
   return { promql: { error_query: bad ?? `(${total}) - (${good})`, total_query: total } };
 }

@@ -92,15 +92,15 @@ describe('importSloth on the Sloth examples', () => {
       },
     });
     expect(slo?.minEventRate).toBeUndefined();
-    // `pageteam` and `slack` are not Vigil severities: they stay labels, the defaults apply.
+    // `pageteam` and `slack` are not Vigil severities: they are kept as original_severity, the defaults apply.
     expect(slo?.page).toEqual({
       severity: 'critical',
-      labels: { routing_key: 'myteam', severity: 'pageteam', sloth_severity: 'page' },
+      labels: { routing_key: 'myteam', original_severity: 'pageteam', sloth_severity: 'page' },
       annotations: {},
     });
     expect(slo?.ticket).toEqual({
       severity: 'warning',
-      labels: { severity: 'slack', slack_channel: '#alerts-myteam', sloth_severity: 'ticket' },
+      labels: { original_severity: 'slack', slack_channel: '#alerts-myteam', sloth_severity: 'ticket' },
       annotations: {},
     });
   });
@@ -112,7 +112,7 @@ describe('importSloth on the Sloth examples', () => {
     expect(slo?.sli.kind).toBe('promql_ratio');
     expect(slo?.objectivePercent).toBe(95);
     expect(slo?.ticket).toEqual({ severity: 'warning', labels: { sloth_severity: 'ticket' }, annotations: {} });
-    expect(slo?.page?.labels).toEqual({ severity: 'home', sloth_severity: 'page' });
+    expect(slo?.page?.labels).toEqual({ original_severity: 'home', sloth_severity: 'page' });
   });
 
   it('maps no-alerts: both alerts disabled, so the SLO compiles to recording rules only', () => {

@@ -99,7 +99,8 @@ function isSeverity(value: string | undefined): value is Severity {
  * (`events` as `promql`, `raw` as `promql_ratio`), its labels (spec and SLO), its alert name,
  * labels and annotations. Page and ticket alerts get `sloth_severity: page|ticket` as Sloth's
  * alerts do, so routes that match on it keep working; a `severity` label that is one of Vigil's
- * severities becomes the alert's `severity`, any other value stays a label. SLI plugins are
+ * severities becomes the alert's `severity`; any other `severity`, `service` or `team` value (which
+ * Vigil sets itself) is kept as `original_severity` and so on. SLI plugins are
  * rejected: Sloth expands them when it generates rules, so the spec does not hold the query.
  * `infoLabels` and `interval` are dropped (Vigil writes no info series and has one evaluation
  * interval).
@@ -273,6 +274,13 @@ function slothAlerting(
       out.severity = severity;
       delete own.severity;
     }
+    // Vigil sets these itself; a Sloth value outside Vigil's meaning is kept under another name.
+    for (const key of ['severity', 'service', 'team'] as const) {
+      if (own[key] !== undefined) {
+        own[`original_${key}`] = own[key];
+        delete own[key];
+      }
+    }
     // Sloth labels every alert `sloth_severity: page|ticket` unless the spec sets it.
     if (own.sloth_severity === undefined && common.sloth_severity === undefined) own.sloth_severity = which;
     out.labels = own;
@@ -283,6 +291,12 @@ function slothAlerting(
   const ticket = alert('ticket', alerting.ticket_alert);
   // A Vigil severity in the shared labels became each alert's `severity` above.
   if (isSeverity(commonSeverity)) delete common.severity;
+  for (const key of ['severity', 'service', 'team'] as const) {
+    if (common[key] !== undefined) {
+      common[`original_${key}`] ??= common[key];
+      delete common[key];
+    }
+  }
   const enabled = !page.disable || !ticket.disable;
   const name = alerting.name ?? undefined;
   if (enabled && !name) {

@@ -81,4 +81,35 @@ slos:
     expect(issuesOf('apiVersion: vigil.dev/v1\nservices: [\n')[0]).toMatch(/^\d+:\d+ invalid YAML/);
     expect(issuesOf('apiVersion: v0\n')).toEqual(['1:13 unsupported apiVersion "v0": expected vigil.dev/v1']);
   });
+
+  it('rejects dotted alert label keys, zero windows and SLO labels Vigil sets itself', () => {
+    const issues = issuesOf(`${base}  - { name: app.requests, type: counter, description: Requests, service: app }
+  - { name: app.errors, type: counter, description: Errors, service: app }
+alerts:
+  - name: QueueGrowing
+    severity: warning
+    summary: growing
+    labels: { owner.team: web }
+    condition: { kind: rate_of_change, metric: app.queue.depth, window: 0s, rising: 1 }
+slos:
+  - name: availability
+    service: app
+    objective: 99
+    sli: { events: { bad: { metric: app.errors }, total: { metric: app.requests } } }
+`);
+    expect(issues).toEqual([
+      expect.stringMatching(/^16:15 alerts\.0\.labels: key "owner\.team": expected a Prometheus label name/),
+      expect.stringMatching(/^17:73 alerts\.0\.condition\.window: expected a duration above zero/),
+    ]);
+    const slo = issuesOf(`${base}  - { name: app.requests, type: counter, description: Requests, service: app }
+  - { name: app.errors, type: counter, description: Errors, service: app }
+slos:
+  - name: availability
+    service: app
+    objective: 99
+    sli: { events: { bad: { metric: app.errors }, total: { metric: app.requests } } }
+    alerting: { page: { labels: { severity: pageteam } } }
+`);
+    expect(slo).toEqual([expect.stringMatching(/^17:45 label severity is set by Vigil/)]);
+  });
 });

@@ -571,6 +571,9 @@ function buildSlos(
       const alertName = spec.alerting.name ?? `${pascalCase(spec.service)}${pascalCase(spec.name)}ErrorBudgetBurn`;
       if (alertNames.has(alertName)) sink.add(at('alerting', 'name'), `alert name ${alertName} is already used by an alert`);
       const tierSwitch = spec.alerting.tiers;
+      checkReservedLabels(spec.alerting.labels, (...path) => at('alerting', ...path), sink);
+      checkReservedLabels(spec.alerting.page.labels, (...path) => at('alerting', 'page', ...path), sink);
+      checkReservedLabels(spec.alerting.ticket.labels, (...path) => at('alerting', 'ticket', ...path), sink);
       const page = sloAlert(spec.alerting.page, 'critical');
       const ticket = sloAlert(spec.alerting.ticket, 'warning');
       const tiers = BURN_TIERS.filter(

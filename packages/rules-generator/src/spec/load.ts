@@ -1,4 +1,4 @@
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { ZodError } from 'zod';
 import { fail, ok, type Result, type SourceIssue, type SourceLocation } from '../errors.js';
 import { API_VERSION, type DefinitionsFile, DefinitionsFileSchema } from './schema.js';
@@ -57,8 +57,28 @@ function describeZodIssues(error: ZodError, locate: Locator): SourceIssue[] {
     if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
       message = 'expected `kind` to be one of threshold, rate_of_change, anomaly, forecast, staleness, absence, ratio, promql';
     }
+    if (issue.code === 'invalid_key') {
+      // zod's own text ("Invalid key in record") hides why the key is wrong.
+      const key = path.at(-1);
+      message = `key ${JSON.stringify(key)}: ${issue.issues.map((inner) => inner.message).join('; ')}`;
+      return { ...locate(path, true), message: `${path.slice(0, -1).join('.')}: ${message}` };
+    }
     return { ...locate(path), message: `${where}${message}` };
   });
+}
+
+/** Offset of the first alias that names no earlier anchor, or of the first alias at all. */
+function firstAliasOffset(doc: Document): number | undefined {
+  let unresolved: number | undefined;
+  let any: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      const offset = node.range?.[0];
+      any ??= offset;
+      if (unresolved === undefined && node.resolve(doc) === undefined) unresolved = offset;
+    },
+  });
+  return unresolved ?? any;
 }
 
 /**
@@ -79,7 +99,15 @@ export function parseDefinitions(sources: readonly SourceText[]): Result<LoadedD
       continue;
     }
     const locate = locatorFor(source.path, doc, lines);
-    const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+    let raw: unknown;
+    try {
+      raw = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // yaml reports unresolved or excessive aliases only when converting; point at the alias.
+      const { line, col } = lines.linePos(firstAliasOffset(doc) ?? 0);
+      issues.push({ file: source.path, line, column: col, message: `invalid YAML: ${(error as Error).message.split('\n')[0]}` });
+      continue;
+    }
     if (raw === null || raw === undefined) {
       issues.push({ file: source.path, line: 1, column: 1, message: `empty file: expected \`apiVersion: ${API_VERSION}\`` });
       continue;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DURATION_PATTERN } from './duration.js';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
 
 /** The only definitions version this compiler reads. */
 export const API_VERSION = 'vigil.dev/v1';
@@ -8,6 +8,8 @@ const duration = z
   .string()
   .regex(DURATION_PATTERN, 'expected a Prometheus duration such as 30s, 5m, 1h or 7d')
   .refine((text) => text !== '', 'expected a non-empty duration');
+/** A range-vector window or horizon: `rate(x[0s])` is accepted by Prometheus but never has data. */
+const window = duration.refine((text) => (parseDuration(text) ?? 0) > 0, 'expected a duration above zero');
 const identifier = z
   .string()
   .regex(/^[a-zA-Z_][a-zA-Z0-9_.]*$/, 'expected a name of letters, digits, `_` and `.`, not starting with a digit');
@@ -18,10 +20,14 @@ const alertName = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected an alert name such as SelectionEntropyLow');
 const kebabName = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a lower-case name such as api-availability');
-const labelMap = z.record(labelName, z.string());
+/** Labels and annotations Vigil writes itself are Prometheus names: no dots to sanitize. */
+const prometheusLabelName = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a Prometheus label name of letters, digits and `_`, not starting with a digit');
+const labelMap = z.record(prometheusLabelName, z.string());
 /** Alert labels are not templated: a `{{` would be expanded by Prometheus and break routing. */
 const staticLabelMap = z.record(
-  labelName,
+  prometheusLabelName,
   z.string().refine((value) => !value.includes('{{'), 'label values are static: templates belong in annotations'),
 );
 const severity = z.enum(['info', 'warning', 'critical']);
@@ -74,7 +80,7 @@ const valueFields = {
   metric: identifier,
   matchers: matchers.default({}),
   aggregate: aggregate.optional(),
-  window: duration.optional(),
+  window: window.optional(),
   quantile: z.number().gt(0).lt(1).optional(),
 };
 
@@ -98,7 +104,7 @@ const condition = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('rate_of_change'),
     ...valueFields,
-    window: duration,
+    window: window,
     rising: z.number().positive().optional(),
     falling: z.number().positive().optional(),
     for: duration.default('0s'),
@@ -106,7 +112,7 @@ const condition = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('anomaly'),
     ...valueFields,
-    window: duration,
+    window: window,
     z_score: z.number().positive().default(3),
     direction: z.enum(['above', 'below', 'both']).default('both'),
     for: duration.default('0s'),
@@ -114,8 +120,8 @@ const condition = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('forecast'),
     ...valueFields,
-    window: duration,
-    horizon: duration,
+    window: window,
+    horizon: window,
     above: z.number().optional(),
     below: z.number().optional(),
     for: duration.default('0s'),
@@ -124,7 +130,7 @@ const condition = z.discriminatedUnion('kind', [
     kind: z.literal('staleness'),
     metric: identifier,
     matchers: matchers.default({}),
-    older_than: duration,
+    older_than: window,
     for: duration.default('0s'),
   }),
   z.strictObject({
@@ -139,7 +145,7 @@ const condition = z.discriminatedUnion('kind', [
     denominator: signal,
     above: z.number().optional(),
     below: z.number().optional(),
-    window: duration.default('5m'),
+    window: window.default('5m'),
     min_denominator_rate: z.number().nonnegative().optional(),
     for: duration.default('0s'),
   }),
@@ -185,7 +191,7 @@ const slo = z.strictObject({
   name: kebabName,
   service: kebabName,
   objective: z.number().gt(0).lt(100),
-  window: duration.default('30d'),
+  window: window.default('30d'),
   description: z.string().optional(),
   sli: z.union([
     z.strictObject({ events: eventsSli }),
