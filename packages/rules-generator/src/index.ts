@@ -22,7 +22,7 @@ export { emitPromtoolTests } from './emit/promtool-tests.js';
 export type { TestCoverage } from './emit/promtool-tests.js';
 export { generate } from './generate.js';
 export type { Generation } from './generate.js';
-export { writeOutputsAtomically } from './io/write-outputs.js';
+export { writeFileAtomically, writeOutputsAtomically } from './io/write-outputs.js';
 export { compareOutputs, formatChangeReport } from './check/compare.js';
 export type { ChangeReport } from './check/compare.js';
 export { lintRules, formatJson, formatSarif, formatText } from './lint/index.js';

@@ -50,6 +50,13 @@ async function stageFile(target: string, content: string): Promise<string> {
 /** Writes one file atomically: a fsynced temporary file beside it, then a rename. */
 export async function writeFileAtomically(target: string, content: string): Promise<void> {
   await rename(await stageFile(target, content), target);
+  // The rename is durable only once the directory entry is on disk.
+  const dir = await open(dirname(target), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
 }
 
 /**
