@@ -10,8 +10,8 @@ prometheus-alertmanager --config.file=alertmanager/alertmanager.yml --storage.pa
   --web.listen-address=127.0.0.1:9093 --cluster.listen-address= &
 am=$!
 prometheus --config.file=prometheus/prometheus.yml --storage.tsdb.path="$data/prometheus" \
-  --storage.tsdb.retention.time="${retention:-90d}" --web.listen-address=127.0.0.1:9090 --web.enable-lifecycle &
+  --storage.tsdb.retention.time="${retention:-90d}" --web.listen-address=127.0.0.1:9090 --web.enable-lifecycle --web.user-assets=dashboards/html &
 prom=$!
 trap 'kill $am $prom 2>/dev/null' EXIT INT TERM
-echo "Prometheus: http://127.0.0.1:9090  Alertmanager: http://127.0.0.1:9093"
+echo "Prometheus: http://127.0.0.1:9090  Alertmanager: http://127.0.0.1:9093  Dashboards: http://127.0.0.1:9090/user/<uid>.html"
 wait

@@ -37,6 +37,6 @@ describe.skipIf(skip !== undefined)('alerts fire exactly when they should (promt
     expect(uncovered).toEqual([]);
     const steps = await validateWithPromtool(repository, result.value, 'promtool');
     for (const step of steps) expect({ step: step.step, ok: step.ok, output: step.ok ? '' : step.output }).toEqual({ step: step.step, ok: true, output: '' });
-    expect(steps.map((s) => s.step)).toEqual(['promtool check rules', 'promtool test rules', 'promtool check config']);
+    expect(steps.map((s) => s.step)).toEqual(['promtool check rules', 'promtool test rules', 'promtool check config', 'amtool check-config']);
   }, 600_000);
 });

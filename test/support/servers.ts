@@ -68,17 +68,26 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
+/** Extra start-up options: more flags, and a step run on the fresh directory before start. */
+export interface PrometheusOptions {
+  /** Extra command-line flags; `{dir}` in a flag is replaced by the directory. */
+  args?: string[];
+  /** Runs before Prometheus starts, e.g. to backfill blocks into `<dir>/data`. */
+  beforeStart?: (dir: string) => Promise<void>;
+}
+
 /**
  * Starts Debian's `prometheus` with `config` (YAML text) and `files` (paths relative to the
  * config, such as `rules/app.yml`) written to a fresh directory; waits until it is ready.
  */
-export async function startPrometheus(config: string, files: Record<string, string>): Promise<RunningPrometheus> {
+export async function startPrometheus(config: string, files: Record<string, string>, options: PrometheusOptions = {}): Promise<RunningPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-prom-'));
   await writeFile(join(dir, 'prometheus.yml'), config);
   for (const [name, content] of Object.entries(files)) {
     await mkdir(dirname(join(dir, name)), { recursive: true });
     await writeFile(join(dir, name), content);
   }
+  await options.beforeStart?.(dir);
   const port = await freePort();
   const child: ChildProcess = spawn(
     'prometheus',
@@ -86,6 +95,7 @@ export async function startPrometheus(config: string, files: Record<string, stri
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
+      ...(options.args ?? []).map((arg) => arg.replaceAll('{dir}', dir)),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -108,4 +118,89 @@ export async function startPrometheus(config: string, files: Record<string, stri
     throw new Error(`${String(error)}\n${log}`, { cause: error });
   }
   return { url, dir, stop };
+}
+
+/** A real Alertmanager on loopback, clustering off, with its own storage directory. */
+export interface RunningAlertmanager {
+  url: string;
+  port: number;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Debian's `prometheus-alertmanager` with `config` (YAML text) and `files` (paths
+ * relative to the config, such as `templates/vigil.tmpl`) in a fresh directory, on `port` (a
+ * free one by default); waits until it is ready.
+ */
+export async function startAlertmanager(config: string, files: Record<string, string>, port?: number): Promise<RunningAlertmanager> {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-am-'));
+  await writeFile(join(dir, 'alertmanager.yml'), config);
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, name)), { recursive: true });
+    await writeFile(join(dir, name), content);
+  }
+  const listen = port ?? (await freePort());
+  const child: ChildProcess = spawn(
+    'prometheus-alertmanager',
+    [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${listen}`,
+      '--cluster.listen-address=',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let log = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4000);
+  });
+  const url = `http://127.0.0.1:${listen}`;
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 30_000, 'Alertmanager to be ready');
+  } catch (error) {
+    await stop();
+    throw new Error(`${String(error)}\n${log}`, { cause: error });
+  }
+  return { url, port: listen, dir, stop };
+}
+
+/** One request an Alertmanager webhook made: the path (receiver) and the JSON payload. */
+export interface WebhookDelivery {
+  path: string;
+  body: unknown;
+  receivedAt: number;
+}
+
+/** A local webhook receiver that records every POST. */
+export interface WebhookReceiver {
+  url: string;
+  deliveries: WebhookDelivery[];
+  close(): Promise<void>;
+}
+
+export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+  const deliveries: WebhookDelivery[] = [];
+  const server: Server = createHttpServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    req.on('end', () => {
+      deliveries.push({ path: req.url ?? '', body: JSON.parse(text || 'null'), receivedAt: Date.now() });
+      res.writeHead(200).end();
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    deliveries,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

@@ -1,6 +1,13 @@
 import { fail, ok, type Result } from './errors.js';
 import { loadModel } from './compile.js';
 import type { OutputFile } from './emit/output.js';
+import { emitAlertmanagerConfig } from './emit/alertmanager-config.js';
+import { emitAlertmanagerTemplates } from './emit/alertmanager-templates.js';
+import { emitDatadogDashboards } from './emit/datadog-dashboards.js';
+import { emitDatadogMonitors } from './emit/datadog-monitors.js';
+import { emitGrafanaDashboards } from './emit/grafana-dashboards.js';
+import { emitGrafanaProvisioning } from './emit/grafana-provisioning.js';
+import { emitHtmlDashboards } from './emit/html-dashboards.js';
 import { emitJsonSchema } from './emit/json-schema.js';
 import { emitPrometheusConfig } from './emit/prometheus-config.js';
 import { emitPrometheusRules } from './emit/prometheus-rules.js';
@@ -28,7 +35,7 @@ export function generate(sources: readonly SourceText[]): Result<Generation> {
   const model = loaded.value;
   const rules = compileRules(model);
   const tests = emitPromtoolTests(model);
-  const outputs = [...emitPrometheusRules(rules), ...tests.files, ...emitPrometheusConfig(model), ...emitJsonSchema()].sort((a, b) =>
+  const outputs = [...emitPrometheusRules(rules), ...tests.files, ...emitPrometheusConfig(model), ...emitAlertmanagerConfig(model), ...emitAlertmanagerTemplates(model), ...emitJsonSchema(), ...emitGrafanaDashboards(model), ...emitGrafanaProvisioning(), ...emitHtmlDashboards(model), ...emitDatadogMonitors(model), ...emitDatadogDashboards(model)].sort((a, b) =>
     a.path.localeCompare(b.path),
   );
   return ok({ model, rules, outputs, coverage: tests.coverage });

@@ -63,9 +63,12 @@ export class ParametersStoreError extends Error {
   override readonly name = 'ParametersStoreError';
 }
 
+/** One history entry: a version (content and metadata) at a moment. */
 interface StoredVersion {
   version: ParameterVersion;
   content: string;
+  /** Written before the parameters file; cleared once the file holds this content. */
+  pending?: boolean;
 }
 
 /** Hex SHA-256 of a file's text: the version id. */
@@ -96,25 +99,43 @@ export class ParametersStore {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Reads the file; records it as a version if it is new (first run, or a person's edit). */
+  /**
+   * Reads the file and compares it with the newest version in the history: a difference is a
+   * change made outside Vigil (or the first run), recorded as a new version.
+   */
   async current(): Promise<CurrentParameters> {
     const content = await this.readFileText(this.file);
     const values = this.parse(content, this.file);
     const id = versionIdOf(content);
-    const known = await this.load(id);
-    if (known) return { version: known.version, values, changedByPerson: false };
-    const history = await this.history();
-    const latest = history[0];
+    const latest = await this.latest(id);
+    if (latest && latest.version.id === id) return { version: latest.version, values, changedByPerson: false };
     const version: ParameterVersion = {
       id,
       createdAt: this.now().toISOString(),
       author: latest ? 'person' : 'initial',
-      ...(latest ? { parentId: latest.id } : {}),
-      changes: latest ? this.diff(this.parse((await this.load(latest.id))?.content ?? '{}', this.file), values) : [],
+      ...(latest ? { parentId: latest.version.id } : {}),
+      changes: latest ? this.diff(this.parse(latest.content, this.file), values) : [],
       rationale: latest ? 'changed outside Vigil' : 'first version seen by Vigil',
     };
     await this.store({ version, content });
     return { version, values, changedByPerson: latest !== undefined };
+  }
+
+  /**
+   * The newest settled entry. A pending entry (a write interrupted by a crash) is settled here:
+   * kept when the file holds its content, dropped when the file still holds the previous one.
+   */
+  private async latest(fileId: string): Promise<StoredVersion | undefined> {
+    for (const entry of await this.entries()) {
+      if (!entry.pending) return entry;
+      if (entry.version.id === fileId) {
+        const settled = { version: entry.version, content: entry.content };
+        await this.store(settled);
+        return settled;
+      }
+      await rm(join(this.historyDir, this.entryName(entry.version)), { force: true });
+    }
+    return undefined;
   }
 
   /**
@@ -168,22 +189,28 @@ export class ParametersStore {
     await this.store({ version: { ...stored.version, outcome }, content: stored.content });
   }
 
-  /** Versions newest first. */
+  /** Versions newest first (a content restored later appears again, as a new entry). */
   async history(limit = Number.POSITIVE_INFINITY): Promise<ParameterVersion[]> {
+    return (await this.entries())
+      .filter((e) => !e.pending)
+      .slice(0, limit)
+      .map((e) => e.version);
+  }
+
+  /** Every valid history entry, newest first. */
+  private async entries(): Promise<StoredVersion[]> {
     let names: string[];
     try {
       names = await readdir(this.historyDir);
     } catch {
       return [];
     }
-    const versions: ParameterVersion[] = [];
-    for (const name of names) {
-      if (!name.endsWith('.json')) continue;
-      const stored = await this.load(name.slice(0, -'.json'.length));
-      if (stored) versions.push(stored.version);
+    const entries: StoredVersion[] = [];
+    for (const name of names.filter((n) => n.endsWith('.json')).sort().reverse()) {
+      const stored = await this.read(join(this.historyDir, name));
+      if (stored) entries.push(stored);
     }
-    versions.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
-    return versions.slice(0, limit);
+    return entries;
   }
 
   /** The values of version `id` (a prefix of at least 8 hex digits is enough). */
@@ -201,7 +228,7 @@ export class ParametersStore {
     const removed: string[] = [];
     for (const [index, version] of (await this.history()).entries()) {
       if (index < keepAtLeast || version.id === currentId || Date.parse(version.createdAt) >= cutoff) continue;
-      await rm(join(this.historyDir, `${version.id}.json`), { force: true });
+      await rm(join(this.historyDir, this.entryName(version)), { force: true });
       removed.push(version.id);
     }
     return removed;
@@ -218,19 +245,23 @@ export class ParametersStore {
       changes: this.diff(this.parse(previous.content, this.file), values),
       rationale,
     };
-    // The history holds the new version before the file does: a crash in between leaves a file
-    // whose hash is a known version either way.
-    await this.store({ version, content });
+    // The history holds the new version (pending) before the file does: after a crash in
+    // between, `latest` settles it by what the file holds, so nothing is lost or misattributed.
+    await this.store({ version, content, pending: true });
+    const entry = join(this.historyDir, this.entryName(version));
     try {
       await this.writeFile(this.file, content);
     } catch (error) {
+      await rm(entry, { force: true });
       throw new ParametersStoreError(`could not write ${this.file}: ${(error as Error).message}`, { cause: error });
     }
     const readBack = await this.readFileText(this.file);
     if (versionIdOf(readBack) !== id) {
       await this.writeFile(this.file, previous.content);
+      await rm(entry, { force: true });
       throw new ParametersStoreError(`${this.file} did not read back as written; restored version ${previous.version.id.slice(0, 12)}`);
     }
+    await this.store({ version, content });
     return version;
   }
 
@@ -248,21 +279,30 @@ export class ParametersStore {
     );
   }
 
-  private async store(stored: StoredVersion): Promise<void> {
-    await mkdir(this.historyDir, { recursive: true });
-    await this.writeFile(join(this.historyDir, `${stored.version.id}.json`), `${JSON.stringify(stored, null, 2)}\n`);
+  /** Entry file names sort by time: `<ms, 15 digits>-<id prefix>.json`. */
+  private entryName(version: ParameterVersion): string {
+    return `${String(Date.parse(version.createdAt)).padStart(15, '0')}-${version.id.slice(0, 16)}.json`;
   }
 
+  private async store(stored: StoredVersion): Promise<void> {
+    await mkdir(this.historyDir, { recursive: true });
+    await this.writeFile(join(this.historyDir, this.entryName(stored.version)), `${JSON.stringify(stored, null, 2)}\n`);
+  }
+
+  /** The newest settled entry of version `id`. */
   private async load(id: string): Promise<StoredVersion | undefined> {
-    let text: string;
+    return (await this.entries()).find((e) => !e.pending && e.version.id === id);
+  }
+
+  private async read(path: string): Promise<StoredVersion | undefined> {
+    let stored: StoredVersion;
     try {
-      text = await readFile(join(this.historyDir, `${id}.json`), 'utf8');
+      stored = JSON.parse(await readFile(path, 'utf8')) as StoredVersion;
     } catch {
       return undefined;
     }
-    const stored = JSON.parse(text) as StoredVersion;
-    // A history file whose content does not hash to its id is corrupt; never restore it.
-    return versionIdOf(stored.content) === stored.version.id ? stored : undefined;
+    // An entry whose content does not hash to its id is corrupt; never restore it.
+    return typeof stored.content === 'string' && versionIdOf(stored.content) === stored.version?.id ? stored : undefined;
   }
 
   private async readFileText(path: string): Promise<string> {

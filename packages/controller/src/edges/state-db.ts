@@ -5,6 +5,8 @@
  * database written by an older controller is upgraded in place and a crash mid-migration leaves
  * the previous schema. Structured fields are JSON text, as in the document.
  */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 /** Ordered migrations; `PRAGMA user_version` records how many have run. Append, never edit. */
@@ -149,6 +151,7 @@ export class StateDb {
 
   /** Opens (creating if needed) and migrates the database at `path` (`:memory:` for tests). */
   constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');

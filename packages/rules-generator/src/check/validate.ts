@@ -6,6 +6,7 @@ import { writeOutputsAtomically } from '../io/write-outputs.js';
 import { promqlSyntaxErrors } from '../promql/parse.js';
 import type { SourceIssue } from '../errors.js';
 import { runTool } from './promtool.js';
+import { checkAlertmanagerConfig } from './amtool.js';
 
 /** The outcome of one validation step. */
 export interface ValidationStep {
@@ -34,7 +35,7 @@ export function parseGeneratedExpressions(generation: Generation): SourceIssue[]
  * Writes the generation to a scratch copy of the project (with the user's own rule tests) and
  * runs promtool on it: check rules, test rules, check config. Nothing in `root` is touched.
  */
-export async function validateWithPromtool(root: string, generation: Generation, promtool: string): Promise<ValidationStep[]> {
+export async function validateWithPromtool(root: string, generation: Generation, promtool: string, amtool = 'amtool'): Promise<ValidationStep[]> {
   const scratch = await mkdtemp(join(tmpdir(), 'vigil-validate-'));
   try {
     await cp(join(root, 'prometheus'), join(scratch, 'prometheus'), { recursive: true }).catch(() => undefined);
@@ -51,6 +52,8 @@ export async function validateWithPromtool(root: string, generation: Generation,
     run('promtool check rules', ['check', 'rules', ...ruleFiles]);
     run('promtool test rules', ['test', 'rules', ...testFiles]);
     run('promtool check config', ['check', 'config', join(scratch, 'prometheus/prometheus.yml')]);
+    // The generated Alertmanager configuration and the templates it loads.
+    if (generation.model.notifications) steps.push(await checkAlertmanagerConfig(amtool, scratch));
     return steps;
   } finally {
     await rm(scratch, { recursive: true, force: true });

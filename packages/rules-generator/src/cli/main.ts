@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { DefinitionsError, formatIssue, ToolError } from '../errors.js';
 import { promtoolPath } from '../check/promtool.js';
+import { amtoolPath } from '../check/amtool.js';
 import { type Generation, generate } from '../generate.js';
 import { definitionsJsonSchema } from '../spec/schema.js';
 import { staleGeneratedFiles, writeFileAtomically, writeOutputsAtomically } from '../io/write-outputs.js';
@@ -54,6 +55,16 @@ async function readCommitted(root: string, paths: readonly string[]): Promise<Ma
   return new Map(entries.filter((e): e is readonly [string, string] => e[1] !== undefined));
 }
 
+/** Runs the amtool route tests when the definitions declare notifications; false when one fails. */
+async function routeTests(generation: Generation, amtool: string, io: Io): Promise<boolean> {
+  const notifications = generation.model.notifications;
+  if (!notifications) return true;
+  const { formatRouteTests, testAlertRoutes } = await import('../check/amtool.js');
+  const results = await testAlertRoutes(generation, amtool);
+  io.out(formatRouteTests(results, notifications.defaultReceiver));
+  return results.every((result) => !result.defaultOnly);
+}
+
 /** Builds the `vigil` program; `io` is injected so the CLI is testable without a process. */
 export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
   const program = new Command('vigil')
@@ -90,7 +101,9 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
       const { compareOutputs, formatChangeReport } = await import('../check/compare.js');
       const report = compareOutputs(generation.outputs, committed, stale, generation.coverage);
       io.out(formatChangeReport(report));
-      if (report.stale.length > 0) throw new Exit(EXIT.checkFailed);
+      // Route tests: every generated alert must reach a receiver other than the default one.
+      const routed = await routeTests(generation, amtoolPath(env), io);
+      if (report.stale.length > 0 || !routed) throw new Exit(EXIT.checkFailed);
     });
 
   program
@@ -102,7 +115,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
       const syntax = parseGeneratedExpressions(generation);
       if (syntax.length > 0) throw new DefinitionsError(syntax);
       io.out('schema and PromQL: ok\n');
-      const steps = await validateWithPromtool(root, generation, promtoolPath(env));
+      const steps = await validateWithPromtool(root, generation, promtoolPath(env), amtoolPath(env));
       for (const step of steps) io.out(`${step.step}: ${step.ok ? 'ok' : 'FAILED'}\n${step.ok ? '' : step.output}`);
       if (steps.some((s) => !s.ok)) throw new Exit(EXIT.checkFailed);
     });
@@ -158,6 +171,61 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
         io.out(`vigil: wrote ${out.startsWith(root) ? out.slice(root.length + 1) : out}\n`);
       });
   }
+
+  program
+    .command('codegen')
+    .description('write a TypeScript catalog module (typed metric handles for @vigil/instrumentation)')
+    .option('--service <name>', 'only this service\'s metrics (default: every metric)')
+    .requiredOption('-o, --out <file>', 'the .ts file to write (atomically)')
+    .action(async (options: { service?: string; out: string }) => {
+      const { root, generation } = await compile(program.opts<CommonOptions>());
+      const { model } = generation;
+      if (options.service !== undefined && !model.services.some((s) => s.name === options.service)) {
+        const message = `unknown service ${options.service}: expected one of ${model.services.map((s) => s.name).join(', ')}`;
+        io.err(`vigil: ${message}\n`);
+        throw new CommanderError(EXIT.usage, 'vigil.service', message);
+      }
+      const { emitTypeScriptCatalog } = await import('../emit/typescript-catalog.js');
+      const out = resolve(options.out);
+      await writeFileAtomically(out, emitTypeScriptCatalog(model, { service: options.service }));
+      io.out(`vigil: wrote ${out.startsWith(root) ? out.slice(root.length + 1) : out}\n`);
+    });
+
+  program
+    .command('autopilot')
+    .description("the controller's autopilot: status, history, explain, rollback, pause, resume, run-once, daemon")
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]', 'the autopilot command and its options (`vigil autopilot --help`)')
+    .action(async (args: string[]) => {
+      const options = program.opts<CommonOptions>();
+      // Loaded on demand by name: the controller depends on this package, not the reverse.
+      const specifier = '@vigil/controller/cli';
+      const { runAutopilotCli } = (await import(specifier)) as {
+        runAutopilotCli: (args: string[], context: { root: string; definitions: string; io: Io; env: NodeJS.ProcessEnv }) => Promise<number>;
+      };
+      const code = await runAutopilotCli(args, { root: options.root, definitions: options.definitions, io, env });
+      if (code !== EXIT.ok) throw new Exit(code);
+    });
+
+  program
+    .command('datadog')
+    .description('Datadog monitors and dashboards from the same definitions')
+    .command('sync')
+    .description('create or update the generated monitors and dashboards in Datadog (dry run unless --apply)')
+    .option('--apply', 'change Datadog (default: only print the plan)', false)
+    .option('--only <kind>', 'monitors or dashboards')
+    .action(async (options: { apply: boolean; only?: string }) => {
+      const only = options.only === undefined ? undefined : ({ monitors: 'monitor', dashboards: 'dashboard' } as const)[options.only as 'monitors' | 'dashboards'];
+      if (options.only !== undefined && only === undefined) throw new CommanderError(EXIT.usage, 'vigil.only', `unknown --only ${options.only}: expected monitors or dashboards`);
+      const { connectionFromEnv, datadogApi, runDatadogSync } = await import('../datadog/sync.js');
+      const connection = connectionFromEnv(env);
+      if (typeof connection === 'string') throw new CommanderError(EXIT.usage, 'vigil.datadog', (io.err(`vigil datadog: ${connection}\n`), connection));
+      const { generation } = await compile(program.opts<CommonOptions>());
+      const code = await runDatadogSync(generation, { apply: options.apply, ...(only ? { only } : {}) }, datadogApi(connection), io);
+      if (code !== EXIT.ok) throw new Exit(code);
+    });
 
   program
     .command('schema')

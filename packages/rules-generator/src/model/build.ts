@@ -1,9 +1,12 @@
+import { buildAutopilots } from './build-autopilot.js';
 import type { SourceIssue, SourceLocation, Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
 import { parseDuration } from '../spec/duration.js';
 import type { LoadedDefinitions } from '../spec/load.js';
 import type { AlertSpec, ConditionSpec, MatcherSpec, MetricSpec, SettingsSpec, SignalSpec, SloSpec } from '../spec/schema.js';
 import { BURN_TIERS } from './burn-tiers.js';
+import { buildDashboards } from './build-dashboards.js';
+import { buildNotifications, linkDashboards } from './build-routing.js';
 import { prometheusName, sanitizeName } from './names.js';
 import type {
   Aggregation,
@@ -80,8 +83,12 @@ export function buildModel(files: readonly LoadedDefinitions[]): Result<Model> {
   const metrics = buildMetrics(files, services, sink);
   const alerts = buildAlerts(files, services, metrics, sink);
   const slos = buildSlos(files, services, metrics, alerts, sink);
+  const notifications = buildNotifications(files, services, alerts, slos, (at, message) => sink.add(at, message));
+  const dashboards = buildDashboards(files, { services, metrics, alerts, slos }, (at, message) => sink.add(at, message));
+  linkDashboards(files, alerts, slos, dashboards);
+  const autopilots = buildAutopilots(files, { services, metrics }, (at, message) => sink.add(at, message));
   if (sink.issues.length > 0) return fail(sink.issues);
-  return ok({ settings, services: [...services.values()], metrics: [...metrics.values()], alerts, slos });
+  return ok({ autopilots, settings, services: [...services.values()], metrics: [...metrics.values()], alerts, slos, dashboards, ...(notifications ? { notifications } : {}) });
 }
 
 function buildSettings(files: readonly LoadedDefinitions[], sink: IssueSink): Settings {
@@ -197,7 +204,8 @@ function buildMetric(
   const seen = new Map<string, string>();
   for (const [key, label] of Object.entries(spec.labels)) {
     const name = sanitizeName(key);
-    const reserved = ['le', 'job', 'instance', '__name__'];
+    // Prometheus' own, and those the OpenTelemetry exporter adds to every series.
+    const reserved = ['le', 'quantile', 'job', 'instance', '__name__', 'otel_scope_name', 'otel_scope_version', 'otel_metric_overflow'];
     if (reserved.includes(name) || name.startsWith('__')) {
       sink.add(at('labels', key), `label ${key} is reserved by Prometheus or the exporter; choose another name`);
     }

@@ -1,8 +1,12 @@
 import type { InstrumentType } from './types.js';
 
-/** Replaces what Prometheus does not allow in a metric or label name, as the OpenTelemetry exporter does. */
+/**
+ * The name the OpenTelemetry JS Prometheus exporter writes for an instrument name or attribute
+ * key: every character outside `[a-zA-Z0-9_]` (colons included) becomes `_`, runs of `_` collapse
+ * to one. `@vigil/exporters`' naming test checks this against the real serializer.
+ */
 export function sanitizeName(name: string): string {
-  return name.replace(/[^a-zA-Z0-9_:]/g, '_');
+  return name.replace(/[^a-zA-Z0-9_]/g, '_').replace(/__+/g, '_');
 }
 
 /**
@@ -11,7 +15,8 @@ export function sanitizeName(name: string): string {
  */
 export function prometheusName(name: string, type: InstrumentType): string {
   const base = sanitizeName(name);
-  return type === 'counter' ? `${base}_total` : base;
+  // The exporter adds `_total` only when the name does not already end with it.
+  return type === 'counter' && !base.endsWith('_total') ? `${base}_total` : base;
 }
 
 /** The series an instrument becomes in Prometheus. */

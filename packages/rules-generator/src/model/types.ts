@@ -1,4 +1,7 @@
+import type { Autopilot } from './autopilot.js';
 import type { SourceLocation } from '../errors.js';
+import type { Dashboard } from './dashboards.js';
+import type { Notifications } from './routing.js';
 
 /** Alert severities, lowest first. */
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -175,4 +178,10 @@ export interface Model {
   metrics: Metric[];
   alerts: Alert[];
   slos: Slo[];
+  /** Generated dashboards: the definitions' own, then the SLO overview. */
+  dashboards: Dashboard[];
+  /** Alertmanager routing, when a definitions file declares `notifications:`. */
+  notifications?: Notifications;
+  /** Autopilots for the controller, one per service at most. */
+  autopilots: Autopilot[];
 }

@@ -1,29 +1,17 @@
 import { z } from 'zod';
-import { DURATION_PATTERN, parseDuration } from './duration.js';
+import { duration, identifier, labelName, positiveDuration, prometheusLabelName } from './primitives.js';
+import { AutopilotSchema } from './autopilot-schema.js';
+import { dashboardSchema } from './dashboards-schema.js';
+import { NotificationsSchema } from './routing-schema.js';
 
 /** The only definitions version this compiler reads. */
 export const API_VERSION = 'vigil.dev/v1';
 
-const duration = z
-  .string()
-  .regex(DURATION_PATTERN, 'expected a Prometheus duration such as 30s, 5m, 1h or 7d')
-  .refine((text) => text !== '', 'expected a non-empty duration');
-/** A range-vector window or horizon: `rate(x[0s])` is accepted by Prometheus but never has data. */
-const window = duration.refine((text) => (parseDuration(text) ?? 0) > 0, 'expected a duration above zero');
-const identifier = z
-  .string()
-  .regex(/^[a-zA-Z_][a-zA-Z0-9_.]*$/, 'expected a name of letters, digits, `_` and `.`, not starting with a digit');
-const labelName = z
-  .string()
-  .regex(/^[a-zA-Z_][a-zA-Z0-9_.]*$/, 'expected a label name of letters, digits, `_` and `.`');
+const window = positiveDuration;
 const alertName = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected an alert name such as SelectionEntropyLow');
 const kebabName = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a lower-case name such as api-availability');
-/** Labels and annotations Vigil writes itself are Prometheus names: no dots to sanitize. */
-const prometheusLabelName = z
-  .string()
-  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a Prometheus label name of letters, digits and `_`, not starting with a digit');
 const labelMap = z.record(prometheusLabelName, z.string());
 /** Alert labels are not templated: a `{{` would be expanded by Prometheus and break routing. */
 const staticLabelMap = z.record(
@@ -47,6 +35,8 @@ const settings = z.strictObject({
   retention: duration.default('90d'),
   alertmanagers: z.array(z.string().min(1)).default(['localhost:9093']),
   external_labels: labelMap.default({}),
+  /** Grafana's base URL, for the `dashboard_url` annotation of alerts. */
+  grafana_url: z.string().url().optional(),
 });
 
 const service = z.strictObject({
@@ -237,6 +227,10 @@ export const DefinitionsFileSchema = z.strictObject({
   metrics: z.array(metric).default([]),
   alerts: z.array(alert).default([]),
   slos: z.array(slo).default([]),
+  dashboards: z.array(dashboardSchema).default([]),
+  notifications: NotificationsSchema.optional(),
+  /** The controller's autopilot for one service (at most one per service). */
+  autopilot: AutopilotSchema.optional(),
 });
 
 /** A parsed and schema-checked definitions file, defaults applied. */

@@ -1,0 +1,241 @@
+/**
+ * `vigil autopilot ...`: status, history, explain, rollback, pause, resume, run-once and the
+ * daemon. The `vigil` CLI (rules-generator) loads this module on demand and passes the
+ * arguments after `autopilot`; exit codes follow the `vigil` table (0 ok, 1 failed,
+ * 2 invalid definitions, 64 bad usage).
+ */
+import { resolve } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { Cron } from 'croner';
+import { loadModel, readDefinitionsDir, type Autopilot } from '@vigil/rules-generator';
+import { DatadogEventPoster } from '@vigil/exporters';
+import { AutopilotRunner, type AutopilotNotice } from './edges/runner.js';
+
+/** Where the CLI writes. */
+export interface AutopilotIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** Options from the `vigil` command line. */
+export interface AutopilotCliContext {
+  root: string;
+  definitions: string;
+  io: AutopilotIo;
+  env: NodeJS.ProcessEnv;
+}
+
+const EXIT = { ok: 0, failed: 1, invalidDefinitions: 2, usage: 64 } as const;
+
+class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+async function loadAutopilot(context: AutopilotCliContext, service: string | undefined): Promise<Autopilot> {
+  const root = resolve(context.root);
+  const sources = await readDefinitionsDir(resolve(root, context.definitions), root);
+  const model = loadModel(sources);
+  if (!model.ok) {
+    context.io.err(`${model.issues.map((i) => `${i.file}:${i.line}:${i.column}: ${i.message}`).join('\n')}\n`);
+    throw new Exit(EXIT.invalidDefinitions);
+  }
+  const autopilots = model.value.autopilots;
+  const chosen = service === undefined && autopilots.length === 1 ? autopilots[0] : autopilots.find((a) => a.service === service);
+  if (!chosen) {
+    const known = autopilots.map((a) => a.service).join(', ') || '(none declared)';
+    context.io.err(`vigil autopilot: ${service === undefined ? 'several autopilots: pass --service' : `no autopilot for ${service}`}; declared: ${known}\n`);
+    throw new Exit(EXIT.usage);
+  }
+  return chosen;
+}
+
+/** Logs notices and, with `DD_API_KEY` set, posts them as Datadog events (never failing the run). */
+function notifier(context: AutopilotCliContext, service: string): (notice: AutopilotNotice) => Promise<void> {
+  const apiKey = context.env.DD_API_KEY;
+  const poster = apiKey
+    ? new DatadogEventPoster({ apiKey, ...(context.env.DD_SITE ? { site: context.env.DD_SITE } : {}), ...(context.env.DD_API_URL ? { baseUrl: context.env.DD_API_URL } : {}) })
+    : undefined;
+  const posted = new Set(['canary-promoted', 'canary-rolled-back', 'canary-early-stopped', 'autopilot-paused', 'drift-pause', 'cycle-timeout', 'action-failed']);
+  return async (notice) => {
+    context.io.out(`${JSON.stringify({ time: new Date().toISOString(), service, ...notice })}\n`);
+    if (poster && (posted.has(notice.name) || notice.severity === 'critical')) {
+      await poster.post({
+        title: `vigil autopilot ${service}: ${notice.name}`,
+        text: notice.message,
+        tags: [`service:${service}`, 'source:vigil-autopilot', ...Object.entries(notice.attributes).map(([k, v]) => `${k}:${String(v)}`)],
+        alertType: notice.severity === 'critical' ? 'error' : notice.severity === 'warning' ? 'warning' : 'info',
+        aggregationKey: `vigil-autopilot-${service}`,
+      });
+    }
+  };
+}
+
+function buildProgram(context: AutopilotCliContext): Command {
+  const { io } = context;
+  const program = new Command('vigil autopilot')
+    .description("the controller's autopilot: tunes parameters from PromQL with a canary and drift guards")
+    .option('--service <name>', 'the autopilot to act on (default: the only one declared)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  const open = async () => {
+    const autopilot = await loadAutopilot(context, program.opts<{ service?: string }>().service);
+    return new AutopilotRunner({ autopilot, root: resolve(context.root), notify: notifier(context, autopilot.service) });
+  };
+
+  program
+    .command('status')
+    .description('phase, pauses, parameters and their bounds, the last cycle')
+    .option('--json', 'as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const runner = await open();
+      const state = await runner.state();
+      const [last] = runner.db.listCycles(1);
+      const status = {
+        phase: state.phase,
+        cycle: state.cycle?.cycleId,
+        emergencyPause: state.emergencyPause,
+        driftPausedUntil: state.drift.pausedUntil ? new Date(state.drift.pausedUntil).toISOString() : undefined,
+        manualOverrideUntil: state.manualOverrideUntil ? new Date(state.manualOverrideUntil).toISOString() : undefined,
+        parameters: state.parameters,
+        lastCycle: last,
+      };
+      if (options.json) io.out(`${JSON.stringify(status, null, 2)}\n`);
+      else {
+        io.out(`phase: ${status.phase}${status.cycle ? ` (${status.cycle})` : ''}\n`);
+        if (status.emergencyPause) io.out('emergency pause: on\n');
+        if (status.driftPausedUntil) io.out(`drift pause until ${status.driftPausedUntil}\n`);
+        if (status.manualOverrideUntil) io.out(`manual override until ${status.manualOverrideUntil}\n`);
+        for (const p of state.parameters) io.out(`${JSON.stringify(p)}\n`);
+        if (last) io.out(`last cycle: ${last.cycleId} ${last.status} ${last.completedAt ?? ''}\n`);
+      }
+      runner.db.close();
+    });
+
+  program
+    .command('history')
+    .description('cycles and parameter versions, newest first')
+    .option('--limit <n>', 'how many of each', '20')
+    .action(async (options: { limit: string }) => {
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit <= 0) throw new CommanderError(EXIT.usage, 'vigil.limit', `--limit must be a positive integer, got ${options.limit}`);
+      const runner = await open();
+      // Record the file as it is now, so a hand edit shows in the history.
+      await runner.store.current();
+      for (const cycle of runner.db.listCycles(limit)) {
+        const decision = cycle.decision as { reason?: string; score?: number } | undefined;
+        io.out(`cycle ${cycle.cycleId} ${cycle.status} started ${cycle.startedAt}${decision?.reason ? `: ${decision.reason}` : ''}\n`);
+      }
+      for (const version of await runner.store.history(limit)) {
+        io.out(`version ${version.id.slice(0, 12)} ${version.createdAt} ${version.author}${version.outcome ? ` (${version.outcome})` : ''}: ${version.rationale}\n`);
+      }
+      runner.db.close();
+    });
+
+  program
+    .command('explain')
+    .description('every number behind a cycle: the KPI window, the proposal with predictions, each verdict with its test')
+    .argument('<cycle>', 'cycle id (from history)')
+    .action(async (cycleId: string) => {
+      const runner = await open();
+      const cycle = runner.db.getCycle(cycleId);
+      if (!cycle) {
+        io.err(`vigil autopilot: no cycle ${cycleId}\n`);
+        runner.db.close();
+        throw new Exit(EXIT.usage);
+      }
+      io.out(`${JSON.stringify({ ...cycle, canaries: runner.db.canariesOf(cycleId) }, null, 2)}\n`);
+      runner.db.close();
+    });
+
+  program
+    .command('rollback')
+    .description('make a stored version of the parameters file current again')
+    .argument('<version>', 'version id or a prefix of at least 8 hex digits')
+    .action(async (version: string) => {
+      const runner = await open();
+      try {
+        const restored = await runner.store.rollback(version, `operator rollback to ${version}`);
+        io.out(`restored ${restored.id.slice(0, 12)} (${restored.changes.length} change(s))\n`);
+        // A person changed the parameters: the autopilot keeps off for the override period.
+        await runner.start();
+      } catch (error) {
+        io.err(`vigil autopilot: ${(error as Error).message}\n`);
+        throw new Exit(EXIT.failed);
+      } finally {
+        runner.db.close();
+      }
+    });
+
+  for (const [name, command, description] of [
+    ['pause', 'emergency-pause', 'stop starting cycles until resumed (a running canary is reverted on its next step)'],
+    ['resume', 'resume', 'lift an emergency pause'],
+  ] as const) {
+    program
+      .command(name)
+      .description(description)
+      .action(async () => {
+        const runner = await open();
+        await runner.dispatch({ type: 'operator', now: Date.now(), command });
+        io.out(`autopilot ${name}d\n`);
+        runner.db.close();
+      });
+  }
+
+  program
+    .command('run-once')
+    .description('one scheduler pass: recover, start the daily cycle if due, watch or finish a canary, weekly triage')
+    .action(async () => {
+      const runner = await open();
+      await runner.start();
+      await runner.tick();
+      const state = await runner.state();
+      io.out(`phase: ${state.phase}${state.cycle ? ` (${state.cycle.cycleId})` : ''}\n`);
+      runner.db.close();
+    });
+
+  program
+    .command('daemon')
+    .description('run the scheduler: a pass every minute (UTC), until SIGTERM or SIGINT')
+    .action(async () => {
+      const runner = await open();
+      await runner.start();
+      // `protect` skips a pass while the previous one still runs (a slow Prometheus).
+      const job = new Cron('* * * * *', { timezone: 'UTC', protect: true }, async () => {
+        try {
+          await runner.tick();
+        } catch (error) {
+          io.err(`vigil autopilot: pass failed: ${(error as Error).message}\n`);
+        }
+      });
+      await new Promise<void>((done) => {
+        const stop = () => {
+          job.stop();
+          done();
+        };
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+      runner.db.close();
+    });
+
+  return program;
+}
+
+/** Runs `vigil autopilot ARGS` and returns the exit code. */
+export async function runAutopilotCli(args: readonly string[], context: AutopilotCliContext): Promise<number> {
+  const program = buildProgram(context);
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof Exit) return error.code;
+    if (error instanceof CommanderError) {
+      if (error.exitCode !== 0 && error.code.startsWith('vigil.')) context.io.err(`vigil autopilot: ${error.message}\n`);
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    context.io.err(`vigil autopilot: ${(error as Error).message}\n`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Monte Carlo check of the judge under repeated looks: a canary watched every minute by
+ * {@link watchCanary} and judged at the end by {@link judgeCanary}, on simulated Bernoulli traffic
+ * drawn from a seeded generator. Used by the tests (false-alarm rate and power) and printed by
+ * `scripts/simulate-autopilot.mjs`.
+ */
+import type { JudgeConfig, KpiDefinition } from '../config.js';
+import { binomialVariate, createRng } from '../rng.js';
+import { judgeCanary, watchCanary } from './judge.js';
+
+/** One Monte Carlo scenario. */
+export interface CanaryScenario {
+  runs: number;
+  minutes: number;
+  requestsPerMinute: number;
+  canaryTrafficShare: number;
+  /** Control conversion probability. */
+  baselineRate: number;
+  /** Relative change of the canary's rate (-0.05 = 5% fewer conversions; 0 = A/A). */
+  canaryRelativeChange: number;
+  kpi: KpiDefinition;
+  config: JudgeConfig;
+  seed: number;
+}
+
+/** Outcome counts of a scenario. */
+export interface CanaryScenarioResult {
+  runs: number;
+  /** Runs stopped early by the watcher. */
+  earlyStops: number;
+  /** Runs not stopped early whose final judgement was a rollback. */
+  finalRollbacks: number;
+  /** Runs that ended in a rollback either way. */
+  rollbacks: number;
+  /** Share of runs rolled back. */
+  rollbackRate: number;
+  /** Mean minute of the early stops. */
+  meanStopMinute: number;
+}
+
+/** Runs a scenario. Deterministic for a given seed. */
+export function simulateCanaryRuns(s: CanaryScenario): CanaryScenarioResult {
+  const rng = createRng(s.seed);
+  const canaryPerMinute = Math.round(s.requestsPerMinute * s.canaryTrafficShare);
+  const controlPerMinute = s.requestsPerMinute - canaryPerMinute;
+  const canaryRate = s.baselineRate * (1 + s.canaryRelativeChange);
+  let earlyStops = 0;
+  let finalRollbacks = 0;
+  let stopMinutes = 0;
+  for (let run = 0; run < s.runs; run++) {
+    const control = { kind: 'counts' as const, events: 0, exposure: 0 };
+    const canary = { kind: 'counts' as const, events: 0, exposure: 0 };
+    let stopped = false;
+    for (let minute = 1; minute <= s.minutes; minute++) {
+      control.events += binomialVariate(rng, controlPerMinute, s.baselineRate);
+      control.exposure += controlPerMinute;
+      canary.events += binomialVariate(rng, canaryPerMinute, canaryRate);
+      canary.exposure += canaryPerMinute;
+      if (watchCanary([s.kpi], [{ kpi: s.kpi.name, control, canary }], s.config).alarm) {
+        earlyStops++;
+        stopMinutes += minute;
+        stopped = true;
+        break;
+      }
+    }
+    if (stopped) continue;
+    const judgement = judgeCanary({
+      kpis: [s.kpi],
+      observations: [{ kpi: s.kpi.name, data: 'counts', control, canary, query: { expr: s.kpi.query, range: { start: 0, end: s.minutes * 60_000 }, stepSeconds: 60 } }],
+      canaryTrafficShare: s.canaryTrafficShare,
+      config: s.config,
+    });
+    if (judgement.decision === 'rollback') finalRollbacks++;
+  }
+  const rollbacks = earlyStops + finalRollbacks;
+  return { runs: s.runs, earlyStops, finalRollbacks, rollbacks, rollbackRate: rollbacks / s.runs, meanStopMinute: earlyStops ? stopMinutes / earlyStops : Number.NaN };
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { AUTOPILOT_DEFAULTS, type KpiDefinition } from '../config.js';
+import { createRng, normalVariate } from '../rng.js';
+import { simulateCanaryRuns } from './canary-monte-carlo.js';
+import { judgeCanary, watchCanary, type KpiObservation } from './judge.js';
+
+const config = AUTOPILOT_DEFAULTS.judge;
+const query = { expr: 'sum(increase(x[1h]))', range: { start: 0, end: 3_600_000 }, stepSeconds: 60 };
+
+function kpi(overrides: Partial<KpiDefinition> & Pick<KpiDefinition, 'name'>): KpiDefinition {
+  return { query: `q_${overrides.name}`, direction: 'lower-is-better', weight: 1, role: 'must-not-degrade', kind: 'ratio', nonInferiorityMargin: 0, minimumDetectableEffect: 0.1, ...overrides };
+}
+
+const errorRate = kpi({ name: 'error_rate' });
+const latency = kpi({ name: 'latency', kind: 'distribution', minimumDetectableEffect: 0.05 });
+const conversion = kpi({ name: 'conversion', direction: 'higher-is-better', role: 'informative' });
+
+function samples(seed: number, n: number, mean: number, sd: number): number[] {
+  const rng = createRng(seed);
+  return Array.from({ length: n }, () => mean + sd * normalVariate(rng));
+}
+
+describe('judgeCanary', () => {
+  it('proceeds when nothing changed and the samples are large enough, storing the query with each verdict', () => {
+    const observations: KpiObservation[] = [
+      { kpi: 'error_rate', data: 'counts', control: { events: 8000, exposure: 800_000 }, canary: { events: 2000, exposure: 200_000 }, query },
+      { kpi: 'latency', data: 'samples', control: samples(1, 4000, 100, 10), canary: samples(2, 1000, 100, 10), query },
+    ];
+    const j = judgeCanary({ kpis: [errorRate, latency], observations, canaryTrafficShare: 0.2, config });
+    expect(j.verdicts.map((v) => v.verdict)).toEqual(['pass', 'pass']);
+    expect(j.decision).toBe('proceed');
+    expect(j.score).toBe(100);
+    expect(j.verdicts[0]!.test).toBe('two-proportion-z');
+    expect(j.verdicts[1]!.test).toBe('mann-whitney-u');
+    expect(j.verdicts[0]!.query).toEqual(query);
+    expect(j.verdicts[1]!.minimumDetectableEffect).toBeLessThan(0.05);
+  });
+
+  it('rolls back a latency degradation (High on a lower-is-better KPI)', () => {
+    const observations: KpiObservation[] = [
+      { kpi: 'latency', data: 'samples', control: samples(3, 4000, 100, 10), canary: samples(4, 1000, 106, 10), query },
+    ];
+    const j = judgeCanary({ kpis: [latency], observations, canaryTrafficShare: 0.2, config });
+    expect(j.verdicts[0]!.verdict).toBe('high');
+    expect(j.verdicts[0]!.failed).toBe(true);
+    expect(j.verdicts[0]!.effect.estimate).toBeGreaterThan(4);
+    expect(j.verdicts[0]!.effect.confidenceInterval[0]).toBeGreaterThan(0);
+    expect(j.decision).toBe('rollback');
+  });
+
+  it('catches a zero-error control against an erroring canary with the exact test', () => {
+    const observations: KpiObservation[] = [{ kpi: 'error_rate', data: 'counts', control: { events: 0, exposure: 8000 }, canary: { events: 9, exposure: 2000 }, query }];
+    const j = judgeCanary({ kpis: [errorRate], observations, canaryTrafficShare: 0.2, config });
+    expect(j.verdicts[0]!.test).toBe('poisson-exact-conditional');
+    expect(j.verdicts[0]!.verdict).toBe('high');
+    expect(j.decision).toBe('rollback');
+  });
+
+  it('is insufficient (never a pass, never a failure) below the power-based minimum', () => {
+    const observations: KpiObservation[] = [{ kpi: 'error_rate', data: 'counts', control: { events: 4, exposure: 400 }, canary: { events: 1, exposure: 100 }, query }];
+    const j = judgeCanary({ kpis: [errorRate], observations, canaryTrafficShare: 0.2, config });
+    expect(j.verdicts[0]!.verdict).toBe('insufficient');
+    expect(j.verdicts[0]!.failed).toBe(false);
+    expect(j.verdicts[0]!.reason).toMatch(/below the \d+ needed/);
+    expect(j.decision).toBe('inconclusive');
+  });
+
+  it('treats a KPI without data as insufficient and inconclusive', () => {
+    const j = judgeCanary({ kpis: [errorRate], observations: [], canaryTrafficShare: 0.2, config });
+    expect(j.verdicts[0]!.verdict).toBe('insufficient');
+    expect(j.decision).toBe('inconclusive');
+  });
+
+  it('does not fail a degradation inside the non-inferiority margin', () => {
+    const withMargin = { ...conversion, role: 'must-not-degrade' as const, nonInferiorityMargin: 0.05 };
+    const observations: KpiObservation[] = [{ kpi: 'conversion', data: 'counts', control: { events: 40_000, exposure: 400_000 }, canary: { events: 9_700, exposure: 100_000 }, query }];
+    expect(judgeCanary({ kpis: [withMargin], observations, canaryTrafficShare: 0.2, config }).verdicts[0]!.failed).toBe(false);
+    expect(judgeCanary({ kpis: [{ ...withMargin, nonInferiorityMargin: 0 }], observations, canaryTrafficShare: 0.2, config }).verdicts[0]!.failed).toBe(true);
+  });
+
+  it('Holm-corrects across KPIs: a borderline p that passes alone fails to reject among many', () => {
+    // canary 2.3% vs control 2.0% on 20k/80k: one-sided p ≈ 0.004 alone.
+    const one: KpiObservation = { kpi: 'e0', data: 'counts', control: { events: 1600, exposure: 80_000 }, canary: { events: 460, exposure: 20_000 }, query };
+    const alone = judgeCanary({ kpis: [kpi({ name: 'e0' })], observations: [one], canaryTrafficShare: 0.2, config });
+    expect(alone.verdicts[0]!.failed).toBe(true);
+    const kpis = Array.from({ length: 20 }, (_, i) => kpi({ name: `e${i}` }));
+    const observations = kpis.map((k, i): KpiObservation => (i === 0 ? one : { ...one, kpi: k.name, canary: { events: 400, exposure: 20_000 } }));
+    const many = judgeCanary({ kpis, observations, canaryTrafficShare: 0.2, config });
+    expect(many.verdicts[0]!.pValue).toBeCloseTo(alone.verdicts[0]!.pValue, 12);
+    expect(many.verdicts[0]!.adjustedPValue).toBeCloseTo(Math.min(1, 20 * alone.verdicts[0]!.pValue), 12);
+    expect(many.verdicts[0]!.failed).toBe(false);
+  });
+
+  it('scores informative KPIs: an informative failure lowers the score into inconclusive', () => {
+    const kpis = [errorRate, { ...conversion, weight: 0.1 }];
+    const observations: KpiObservation[] = [
+      { kpi: 'error_rate', data: 'counts', control: { events: 8000, exposure: 800_000 }, canary: { events: 2000, exposure: 200_000 }, query },
+      { kpi: 'conversion', data: 'counts', control: { events: 8000, exposure: 80_000 }, canary: { events: 1500, exposure: 20_000 }, query },
+    ];
+    const j = judgeCanary({ kpis, observations, canaryTrafficShare: 0.2, config });
+    expect(j.verdicts[1]!.verdict).toBe('low');
+    expect(j.score).toBeCloseTo(100 / 1.1, 6);
+    expect(j.decision).toBe('inconclusive');
+  });
+});
+
+describe('watchCanary', () => {
+  it('raises an alarm only for a degradation of a must-not-degrade KPI', () => {
+    const control = { kind: 'counts' as const, events: 400, exposure: 40_000 };
+    const bad = watchCanary([errorRate], [{ kpi: 'error_rate', control, canary: { kind: 'counts', events: 300, exposure: 10_000 } }], config);
+    expect(bad.alarm?.kpi).toBe('error_rate');
+    const better = watchCanary([errorRate], [{ kpi: 'error_rate', control, canary: { kind: 'counts', events: 10, exposure: 10_000 } }], config);
+    expect(better.alarm).toBeUndefined();
+  });
+});
+
+// Peeking every minute for 60 minutes. Traffic: 10,000 requests/min, 20% canary (2,000/min, so
+// 120,000 canary and 480,000 control requests per hour), conversion 10%, higher is better.
+describe('repeated looks (seeded Monte Carlo, 1,000 runs each)', () => {
+  const conversionGuard = kpi({ name: 'conversion', direction: 'higher-is-better', minimumDetectableEffect: 0.05 });
+  const base = { runs: 1000, minutes: 60, requestsPerMinute: 10_000, canaryTrafficShare: 0.2, baselineRate: 0.1, kpi: conversionGuard, config };
+  it('A/A: false alarms (early stops + final rollbacks) stay within alpha = 0.05', () => {
+    const r = simulateCanaryRuns({ ...base, canaryRelativeChange: 0, seed: 20_261_123 });
+    expect(r.rollbackRate).toBeLessThanOrEqual(config.alpha);
+  });
+  it('A/B: a real 5% degradation is caught in at least 90% of runs', () => {
+    const r = simulateCanaryRuns({ ...base, canaryRelativeChange: -0.05, seed: 7 });
+    expect(r.rollbackRate).toBeGreaterThanOrEqual(0.9);
+    expect(r.earlyStops).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,323 @@
+/**
+ * The canary judge: compares control and canary per KPI and classifies the canary.
+ * Like Kayenta's, it never fetches: it receives what the fetch stage produced (counts from
+ * `increase()` for ratio KPIs, raw samples for distributions and gauges) together with the query,
+ * range and step that produced them, which every verdict stores. Unlike Kayenta's Mann-Whitney-only
+ * judge it tests ratio KPIs on counts (so a zero baseline is not invisible), carries a direction and
+ * a non-inferiority margin per KPI, corrects for several KPIs (Holm), refuses to pass below a
+ * power-based minimum sample size, and splits alpha with an always-valid per-minute watcher.
+ *
+ * One function per stage: {@link testKpi} (classify each metric, before correction),
+ * {@link judgeCanary} (correct, classify, score, classify the score), {@link watchCanary}
+ * (the per-minute early-stop look).
+ */
+import { assertNever, type JudgeConfig, type KpiDefinition } from '../config.js';
+import { holmAdjust } from './holm.js';
+import { hodgesLehmann, mannWhitneyU, sortedCopy, sortedMedian } from './mann-whitney.js';
+import { minimumDetectableDifference, minimumSampleSize } from './power.js';
+import { poissonRateRatioTest, twoProportionZTest, type Counts } from './rate-tests.js';
+import { msprtLook, type GroupSummary, type SequentialLook } from './sequential.js';
+
+/** The query that produced a KPI's data, passed through so a verdict can be reproduced. */
+export interface QueryReference {
+  expr: string;
+  /** Epoch milliseconds. */
+  range: { start: number; end: number };
+  stepSeconds: number;
+}
+
+/** What the fetch stage produced for one KPI over the canary window. */
+export type KpiObservation =
+  | { kpi: string; data: 'counts'; control: Counts; canary: Counts; query: QueryReference }
+  | { kpi: string; data: 'samples'; control: ArrayLike<number>; canary: ArrayLike<number>; query: QueryReference };
+
+/** Kayenta's closed set of classifications: canary significantly higher, lower, neither, or unknown. */
+export type Verdict = 'pass' | 'high' | 'low' | 'insufficient';
+
+/** The test a verdict came from. */
+export type TestName = 'two-proportion-z' | 'poisson-exact-conditional' | 'mann-whitney-u' | 'none';
+
+/** One KPI's verdict with everything needed to audit it. */
+export interface KpiVerdict {
+  kpi: string;
+  verdict: Verdict;
+  /** True when the verdict is a degradation beyond the margin (High on lower-is-better, Low on higher-is-better). */
+  failed: boolean;
+  reason: string;
+  test: TestName;
+  /** z, the canary's event count (exact test) or U. */
+  statistic: number;
+  /** One-sided p-value of "canary worse than control by more than the margin", before correction. */
+  pValue: number;
+  /** Holm-adjusted {@link pValue}. */
+  adjustedPValue: number;
+  /** One-sided p-value of "canary better than control", Holm-adjusted across KPIs. */
+  improvementPValue: number;
+  /** Estimate on the test's own scale and its confidence interval. */
+  effect: { scale: 'difference' | 'rate-ratio' | 'shift'; estimate: number; confidenceInterval: [number, number] };
+  /** (canary - control) / |control|: the relative change used by the score and the optimiser. */
+  relativeChange: number;
+  effectSize: { name: 'cohens-h' | 'log-rate-ratio' | 'rank-biserial'; value: number };
+  /** Smallest relative change detectable at the sample size reached (one-sided, configured power). */
+  minimumDetectableEffect: number;
+  /** Canary units needed to detect the KPI's configured minimum detectable effect. */
+  minimumSampleSize: number;
+  sampleSize: { control: number; canary: number };
+  controlValue: number;
+  canaryValue: number;
+  query: QueryReference;
+}
+
+/** The canary's classification. */
+export type CanaryDecision = 'proceed' | 'rollback' | 'inconclusive';
+
+/** The judge's answer. */
+export interface CanaryJudgement {
+  decision: CanaryDecision;
+  reason: string;
+  /** Weighted share (0..100) of KPIs with data that did not fail. */
+  score: number;
+  verdicts: KpiVerdict[];
+  /** Alpha spent by this final analysis (the rest went to the watcher). */
+  alpha: number;
+}
+
+/** Input of {@link judgeCanary}. */
+export interface JudgeInput {
+  kpis: readonly KpiDefinition[];
+  observations: readonly KpiObservation[];
+  /** Share of traffic on the canary (sets the allocation ratio for power). */
+  canaryTrafficShare: number;
+  config: JudgeConfig;
+}
+
+/** A verdict before the multiple-testing correction. */
+interface RawTest extends Omit<KpiVerdict, 'verdict' | 'failed' | 'reason' | 'adjustedPValue' | 'improvementPValue'> {
+  rawImprovementPValue: number;
+}
+
+/** The alpha of the final, fixed-horizon analysis. */
+export function finalAlpha(config: JudgeConfig): number {
+  return config.alpha * (1 - config.sequentialAlphaShare);
+}
+
+/** Tests one KPI (no correction yet). `alpha` sets the interval level and the power calculation. */
+export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: number, config: JudgeConfig, canaryTrafficShare: number): RawTest {
+  const allocationRatio = (1 - canaryTrafficShare) / canaryTrafficShare;
+  const confidence = 1 - 2 * alpha; // two-sided interval matching the one-sided test at alpha
+  const worse = kpi.direction === 'higher-is-better' ? 'less' : 'greater';
+  const better = worse === 'less' ? 'greater' : 'less';
+  const marginSign = kpi.direction === 'higher-is-better' ? -1 : 1;
+  switch (observation.data) {
+    case 'counts': {
+      const { control, canary } = observation;
+      const p1 = canary.events / canary.exposure;
+      const p2 = control.events / control.exposure;
+      const proportions = canary.events <= canary.exposure && control.events <= control.exposure;
+      const cells = [canary.events, canary.exposure - canary.events, control.events, control.exposure - control.events];
+      const useZ = proportions && Math.min(...cells) >= 10;
+      const pooled = Math.max((canary.events + control.events) / (canary.exposure + control.exposure), 0.5 / (canary.exposure + control.exposure));
+      const unitVariance = proportions ? pooled * (1 - pooled) : pooled;
+      const base = {
+        kpi: kpi.name,
+        sampleSize: { control: control.exposure, canary: canary.exposure },
+        controlValue: p2,
+        canaryValue: p1,
+        relativeChange: p2 === 0 ? (p1 === 0 ? 0 : Infinity) : (p1 - p2) / p2,
+        minimumSampleSize: minimumSampleSize({ unitVariance, delta: kpi.minimumDetectableEffect * pooled, allocationRatio, alpha, power: config.power }),
+        minimumDetectableEffect: minimumDetectableDifference({ unitVariance, canarySize: canary.exposure, allocationRatio, alpha, power: config.power }) / pooled,
+        query: observation.query,
+      };
+      if (canary.exposure <= 0 || control.exposure <= 0) return noData(kpi, observation);
+      if (useZ) {
+        const worseTest = twoProportionZTest(canary, control, { alternative: worse, delta0: marginSign * kpi.nonInferiorityMargin * p2, confidence });
+        const betterTest = twoProportionZTest(canary, control, { alternative: better, confidence });
+        const h = 2 * Math.asin(Math.sqrt(p1)) - 2 * Math.asin(Math.sqrt(p2));
+        return {
+          ...base,
+          test: 'two-proportion-z',
+          statistic: worseTest.statistic,
+          pValue: worseTest.pValue,
+          rawImprovementPValue: betterTest.pValue,
+          effect: { scale: 'difference', estimate: worseTest.estimate, confidenceInterval: worseTest.confidenceInterval },
+          effectSize: { name: 'cohens-h', value: h },
+        };
+      }
+      const worseTest = poissonRateRatioTest(canary, control, { alternative: worse, ratio0: 1 + marginSign * kpi.nonInferiorityMargin, confidence });
+      const betterTest = poissonRateRatioTest(canary, control, { alternative: better, confidence });
+      return {
+        ...base,
+        test: 'poisson-exact-conditional',
+        statistic: worseTest.statistic,
+        pValue: worseTest.pValue,
+        rawImprovementPValue: betterTest.pValue,
+        effect: { scale: 'rate-ratio', estimate: worseTest.estimate, confidenceInterval: worseTest.confidenceInterval },
+        effectSize: { name: 'log-rate-ratio', value: Math.log(worseTest.estimate) },
+      };
+    }
+    case 'samples': {
+      if (observation.control.length === 0 || observation.canary.length === 0) return noData(kpi, observation);
+      const sx = sortedCopy(observation.canary);
+      const sy = sortedCopy(observation.control);
+      const controlMedian = sortedMedian(sy);
+      const canaryMedian = sortedMedian(sx);
+      const shift0 = marginSign * kpi.nonInferiorityMargin * Math.abs(controlMedian);
+      const worseTest = mannWhitneyU(sx, sy, { alternative: worse, shift: shift0, exactMaxN: config.exactMannWhitneyMaxN, presorted: true });
+      const betterTest = shift0 === 0 ? null : mannWhitneyU(sx, sy, { alternative: better, exactMaxN: config.exactMannWhitneyMaxN, presorted: true });
+      const plain = betterTest ?? worseTest;
+      const rawImprovementPValue = betterTest ? betterTest.pValue : 1 - worseTest.pValue;
+      const hl = hodgesLehmann(sx, sy, confidence);
+      const deviations = sortedCopy(Array.from(sy, (v) => Math.abs(v - controlMedian)));
+      const robustSd = 1.4826 * sortedMedian(deviations);
+      const scale = Math.abs(controlMedian) > 0 ? Math.abs(controlMedian) : robustSd > 0 ? robustSd : 1;
+      const unitVariance = robustSd > 0 ? robustSd * robustSd : scale * scale;
+      const efficiency = 3 / Math.PI;
+      return {
+        kpi: kpi.name,
+        test: 'mann-whitney-u',
+        statistic: worseTest.u,
+        pValue: worseTest.pValue,
+        rawImprovementPValue,
+        effect: { scale: 'shift', estimate: hl.shift, confidenceInterval: hl.confidenceInterval },
+        relativeChange: hl.shift / scale,
+        effectSize: { name: 'rank-biserial', value: plain.rankBiserial },
+        minimumDetectableEffect: minimumDetectableDifference({ unitVariance, canarySize: sx.length, allocationRatio, alpha, power: config.power, efficiency }) / scale,
+        minimumSampleSize: minimumSampleSize({ unitVariance, delta: kpi.minimumDetectableEffect * scale, allocationRatio, alpha, power: config.power, efficiency }),
+        sampleSize: { control: sy.length, canary: sx.length },
+        controlValue: controlMedian,
+        canaryValue: canaryMedian,
+        query: observation.query,
+      };
+    }
+    default:
+      return assertNever(observation);
+  }
+}
+
+function noData(kpi: KpiDefinition, observation: KpiObservation): RawTest {
+  return {
+    kpi: kpi.name,
+    test: 'none',
+    statistic: Number.NaN,
+    pValue: 1,
+    rawImprovementPValue: 1,
+    effect: { scale: observation.data === 'counts' ? 'difference' : 'shift', estimate: Number.NaN, confidenceInterval: [Number.NaN, Number.NaN] },
+    relativeChange: Number.NaN,
+    effectSize: { name: observation.data === 'counts' ? 'cohens-h' : 'rank-biserial', value: Number.NaN },
+    minimumDetectableEffect: Infinity,
+    minimumSampleSize: Infinity,
+    sampleSize: { control: 0, canary: 0 },
+    controlValue: Number.NaN,
+    canaryValue: Number.NaN,
+    query: observation.query,
+  };
+}
+
+/**
+ * Judges a finished canary: tests every KPI, Holm-corrects the degradation tests (and, apart,
+ * the improvement tests) at the final alpha, classifies each KPI, scores, and classifies the score.
+ * A KPI without an observation is Insufficient; Insufficient is never a pass and never a failure.
+ */
+export function judgeCanary(input: JudgeInput): CanaryJudgement {
+  const alpha = finalAlpha(input.config);
+  const byName = new Map(input.observations.map((o) => [o.kpi, o]));
+  const raws = input.kpis.map((kpi) => {
+    const observation = byName.get(kpi.name);
+    return observation ? testKpi(kpi, observation, alpha, input.config, input.canaryTrafficShare) : undefined;
+  });
+  const tested = raws.flatMap((r, i) => (r && r.test !== 'none' ? [i] : []));
+  const adjustedWorse = holmAdjust(tested.map((i) => raws[i]!.pValue));
+  const adjustedBetter = holmAdjust(tested.map((i) => raws[i]!.rawImprovementPValue));
+  const verdicts = input.kpis.map((kpi, i): KpiVerdict => {
+    const raw = raws[i];
+    const position = tested.indexOf(i);
+    if (!raw || position < 0) {
+      const empty = raw ?? noData(kpi, { kpi: kpi.name, data: 'counts', control: { events: 0, exposure: 0 }, canary: { events: 0, exposure: 0 }, query: { expr: kpi.query, range: { start: 0, end: 0 }, stepSeconds: 0 } });
+      const { rawImprovementPValue: _unused, ...rest } = empty;
+      return { ...rest, verdict: 'insufficient', failed: false, reason: 'no data for the canary window', adjustedPValue: 1, improvementPValue: 1 };
+    }
+    const { rawImprovementPValue: _unused, ...rest } = raw;
+    const adjustedPValue = adjustedWorse[position]!;
+    const improvementPValue = adjustedBetter[position]!;
+    const badVerdict: Verdict = kpi.direction === 'higher-is-better' ? 'low' : 'high';
+    const goodVerdict: Verdict = badVerdict === 'low' ? 'high' : 'low';
+    const margin = kpi.nonInferiorityMargin > 0 ? ` by more than the ${(kpi.nonInferiorityMargin * 100).toFixed(1)}% margin` : '';
+    if (adjustedPValue <= alpha) {
+      return { ...rest, verdict: badVerdict, failed: true, reason: `canary worse than control${margin} (Holm-adjusted p = ${fmt(adjustedPValue)} <= ${fmt(alpha)})`, adjustedPValue, improvementPValue };
+    }
+    if (raw.sampleSize.canary < raw.minimumSampleSize) {
+      return { ...rest, verdict: 'insufficient', failed: false, reason: `canary sample ${raw.sampleSize.canary} below the ${raw.minimumSampleSize} needed to detect a ${(kpi.minimumDetectableEffect * 100).toFixed(1)}% change`, adjustedPValue, improvementPValue };
+    }
+    if (improvementPValue <= alpha) {
+      return { ...rest, verdict: goodVerdict, failed: false, reason: `canary better than control (Holm-adjusted p = ${fmt(improvementPValue)})`, adjustedPValue, improvementPValue };
+    }
+    return { ...rest, verdict: 'pass', failed: false, reason: `no degradation${margin} detected; minimum detectable effect ${(raw.minimumDetectableEffect * 100).toFixed(2)}%`, adjustedPValue, improvementPValue };
+  });
+  return { ...scoreVerdicts(input.kpis, verdicts, input.config), verdicts, alpha };
+}
+
+/** Classifies the score: Kayenta's pass/marginal thresholds, plus hard rules for must-not-degrade KPIs. */
+export function scoreVerdicts(kpis: readonly KpiDefinition[], verdicts: readonly KpiVerdict[], config: JudgeConfig): { decision: CanaryDecision; reason: string; score: number } {
+  let total = 0;
+  let good = 0;
+  for (const [i, kpi] of kpis.entries()) {
+    const v = verdicts[i]!;
+    if (v.verdict === 'insufficient') continue;
+    total += kpi.weight;
+    if (!v.failed) good += kpi.weight;
+  }
+  const score = total === 0 ? 0 : (100 * good) / total;
+  const failedGuard = kpis.find((kpi, i) => kpi.role === 'must-not-degrade' && verdicts[i]!.failed);
+  if (failedGuard) return { decision: 'rollback', reason: `must-not-degrade KPI ${failedGuard.name} degraded`, score };
+  if (total === 0) return { decision: 'inconclusive', reason: 'no KPI had enough data', score };
+  const missingGuard = kpis.find((kpi, i) => kpi.role === 'must-not-degrade' && verdicts[i]!.verdict === 'insufficient');
+  if (missingGuard) return { decision: 'inconclusive', reason: `must-not-degrade KPI ${missingGuard.name} has insufficient data`, score };
+  if (score >= config.passThreshold) return { decision: 'proceed', reason: `score ${score.toFixed(1)} >= ${config.passThreshold}`, score };
+  if (score < config.marginalThreshold) return { decision: 'rollback', reason: `score ${score.toFixed(1)} < ${config.marginalThreshold}`, score };
+  return { decision: 'inconclusive', reason: `score ${score.toFixed(1)} between ${config.marginalThreshold} and ${config.passThreshold}`, score };
+}
+
+function fmt(p: number): string {
+  return p < 1e-4 ? p.toExponential(2) : p.toFixed(4);
+}
+
+/** Cumulative summaries for one KPI at one per-minute look. */
+export interface WatchObservation {
+  kpi: string;
+  control: GroupSummary;
+  canary: GroupSummary;
+}
+
+/** Result of one per-minute look. */
+export interface WatchResult {
+  /** The first must-not-degrade KPI whose confidence sequence lies wholly beyond its margin on the bad side. */
+  alarm: { kpi: string; look: SequentialLook } | undefined;
+  looks: { kpi: string; look: SequentialLook | undefined }[];
+  /** Alpha per KPI (the watcher's share, Bonferroni over the must-not-degrade KPIs). */
+  alphaPerKpi: number;
+}
+
+/**
+ * One per-minute look at a running canary. Valid under any number of looks (mSPRT confidence
+ * sequences). Only must-not-degrade KPIs can stop a canary early, and only for degradation.
+ */
+export function watchCanary(kpis: readonly KpiDefinition[], observations: readonly WatchObservation[], config: JudgeConfig): WatchResult {
+  const guarded = kpis.filter((k) => k.role === 'must-not-degrade');
+  const alphaPerKpi = (config.alpha * config.sequentialAlphaShare) / Math.max(1, guarded.length);
+  const byName = new Map(observations.map((o) => [o.kpi, o]));
+  const looks: WatchResult['looks'] = [];
+  let alarm: WatchResult['alarm'];
+  for (const kpi of guarded) {
+    const o = byName.get(kpi.name);
+    if (!o) continue;
+    const control = o.control;
+    const controlMean = control.kind === 'counts' ? control.events / control.exposure : control.sum / control.count;
+    const look = msprtLook(o.canary, o.control, alphaPerKpi, config.sequentialMixtureEffect * Math.abs(controlMean));
+    looks.push({ kpi: kpi.name, look });
+    if (!look || alarm) continue;
+    const margin = kpi.nonInferiorityMargin * Math.abs(look.controlMean);
+    const beyond = kpi.direction === 'higher-is-better' ? look.confidenceSequence[1] < -margin : look.confidenceSequence[0] > margin;
+    if (beyond) alarm = { kpi: kpi.name, look };
+  }
+  return { alarm, looks, alphaPerKpi };
+}

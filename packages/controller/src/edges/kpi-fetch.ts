@@ -1,0 +1,202 @@
+/**
+ * The fetch stage: runs each KPI's PromQL (compiled from the definitions, one series per
+ * `variant`) and hands the core plain numbers. It never judges; a failed or empty query becomes
+ * missing data, which the core turns into an inconclusive cycle.
+ */
+import type { Autopilot, AutopilotKpi } from '@vigil/rules-generator';
+import type { KpiWindow, KpiWindowValue } from '../core/decide.js';
+import type { KpiObservation, QueryReference, WatchObservation } from '../core/judge/judge.js';
+import type { PromQlClient, PromQlFailure, RangeSeries } from './promql-client.js';
+
+/** Per-group sample cap for distribution KPIs: bucket counts are scaled down beyond it. */
+const MAX_SAMPLES_PER_GROUP = 20_000;
+/** Steps of a range query over the analysis window (coverage is measured on these). */
+const ANALYSIS_STEPS = 48;
+
+type Variant = 'control' | 'canary';
+
+/** A PromQL duration for `$__range`: whole seconds. */
+function promDuration(ms: number): string {
+  return `${Math.max(1, Math.round(ms / 1000))}s`;
+}
+
+function withRange(query: string, ms: number): string {
+  return query.replaceAll('$__range', promDuration(ms));
+}
+
+/** A failed query, as the fetch reports it (the runner logs and records these). */
+export interface FetchProblem {
+  kpi: string;
+  failure: PromQlFailure;
+}
+
+/** Reads KPIs through a PromQL client. */
+export class KpiFetcher {
+  readonly problems: FetchProblem[] = [];
+
+  constructor(
+    private readonly client: PromQlClient,
+    private readonly autopilot: Autopilot,
+  ) {}
+
+  /** Every KPI's value over `[start, end]` (epoch ms) with the share of steps that had data. */
+  async window(start: number, end: number): Promise<KpiWindow> {
+    const stepMs = Math.max(60_000, Math.floor((end - start) / ANALYSIS_STEPS));
+    const values: KpiWindowValue[] = [];
+    for (const kpi of this.autopilot.kpis) values.push(await this.windowValue(kpi, start, end, stepMs));
+    return { start, end, values };
+  }
+
+  /** Cumulative per-variant summaries since the canary started, for the per-minute watcher. */
+  async look(start: number, now: number): Promise<WatchObservation[]> {
+    const observations: WatchObservation[] = [];
+    for (const kpi of this.autopilot.kpis) {
+      const observation = await this.observe(kpi, start, now);
+      if (!observation) continue;
+      if (observation.data === 'counts') {
+        observations.push({ kpi: kpi.name, control: { kind: 'counts', ...observation.control }, canary: { kind: 'counts', ...observation.canary } });
+      } else {
+        observations.push({ kpi: kpi.name, control: moments(observation.control), canary: moments(observation.canary) });
+      }
+    }
+    return observations;
+  }
+
+  /** Every KPI's control and canary data over the canary window, for the final judgement. */
+  async result(start: number, end: number): Promise<KpiObservation[]> {
+    const observations: KpiObservation[] = [];
+    for (const kpi of this.autopilot.kpis) {
+      const observation = await this.observe(kpi, start, end);
+      if (observation) observations.push(observation);
+    }
+    return observations;
+  }
+
+  private async windowValue(kpi: AutopilotKpi, start: number, end: number, stepMs: number): Promise<KpiWindowValue> {
+    const queries = kpi.queries;
+    const expected = Math.floor((end - start) / stepMs) + 1;
+    const range = { start: start / 1000, end: end / 1000, stepSeconds: stepMs / 1000 };
+    // Per-step values over all variants; the KPI's window value is their mean (ratios: the
+    // ratio of sums over the window), coverage is the share of steps that had data.
+    let perStep: string;
+    if ('promql' in queries) perStep = `sum(${withRange(queries.promql, stepMs)})`;
+    else if (queries.kind === 'ratio') perStep = `sum(${withRange(queries.denominator, stepMs)})`;
+    else if (queries.kind === 'distribution') perStep = `histogram_quantile(0.5, sum by (le) (${withRange(queries.buckets, stepMs)}))`;
+    else perStep = `avg(${queries.value})`;
+    const series = await this.range(kpi, perStep, range);
+    const points = (series?.[0]?.points ?? []).filter(([, v]) => Number.isFinite(v));
+    const coverage = Math.min(1, points.length / expected);
+    let value: number | undefined;
+    if (!('promql' in queries) && queries.kind === 'ratio') {
+      const windowMs = end - start;
+      const numerator = await this.instantSum(kpi, withRange(queries.numerator, windowMs), end);
+      const denominator = await this.instantSum(kpi, withRange(queries.denominator, windowMs), end);
+      value = numerator !== undefined && denominator !== undefined && denominator > 0 ? numerator / denominator : undefined;
+    } else if (points.length > 0) {
+      value = points.reduce((sum, [, v]) => sum + v, 0) / points.length;
+    }
+    return { kpi: kpi.name, value, coverage };
+  }
+
+  private async observe(kpi: AutopilotKpi, start: number, end: number): Promise<KpiObservation | undefined> {
+    const windowMs = end - start;
+    const queries = kpi.queries;
+    const reference = (expr: string, stepSeconds: number): QueryReference => ({ expr, range: { start, end }, stepSeconds });
+    if (queries.kind === 'ratio' && !('promql' in queries)) {
+      const events = await this.byVariant(kpi, withRange(queries.numerator, windowMs), end);
+      const exposure = await this.byVariant(kpi, withRange(queries.denominator, windowMs), end);
+      if (!events || !exposure) return undefined;
+      return {
+        kpi: kpi.name,
+        data: 'counts',
+        control: { events: events.control ?? 0, exposure: exposure.control ?? 0 },
+        canary: { events: events.canary ?? 0, exposure: exposure.canary ?? 0 },
+        query: reference(`${withRange(queries.numerator, windowMs)} / ${withRange(queries.denominator, windowMs)}`, windowMs / 1000),
+      };
+    }
+    if (queries.kind === 'distribution' && !('promql' in queries)) {
+      const expr = withRange(queries.buckets, windowMs);
+      const answer = await this.client.instant(expr, end / 1000);
+      if (!answer.ok) {
+        this.problems.push({ kpi: kpi.name, failure: answer });
+        return undefined;
+      }
+      const control = samplesFromBuckets(answer.value.filter((s) => s.labels.variant === 'control'));
+      const canary = samplesFromBuckets(answer.value.filter((s) => s.labels.variant === 'canary'));
+      return { kpi: kpi.name, data: 'samples', control, canary, query: reference(expr, windowMs / 1000) };
+    }
+    // Gauges (and raw PromQL): readings per minute per variant.
+    const expr = 'promql' in queries ? withRange(queries.promql, 60_000) : queries.value;
+    const series = await this.range(kpi, expr, { start: start / 1000, end: end / 1000, stepSeconds: 60 });
+    if (!series) return undefined;
+    const pick = (variant: Variant) => series.find((s) => s.labels.variant === variant)?.points.map(([, v]) => v).filter(Number.isFinite) ?? [];
+    return { kpi: kpi.name, data: 'samples', control: pick('control'), canary: pick('canary'), query: reference(expr, 60) };
+  }
+
+  private async range(kpi: AutopilotKpi, expr: string, range: { start: number; end: number; stepSeconds: number }): Promise<RangeSeries[] | undefined> {
+    const answer = await this.client.range(expr, range);
+    if (!answer.ok) {
+      this.problems.push({ kpi: kpi.name, failure: answer });
+      return undefined;
+    }
+    return answer.value;
+  }
+
+  private async instantSum(kpi: AutopilotKpi, expr: string, at: number): Promise<number | undefined> {
+    const values = await this.byVariant(kpi, expr, at);
+    if (!values) return undefined;
+    const all = Object.values(values);
+    return all.length === 0 ? undefined : all.reduce((a, b) => a + b, 0);
+  }
+
+  private async byVariant(kpi: AutopilotKpi, expr: string, at: number): Promise<Partial<Record<Variant, number>> | undefined> {
+    const answer = await this.client.instant(expr, at / 1000);
+    if (!answer.ok) {
+      this.problems.push({ kpi: kpi.name, failure: answer });
+      return undefined;
+    }
+    const out: Partial<Record<Variant, number>> = {};
+    for (const sample of answer.value) {
+      const variant = sample.labels.variant;
+      if ((variant === 'control' || variant === 'canary') && Number.isFinite(sample.value)) out[variant] = sample.value;
+    }
+    return out;
+  }
+}
+
+/**
+ * Samples standing for a histogram's observations: each bucket's count at its upper bound (the
+ * `+Inf` bucket at the largest finite bound), so Mann-Whitney sees the order with ties. Counts are
+ * scaled down proportionally past {@link MAX_SAMPLES_PER_GROUP}, which keeps the judge's time
+ * bounded at the cost of some power on very large canaries.
+ */
+export function samplesFromBuckets(series: ReadonlyArray<{ labels: Record<string, string>; value: number }>): number[] {
+  const buckets = series
+    .map((s) => ({ le: s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le), cumulative: s.value }))
+    .filter((b) => !Number.isNaN(b.le) && Number.isFinite(b.cumulative))
+    .sort((a, b) => a.le - b.le);
+  const total = buckets.at(-1)?.cumulative ?? 0;
+  const scale = total > MAX_SAMPLES_PER_GROUP ? MAX_SAMPLES_PER_GROUP / total : 1;
+  const finiteBounds = buckets.filter((b) => Number.isFinite(b.le));
+  const largest = finiteBounds.at(-1)?.le ?? 0;
+  const samples: number[] = [];
+  let previous = 0;
+  for (const bucket of buckets) {
+    const count = Math.round(Math.max(0, bucket.cumulative - previous) * scale);
+    previous = bucket.cumulative;
+    const at = Number.isFinite(bucket.le) ? bucket.le : largest;
+    for (let i = 0; i < count; i++) samples.push(at);
+  }
+  return samples;
+}
+
+function moments(values: ArrayLike<number>): { kind: 'moments'; count: number; sum: number; sumOfSquares: number } {
+  let sum = 0;
+  let sumOfSquares = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    sum += v;
+    sumOfSquares += v * v;
+  }
+  return { kind: 'moments', count: values.length, sum, sumOfSquares };
+}

@@ -1,0 +1,106 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadModel, type Autopilot } from '@vigil/rules-generator';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fakePrometheus, SHOP_DEFINITIONS as DEFINITIONS } from '../../../../test/support/fake-prometheus.js';
+import { freePort } from '../../../../test/support/servers.js';
+import { AutopilotRunner, autopilotContext, type AutopilotNotice } from './runner.js';
+
+let dir: string;
+let clock: number;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vigil-runner-'));
+  await writeFile(join(dir, 'card.yaml'), 'pricing:\n  discount: 0.1 # tuned by the autopilot\n');
+  clock = Date.parse('2026-11-02T03:00:30Z');
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function runner(url: string, notices: AutopilotNotice[]): Promise<AutopilotRunner> {
+  const model = loadModel([{ path: 'defs.yaml', text: DEFINITIONS.replace('state_file: state.db', `state_file: state.db\n  prometheus_url: ${url}`) }]);
+  if (!model.ok) throw new Error(JSON.stringify(model.issues));
+  const autopilot = model.value.autopilots[0] as Autopilot;
+  return new AutopilotRunner({ autopilot, root: dir, now: () => clock, notify: (n) => void notices.push(n), seed: 7 });
+}
+
+/** Runs the daily cycle through its 60-minute canary, one tick a minute. */
+async function runCycle(pilot: AutopilotRunner): Promise<void> {
+  await pilot.start();
+  await pilot.tick();
+  for (let minute = 0; minute < 75; minute++) {
+    clock += 60_000;
+    await pilot.tick();
+    if ((await pilot.state()).phase === 'idle') return;
+  }
+}
+
+describe('AutopilotRunner', () => {
+  it("maps the definitions' analysis window to the core: the last 24 h unless set", () => {
+    const windowOf = (text: string) => {
+      const model = loadModel([{ path: 'defs.yaml', text }]);
+      if (!model.ok) throw new Error(JSON.stringify(model.issues));
+      return autopilotContext(model.value.autopilots[0] as Autopilot).config.analysisWindowMinutes;
+    };
+    expect(windowOf(DEFINITIONS)).toBe(24 * 60);
+    expect(windowOf(DEFINITIONS.replace('state_file: state.db', 'state_file: state.db\n  analysis_window: 6h'))).toBe(360);
+  });
+
+  it('promotes a change whose canary is no worse, writing a new version of the parameters file', async () => {
+    const prometheus = await fakePrometheus(() => ({ canaryFailed: 9_900, canaryBasket: 52 }));
+    const notices: AutopilotNotice[] = [];
+    try {
+      const pilot = await runner(prometheus.url, notices);
+      await runCycle(pilot);
+      const [cycle] = pilot.db.listCycles();
+      expect(cycle, JSON.stringify(notices, null, 1)).toMatchObject({ status: 'completed', decision: { outcome: 'promoted' } });
+      const card = await readFile(join(dir, 'card.yaml'), 'utf8');
+      expect(card).not.toContain('discount: 0.1 #');
+      expect(card).toContain('# tuned by the autopilot');
+      const history = await pilot.store.history();
+      expect(history[0]).toMatchObject({ author: 'autopilot', outcome: 'promoted' });
+      expect(pilot.db.canariesOf(cycle?.cycleId as string)[0]).toMatchObject({ trafficPercentage: 20 });
+      // The decision keeps every number behind it: each KPI's test, p-value, interval and query.
+      const verdicts = (cycle?.decision as { verdicts: Array<Record<string, unknown>> }).verdicts;
+      expect(verdicts.map((v) => [v.kpi, v.test])).toEqual([
+        ['failed_orders', 'two-proportion-z'],
+        ['basket_value', 'mann-whitney-u'],
+      ]);
+      expect(verdicts[0]).toMatchObject({ pValue: expect.any(Number), effect: { confidenceInterval: [expect.any(Number), expect.any(Number)] }, query: { expr: expect.stringContaining('increase(shop_orders_total') } });
+      // Every query asked for the variants.
+      expect(prometheus.queries.every((q) => q.includes('variant') || q.startsWith('sum(') || q.startsWith('histogram_quantile'))).toBe(true);
+      pilot.db.close();
+    } finally {
+      await prometheus.close();
+    }
+  }, 60_000);
+
+  it('rolls back a change whose canary fails more orders, leaving the parameters file as it was', async () => {
+    const prometheus = await fakePrometheus(() => ({ canaryFailed: 40_000, canaryBasket: 50 }));
+    const notices: AutopilotNotice[] = [];
+    try {
+      const pilot = await runner(prometheus.url, notices);
+      await runCycle(pilot);
+      const [cycle] = pilot.db.listCycles();
+      expect(cycle?.status, JSON.stringify(notices, null, 1)).toBe('rolled_back');
+      expect(await readFile(join(dir, 'card.yaml'), 'utf8')).toBe('pricing:\n  discount: 0.1 # tuned by the autopilot\n');
+      expect(pilot.store.candidateFile).toBeDefined();
+      await expect(readFile(pilot.store.candidateFile, 'utf8')).rejects.toThrow(/ENOENT/);
+      pilot.db.close();
+    } finally {
+      await prometheus.close();
+    }
+  }, 60_000);
+
+  it('ends the cycle inconclusive, changing nothing, when Prometheus is down', async () => {
+    const notices: AutopilotNotice[] = [];
+    const port = await freePort();
+    const pilot = await runner(`http://127.0.0.1:${port}`, notices);
+    await runCycle(pilot);
+    const [cycle] = pilot.db.listCycles();
+    expect(cycle).toMatchObject({ status: 'inconclusive', decision: { outcome: 'analysis-inconclusive' } });
+    expect(await readFile(join(dir, 'card.yaml'), 'utf8')).toBe('pricing:\n  discount: 0.1 # tuned by the autopilot\n');
+    pilot.db.close();
+  }, 60_000);
+});

@@ -1,0 +1,339 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { createDatadogReader, DatadogMetricExporter } from './exporter.js';
+import type { DatadogExporterOptions } from './exporter.js';
+import { SPILL_FILE } from './spill.js';
+import { gauge, histogram, resourceMetrics, sum } from './testing/builders.js';
+import { runFor, runUntil, waitForReal } from './testing/drive.js';
+import { startFakeDatadog } from './testing/fake-datadog.js';
+import type { FakeDatadog } from './testing/fake-datadog.js';
+import { ManualClock } from './testing/manual-clock.js';
+
+let fake: FakeDatadog;
+let clock: ManualClock;
+const exporters: DatadogMetricExporter[] = [];
+
+beforeEach(async () => {
+  fake = await startFakeDatadog();
+  clock = new ManualClock();
+});
+
+afterEach(async () => {
+  for (const e of exporters.splice(0)) void e.shutdown();
+  await fake.close();
+});
+
+function newExporter(options: Partial<DatadogExporterOptions> = {}): DatadogMetricExporter {
+  const exporter = new DatadogMetricExporter({ apiKey: 'test-key', baseUrl: fake.url, clock, random: () => 0.5, ...options });
+  exporters.push(exporter);
+  return exporter;
+}
+
+function exportNow(exporter: DatadogMetricExporter, metrics: Parameters<DatadogMetricExporter['export']>[0]): ExportResult {
+  let result: ExportResult | undefined;
+  exporter.export(metrics, (r) => (result = r));
+  // The callback has run before export() returned: enqueueing is all the caller waits for.
+  expect(result).toBeDefined();
+  return result!;
+}
+
+const idle = (exporter: DatadogMetricExporter) => () => exporter.stats().queuedBatches === 0;
+
+function gauges(n: number, value = 1): ReturnType<typeof resourceMetrics> {
+  const now = clock.now();
+  return resourceMetrics([gauge('queue.depth', Array.from({ length: n }, (_, i) => ({ value: value + i, attributes: { shard: String(i) }, startMs: now, endMs: now })))]);
+}
+
+describe('DatadogMetricExporter against the fake Datadog API', () => {
+  it('sends gzip payloads of the v2 series shape with types, intervals and tags', async () => {
+    const exporter = newExporter();
+    const t = clock.now();
+    const metrics = (orders: number, end: number) =>
+      resourceMetrics(
+        [
+          sum('orders.placed', [{ value: orders, attributes: { region: 'eu' }, startMs: t, endMs: end }]),
+          gauge('queue.depth', [{ value: 4, startMs: t, endMs: end }]),
+          histogram('checkout.duration', [{ value: { boundaries: [1], counts: [2, 1], sum: 3.5, min: 0.2, max: 2.1 }, startMs: t, endMs: end }]),
+        ],
+        { 'service.name': 'checkout', 'service.version': '2.4.0', 'deployment.environment.name': 'prod' },
+      );
+    expect(exportNow(exporter, metrics(7, t)).code).toBe(ExportResultCode.SUCCESS);
+    await exporter.forceFlush();
+    await clock.advance(10_000);
+    exportNow(exporter, metrics(10, t + 10_000));
+    await exporter.forceFlush();
+
+    const posts = fake.requests.filter((r) => r.path === '/api/v2/series');
+    expect(posts).toHaveLength(2);
+    for (const post of posts) {
+      expect(post.headers['content-encoding']).toBe('gzip');
+      expect(post.headers['dd-api-key']).toBe('test-key');
+      expect(post.headers['content-type']).toBe('application/json');
+      expect(post.bodyBytes).toBeLessThan(post.decodedBytes);
+    }
+    const second = (posts[1]!.body as { series: Record<string, unknown>[] }).series;
+    const unified = ['service:checkout', 'version:2.4.0', 'env:prod'];
+    expect(second.find((s) => s.metric === 'orders.placed')).toEqual({
+      metric: 'orders.placed',
+      type: 1,
+      points: [{ timestamp: (t + 10_000) / 1000, value: 3 }],
+      tags: [...unified, 'region:eu'],
+      interval: 10,
+    });
+    expect(second.find((s) => s.metric === 'queue.depth')).toMatchObject({ type: 3, points: [{ value: 4 }] });
+    expect(second.filter((s) => String(s.metric).startsWith('checkout.duration')).map((s) => `${String(s.metric)}:${String(s.type)}`)).toEqual([
+      'checkout.duration.count:1',
+      'checkout.duration.sum:1',
+      'checkout.duration.min:3',
+      'checkout.duration.max:3',
+      'checkout.duration.bucket:1',
+      'checkout.duration.bucket:1',
+    ]);
+    // The first export carried the whole first cumulative value, not nothing.
+    const first = (posts[0]!.body as { series: Record<string, unknown>[] }).series;
+    expect(first.find((s) => s.metric === 'orders.placed')).toMatchObject({ points: [{ value: 7 }] });
+  });
+
+  it('works as a reader on a real MeterProvider', async () => {
+    const reader = createDatadogReader({ apiKey: 'k', baseUrl: fake.url, exportIntervalMillis: 3_600_000 });
+    const provider = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': 'api', 'deployment.environment': 'staging' }), readers: [reader] });
+    const meter = provider.getMeter('t');
+    meter.createCounter('http.requests').add(3, { route: '/a' });
+    meter.createHistogram('http.duration', { advice: { explicitBucketBoundaries: [0.1, 1] } }).record(0.5);
+    await provider.forceFlush();
+    const names = fake.acceptedSeries().map((s) => s.metric);
+    expect(names).toEqual(expect.arrayContaining(['http.requests', 'http.duration.count', 'http.duration.bucket']));
+    expect(fake.acceptedSeries().find((s) => s.metric === 'http.requests')).toMatchObject({ type: 1, points: [{ value: 3 }], tags: ['service:api', 'env:staging', 'route:/a'] });
+    await provider.shutdown();
+  });
+
+  it('splits at the point limit before sending', async () => {
+    const exporter = newExporter({ limits: { maxPoints: 10 } });
+    exportNow(exporter, gauges(35));
+    await exporter.forceFlush();
+    const posts = fake.requests.filter((r) => r.path === '/api/v2/series');
+    expect(posts.map((p) => (p.body as { series: unknown[] }).series.length)).toEqual([10, 10, 10, 5]);
+    expect(fake.acceptedSeries()).toHaveLength(35);
+  });
+
+  it('splits and resends on 413 instead of dropping', async () => {
+    await fake.close();
+    fake = await startFakeDatadog({ maxCompressedBytes: 300 });
+    const exporter = newExporter();
+    exportNow(exporter, gauges(60));
+    await exporter.forceFlush();
+    expect(fake.requests.some((r) => r.outcome === 413)).toBe(true);
+    expect(fake.acceptedSeries().map((s) => s.points[0]!.value).sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => 1 + i));
+    expect(exporter.stats().dropped['too-large']).toBe(0);
+  });
+
+  it('counts a single point the API refuses as too large', async () => {
+    await fake.close();
+    fake = await startFakeDatadog({ maxCompressedBytes: 10 });
+    const exporter = newExporter();
+    exportNow(exporter, gauges(2));
+    await exporter.forceFlush();
+    expect(exporter.stats().dropped['too-large']).toBe(2);
+  });
+
+  it('waits as long as X-RateLimit-Reset says after a 429', async () => {
+    const times: number[] = [];
+    fake.onRequest(() => times.push(clock.now()));
+    fake.fail('/api/v2/series', { status: 429, headers: { 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '17', 'x-ratelimit-period': '60' } });
+    const exporter = newExporter();
+    exportNow(exporter, gauges(1));
+    await runUntil(clock, idle(exporter));
+    expect(times[1]! - times[0]!).toBe(17_000);
+    expect(exporter.stats()).toMatchObject({ sentPoints: 1, retries: 1, breakerState: 'closed' });
+  });
+
+  it('honours Retry-After over its own backoff', async () => {
+    const times: number[] = [];
+    fake.onRequest(() => times.push(clock.now()));
+    fake.fail('/api/v2/series', { status: 503, headers: { 'retry-after': '42' } });
+    const exporter = newExporter();
+    exportNow(exporter, gauges(1));
+    await runUntil(clock, idle(exporter));
+    expect(times[1]! - times[0]!).toBe(42_000);
+  });
+
+  it('waits for the reset when a success says the rate-limit window is spent', async () => {
+    const times: number[] = [];
+    fake.onRequest(() => times.push(clock.now()));
+    fake.fail('/api/v2/series', { status: 202, body: { errors: [] }, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '9' } });
+    const exporter = newExporter({ limits: { maxPoints: 1 } });
+    exportNow(exporter, gauges(2));
+    await runUntil(clock, idle(exporter));
+    expect(times[1]! - times[0]!).toBe(9_000);
+  });
+
+  it('retries 500s with backoff (5 s, 7.5 s, 11.25 s) and delivers', async () => {
+    const times: number[] = [];
+    fake.onRequest(() => times.push(clock.now()));
+    fake.fail('/api/v2/series', { status: 500 }, { status: 502 }, { status: 503 });
+    const exporter = newExporter();
+    exportNow(exporter, gauges(3));
+    await runUntil(clock, idle(exporter), 250);
+    expect(times.slice(1).map((t, i) => t - times[i]!)).toEqual([5_000, 7_500, 11_250]);
+    expect(exporter.stats()).toMatchObject({ sentPoints: 3, retries: 3, breakerState: 'closed' });
+    expect(fake.acceptedSeries()).toHaveLength(3);
+  });
+
+  it('retries after connection resets', async () => {
+    fake.fail('/api/v2/series', { reset: true }, { reset: true });
+    const exporter = newExporter();
+    exportNow(exporter, gauges(2));
+    await runUntil(clock, idle(exporter));
+    expect(fake.requests.filter((r) => r.outcome === 'reset')).toHaveLength(2);
+    expect(exporter.stats()).toMatchObject({ sentPoints: 2, retries: 2 });
+  });
+
+  it('abandons a slow attempt at the per-attempt timeout and retries', async () => {
+    fake.fail('/api/v2/series', { delayMs: 3_000 });
+    clock = new ManualClock(Date.now()); // only to stamp the points: this exporter runs on the real clock
+    const exporter = newExporter({ clock: undefined, retry: { attemptTimeoutMs: 200, initialIntervalMs: 10, maxIntervalMs: 10 } });
+    exportNow(exporter, gauges(1));
+    await exporter.forceFlush();
+    expect(exporter.stats()).toMatchObject({ sentPoints: 1, retries: 1 });
+    expect(fake.acceptedSeries()).toHaveLength(1);
+  });
+
+  it('drops and counts a batch the API rejects with 400, without retrying', async () => {
+    fake.fail('/api/v2/series', { status: 400, body: { errors: ['Invalid metric'] } });
+    const exporter = newExporter();
+    exportNow(exporter, gauges(4));
+    await exporter.forceFlush();
+    expect(exporter.stats()).toMatchObject({ sentPoints: 0, retries: 0, droppedBatches: 1 });
+    expect(exporter.stats().dropped.rejected).toBe(4);
+  });
+
+  it('gives up on a batch that keeps failing after 5 min of retries while the breaker stays closed', async () => {
+    // 429s are backpressure, not ill health: the breaker stays closed and the budget runs out.
+    fake.setHandler(() => ({ status: 429 }));
+    const exporter = newExporter();
+    exportNow(exporter, gauges(2));
+    await runUntil(clock, idle(exporter), 5_000);
+    expect(exporter.stats().dropped['retries-exhausted']).toBe(2);
+    expect(exporter.stats().breakerState).toBe('closed');
+  });
+});
+
+describe('a ten-minute outage on a fake clock', () => {
+  async function outage(options: Partial<DatadogExporterOptions>) {
+    const outageEnd = clock.now() + 600_000;
+    const states = new Set<string>();
+    fake.setHandler(() => (clock.now() < outageEnd ? { status: 503 } : undefined));
+    const exporter = newExporter(options);
+    for (let i = 0; i < 60; i += 1) {
+      exportNow(exporter, gauges(1, i));
+      await runFor(clock, 10_000, idle(exporter));
+      states.add(exporter.stats().breakerState);
+    }
+    // The breaker holds calls back: 5 failures in the first ~41 s, then one trial per 30 s.
+    const attemptsDuringOutage = fake.requests.filter((r) => r.outcome === 503).length;
+    await runUntil(clock, idle(exporter));
+    const received = fake.acceptedSeries().map((s) => s.points[0]!.value);
+    return { exporter, received, states, attemptsDuringOutage };
+  }
+
+  it('loses nothing when the queue holds the outage', async () => {
+    const { exporter, received, states, attemptsDuringOutage } = await outage({ queueSize: 100 });
+    expect(attemptsDuringOutage).toBeGreaterThanOrEqual(20);
+    expect(attemptsDuringOutage).toBeLessThanOrEqual(25);
+    expect(received).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect(states.has('open')).toBe(true);
+    const stats = exporter.stats();
+    expect(stats.sentPoints).toBe(60);
+    expect(Object.values(stats.dropped).every((n) => n === 0)).toBe(true);
+    expect(stats.breakerState).toBe('closed');
+  });
+
+  it('drops exactly the oldest batches beyond the bound with drop-oldest', async () => {
+    const { exporter, received } = await outage({ queueSize: 20, overflow: 'drop-oldest' });
+    // Batch 0 is in flight through the outage; the queue keeps the 20 newest.
+    expect(received).toEqual([0, ...Array.from({ length: 20 }, (_, i) => 40 + i)]);
+    expect(exporter.stats().dropped['queue-full']).toBe(39);
+    expect(exporter.stats().droppedBatches).toBe(39);
+    expect(exporter.stats().sentPoints + exporter.stats().dropped['queue-full']).toBe(60);
+  });
+
+  it('drops exactly the newest batches beyond the bound with drop-newest', async () => {
+    const { exporter, received } = await outage({ queueSize: 20, overflow: 'drop-newest' });
+    expect(received).toEqual(Array.from({ length: 21 }, (_, i) => i));
+    expect(exporter.stats().dropped['queue-full']).toBe(39);
+  });
+});
+
+describe('spill to disk', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vigil-dd-spill-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the queue across a restart during an outage and resends it', async () => {
+    fake.setHandler(() => ({ status: 503 }));
+    const first = newExporter({ spillDirectory: dir, flushTimeoutMs: 20_000 });
+    for (let i = 0; i < 5; i += 1) {
+      exportNow(first, gauges(2, 10 * i));
+      await runFor(clock, 10_000, idle(first));
+    }
+    let shutDown = false;
+    void first.shutdown().then(() => (shutDown = true));
+    await runUntil(clock, () => shutDown);
+    const lines = (await readFile(join(dir, SPILL_FILE), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(Object.values(first.stats().dropped).every((n) => n === 0)).toBe(true);
+    expect(fake.acceptedSeries()).toHaveLength(0);
+
+    fake.setHandler(undefined);
+    const second = newExporter({ spillDirectory: dir });
+    await waitForReal(() => fake.acceptedSeries().length === 10);
+    await second.forceFlush();
+    expect(fake.acceptedSeries().map((s) => s.points[0]!.value).sort((a, b) => a - b)).toEqual([0, 1, 10, 11, 20, 21, 30, 31, 40, 41]);
+    await waitForReal(() => !existsSync(join(dir, SPILL_FILE)));
+  });
+
+  it('counts what it drops at shutdown when there is no spill directory', async () => {
+    fake.setHandler(() => ({ status: 503 }));
+    const exporter = newExporter({ flushTimeoutMs: 20_000 });
+    exportNow(exporter, gauges(3));
+    let shutDown = false;
+    void exporter.shutdown().then(() => (shutDown = true));
+    await runUntil(clock, () => shutDown);
+    expect(exporter.stats().dropped.shutdown).toBe(3);
+    let after: ExportResult | undefined;
+    exporter.export(gauges(1), (r) => (after = r));
+    expect(after?.code).toBe(ExportResultCode.FAILED);
+  });
+});
+
+describe('self-metrics', () => {
+  it('records sent, retried, dropped by reason, queued and breaker state on the given meter', async () => {
+    const memory = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({ exporter: memory, exportIntervalMillis: 3_600_000 });
+    const provider = new MeterProvider({ readers: [reader] });
+    fake.fail('/api/v2/series', { status: 500 }, { status: 400 });
+    const exporter = newExporter({ meter: provider.getMeter('vigil-self'), limits: { maxPoints: 2 } });
+    exportNow(exporter, gauges(4));
+    await runUntil(clock, idle(exporter));
+    await reader.forceFlush();
+    const metrics = memory.getMetrics().at(-1)!.scopeMetrics[0]!.metrics;
+    const byName = new Map(metrics.map((m) => [m.descriptor.name, m.dataPoints]));
+    expect(byName.get('vigil_datadog_export_sent_points')?.[0]?.value).toBe(2);
+    expect(byName.get('vigil_datadog_export_retries')?.[0]?.value).toBe(1);
+    expect(byName.get('vigil_datadog_export_dropped_points')?.map((p) => [p.attributes.reason, p.value])).toEqual([['rejected', 2]]);
+    expect(byName.get('vigil_datadog_export_queued_batches')?.[0]?.value).toBe(0);
+    expect(byName.get('vigil_datadog_export_breaker_state')?.find((p) => p.attributes.state === 'closed')?.value).toBe(1);
+    await provider.shutdown();
+  });
+});

@@ -1,0 +1,415 @@
+import { randomUUID } from 'node:crypto';
+import { diag } from '@opentelemetry/api';
+import type { Meter } from '@opentelemetry/api';
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
+import { AggregationTemporality, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import type { MetricProducer, PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { v2 } from '@datadog/datadog-api-client';
+import { backoffDelay, DEFAULT_RETRY_OPTIONS, rateLimitExhausted, serverRequestedWait } from './backoff.js';
+import type { RetryOptions } from './backoff.js';
+import { CircuitBreaker, DEFAULT_BREAKER_OPTIONS } from './breaker.js';
+import type { BreakerOptions } from './breaker.js';
+import { DATADOG_ACCEPTED_WINDOW, DeltaTracker, filterWindow, toDatadogSeries } from './convert.js';
+import type { AcceptedWindow } from './convert.js';
+import { DatadogRequestError } from './errors.js';
+import { BatchQueue } from './queue.js';
+import type { OverflowPolicy } from './queue.js';
+import { registerSelfMetrics } from './self-metrics.js';
+import type { SelfMetrics } from './self-metrics.js';
+import { readSpill, writeSpill } from './spill.js';
+import { countPoints, DATADOG_PAYLOAD_LIMITS, halveChunk, splitSeries, toWireSeries } from './split.js';
+import type { PayloadLimits } from './split.js';
+import { createDatadogConfiguration, FetchTransport } from './transport.js';
+import type { DatadogConnectionOptions, RequestRecord } from './transport.js';
+import { DROP_REASONS, systemClock } from './types.js';
+import type { BreakerState, Clock, DatadogSeries, DropReason, SeriesBatch } from './types.js';
+
+/** Options of {@link DatadogMetricExporter}; every figure has a default. */
+export interface DatadogExporterOptions extends DatadogConnectionOptions {
+  /** Batches the queue holds (default 1,000, the Collector's queue size). */
+  queueSize?: number;
+  /** What a full queue drops (default `drop-oldest`: fresh data matters more in an outage). */
+  overflow?: OverflowPolicy;
+  /** Retry figures (defaults: the Collector's exporter helper). */
+  retry?: Partial<RetryOptions>;
+  /** Circuit breaker figures (defaults: 5 failures in 60 s, trial every 30 s, 3 successes to close). */
+  breaker?: Partial<BreakerOptions>;
+  /** Request limits (defaults: Datadog's 512,000 / 5,242,880 bytes and 10,000 points). */
+  limits?: Partial<PayloadLimits>;
+  /** Accepted point window (default: 1 h in the past, 10 min in the future). */
+  window?: Partial<AcceptedWindow>;
+  /** Directory to spill the queue to during failures and at shutdown; reloaded at start. */
+  spillDirectory?: string;
+  /** Meter for the exporter's own metrics (sent, retried, dropped by reason, queued, breaker state). */
+  meter?: Meter;
+  /** Deadline of `forceFlush()` and `shutdown()` (ms, default 30 s). */
+  flushTimeoutMs?: number;
+  /** Clock and sleep; inject a fake one in tests. */
+  clock?: Clock;
+  /** Random source in [0, 1) for jitter. */
+  random?: () => number;
+  /** Per-attempt timeout signal factory (default `AbortSignal.timeout`, real time). */
+  timeoutSignal?: (ms: number) => AbortSignal;
+  /** Called for every request sent (benchmark and tests). */
+  onRequest?: (record: RequestRecord) => void;
+}
+
+/** Counters of what the exporter did, in points unless named otherwise. */
+export interface DatadogExporterStats {
+  sentPoints: number;
+  sentRequests: number;
+  retries: number;
+  dropped: Record<DropReason, number>;
+  droppedBatches: number;
+  queuedBatches: number;
+  breakerState: BreakerState;
+}
+
+/**
+ * OpenTelemetry push exporter to Datadog's v2 series API (`MetricsApi.submitMetrics`).
+ *
+ * `export()` converts and enqueues, calls back at once and never throws; one background loop
+ * drains the bounded queue through a circuit breaker with jittered backoff that honours
+ * `Retry-After` and `X-RateLimit-*`. Every point is either sent or counted as dropped with a reason.
+ */
+export class DatadogMetricExporter implements PushMetricExporter {
+  private readonly api: v2.MetricsApi;
+  private readonly queue: BatchQueue;
+  private readonly breaker: CircuitBreaker;
+  private readonly tracker = new DeltaTracker();
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly retry: RetryOptions;
+  private readonly limits: PayloadLimits;
+  private readonly window: AcceptedWindow;
+  private readonly flushTimeoutMs: number;
+  private readonly spillDirectory: string | undefined;
+  private readonly metrics: SelfMetrics | undefined;
+  private readonly counters: Omit<DatadogExporterStats, 'queuedBatches' | 'breakerState'> = {
+    sentPoints: 0,
+    sentRequests: 0,
+    retries: 0,
+    dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>,
+    droppedBatches: 0,
+  };
+  private inFlight: SeriesBatch | undefined;
+  private draining: Promise<void> | undefined;
+  private notBefore = 0;
+  private failing = false;
+  private stopped = false;
+  private readonly stopController = new AbortController();
+  private readonly loaded: Promise<void>;
+  private spillWrite: Promise<void> = Promise.resolve();
+  private spillPending = false;
+
+  constructor(options: DatadogExporterOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+    this.limits = { ...DATADOG_PAYLOAD_LIMITS, ...options.limits };
+    this.window = { ...DATADOG_ACCEPTED_WINDOW, ...options.window };
+    this.flushTimeoutMs = options.flushTimeoutMs ?? 30_000;
+    this.spillDirectory = options.spillDirectory;
+    this.queue = new BatchQueue(options.queueSize ?? 1_000, options.overflow ?? 'drop-oldest');
+    this.breaker = new CircuitBreaker({ ...DEFAULT_BREAKER_OPTIONS, ...options.breaker }, (state) => {
+      diag.info(`datadog exporter: circuit breaker ${state}`);
+    });
+    const transport = new FetchTransport({
+      attemptTimeoutMs: this.retry.attemptTimeoutMs,
+      onResponse: (status, headers) => this.onResponse(status, headers),
+      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+      ...(options.timeoutSignal ? { timeoutSignal: options.timeoutSignal } : {}),
+    });
+    this.api = new v2.MetricsApi(createDatadogConfiguration(options, transport));
+    this.metrics = options.meter ? registerSelfMetrics(options.meter, () => this.stats()) : undefined;
+    this.loaded = this.loadSpill();
+    if (this.spillDirectory) void this.loaded.then(() => this.kick());
+  }
+
+  /** Converts, splits to request size and enqueues; calls back at once. Never throws. */
+  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    if (this.stopped) {
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error('Datadog exporter is shut down') });
+      return;
+    }
+    try {
+      const now = this.clock.now();
+      const converted = toDatadogSeries(metrics, this.tracker, now, this.window);
+      this.tracker.prune(now - this.window.maxAgeMs);
+      for (const [reason, points] of Object.entries(converted.dropped)) this.drop(reason as DropReason, points);
+      this.enqueueSeries(converted.series, now);
+      resultCallback({ code: ExportResultCode.SUCCESS });
+    } catch (error) {
+      diag.error('datadog exporter: could not convert metrics', error);
+      resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
+      return;
+    }
+    this.kick();
+  }
+
+  /** Datadog wants deltas but we compute them from cumulative points ourselves. */
+  selectAggregationTemporality(): AggregationTemporality {
+    return AggregationTemporality.CUMULATIVE;
+  }
+
+  /** Drains the queue, up to `flushTimeoutMs`; what remains is spilled when a directory is set. */
+  async forceFlush(): Promise<void> {
+    await this.drainWithDeadline();
+  }
+
+  /** Drains with the deadline, stops the loop, spills what is left or counts it as dropped. */
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    await this.drainWithDeadline();
+    this.stopped = true;
+    this.stopController.abort();
+    await this.draining;
+    const left = this.pending();
+    if (this.spillDirectory) {
+      await this.spillNow();
+    } else {
+      for (const batch of left) this.dropBatch('shutdown', batch);
+    }
+    this.queueClear();
+  }
+
+  /** A snapshot of the exporter's counters. */
+  stats(): DatadogExporterStats {
+    return {
+      ...this.counters,
+      dropped: { ...this.counters.dropped },
+      queuedBatches: this.queue.length + (this.inFlight ? 1 : 0),
+      breakerState: this.breaker.state(this.clock.now()),
+    };
+  }
+
+  private enqueueSeries(series: DatadogSeries[], now: number): void {
+    if (series.length === 0) return;
+    const { chunks, oversized } = splitSeries(series, this.limits);
+    if (oversized.length > 0) this.drop('too-large', countPoints(oversized));
+    for (const chunk of chunks) {
+      const evicted = this.queue.push({ id: randomUUID(), series: chunk, createdAt: now });
+      if (evicted) this.dropBatch('queue-full', evicted);
+    }
+    if (this.failing) this.requestSpill();
+  }
+
+  private kick(): void {
+    if (this.draining || this.stopped) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      if (this.queue.length > 0 && !this.stopped) this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    await this.loaded;
+    for (;;) {
+      if (this.stopped) return;
+      const batch = this.queue.shift();
+      if (!batch) break;
+      this.inFlight = batch;
+      let outcome: 'done' | 'stopped' = 'done';
+      try {
+        outcome = await this.deliver(batch);
+      } catch (error) {
+        // deliver() counts its own outcomes; this is a bug guard so the loop never dies silently.
+        diag.error('datadog exporter: unexpected failure', error);
+        this.dropBatch('rejected', batch);
+      }
+      // A batch interrupted by shutdown stays in flight so shutdown() spills or counts it.
+      if (outcome === 'done') this.inFlight = undefined;
+    }
+    if (this.spillDirectory && this.failing === false) this.requestSpill();
+  }
+
+  /**
+   * Sends one batch until it is accepted or dropped. Time spent waiting on an open breaker does
+   * not use the batch's retry budget: an outage is the breaker's business, and the queue bound
+   * and the accepted window decide what an outage costs; the budget drops poison batches that
+   * keep failing while the API answers.
+   */
+  private async deliver(batch: SeriesBatch): Promise<'done' | 'stopped'> {
+    let series = batch.series;
+    let attempt = 0;
+    let budgetUsed = 0;
+    for (;;) {
+      await this.waitUntilAllowed();
+      if (this.stopped) return 'stopped';
+      const filtered = filterWindow(series, this.clock.now(), this.window);
+      for (const [reason, points] of Object.entries(filtered.dropped)) this.drop(reason as DropReason, points);
+      series = filtered.kept;
+      this.inFlight = { ...batch, series };
+      if (series.length === 0) return 'done';
+      try {
+        await this.api.submitMetrics({ body: { series: series.map(toWireSeries) as unknown as v2.MetricSeries[] }, contentEncoding: 'gzip' });
+        this.breaker.recordSuccess(this.clock.now());
+        this.counters.sentPoints += countPoints(series);
+        this.counters.sentRequests += 1;
+        this.metrics?.sent(countPoints(series));
+        if (this.failing) {
+          this.failing = false;
+          this.requestSpill();
+        }
+        return 'done';
+      } catch (caught) {
+        const error = caught instanceof DatadogRequestError ? caught : new DatadogRequestError('network', String(caught), undefined, {}, undefined, { cause: caught });
+        if (error.kind === 'http' && error.status === 413) {
+          // Too large after all (our size estimate differs from the wire): halve and resend first.
+          const halves = halveChunk(series);
+          if (halves === undefined) {
+            this.drop('too-large', countPoints(series));
+            return 'done';
+          }
+          this.queue.unshift(halves.map((half, i) => ({ id: `${batch.id}.${i}`, series: half, createdAt: batch.createdAt })));
+          return 'done';
+        }
+        if (!error.retryable) {
+          diag.warn(`datadog exporter: batch rejected: ${error.message}`);
+          this.drop('rejected', countPoints(series));
+          this.counters.droppedBatches += 1;
+          return 'done';
+        }
+        const now = this.clock.now();
+        if (error.countsAgainstBreaker) this.breaker.recordFailure(now);
+        if (!this.failing) {
+          this.failing = true;
+          this.requestSpill();
+        }
+        const wait = Math.min(this.retry.maxServerWaitMs, serverRequestedWait(error.headers, now) ?? backoffDelay(attempt, this.retry, this.random));
+        attempt += 1;
+        if (this.breaker.state(now) !== 'open') {
+          budgetUsed += wait;
+          if (budgetUsed > this.retry.maxElapsedMs) {
+            diag.warn(`datadog exporter: giving up on a batch after ${attempt} attempts: ${error.message}`);
+            this.drop('retries-exhausted', countPoints(series));
+            this.counters.droppedBatches += 1;
+            return 'done';
+          }
+        }
+        this.counters.retries += 1;
+        this.metrics?.retried();
+        this.notBefore = Math.max(this.notBefore, now + wait);
+      }
+    }
+  }
+
+  private async waitUntilAllowed(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const now = this.clock.now();
+      const wait = Math.max(this.breaker.waitMs(now), this.notBefore - now);
+      if (wait <= 0) return;
+      await this.clock.sleep(wait, this.stopController.signal);
+    }
+  }
+
+  private onResponse(status: number, headers: Record<string, string>): void {
+    // A spent rate-limit window on a success still means: wait for the reset before the next call.
+    if (status < 300 && rateLimitExhausted(headers)) {
+      const wait = serverRequestedWait({ 'x-ratelimit-reset': headers['x-ratelimit-reset'] ?? '0' }, this.clock.now()) ?? 0;
+      this.notBefore = Math.max(this.notBefore, this.clock.now() + Math.min(wait, this.retry.maxServerWaitMs));
+    }
+  }
+
+  private async drainWithDeadline(): Promise<void> {
+    this.kick();
+    const deadline = new AbortController();
+    const drained = (async () => {
+      while (this.draining && !deadline.signal.aborted) await this.draining;
+    })();
+    await Promise.race([drained, this.clock.sleep(this.flushTimeoutMs, deadline.signal)]);
+    deadline.abort();
+    if (this.pending().length > 0 && this.spillDirectory) await this.spillNow();
+  }
+
+  private pending(): SeriesBatch[] {
+    return [...(this.inFlight ? [this.inFlight] : []), ...this.queue.toArray()];
+  }
+
+  private queueClear(): void {
+    while (this.queue.shift()) {
+      /* emptied */
+    }
+    this.inFlight = undefined;
+  }
+
+  private drop(reason: DropReason, points: number): void {
+    if (points <= 0) return;
+    this.counters.dropped[reason] += points;
+    this.metrics?.dropped(reason, points);
+    diag.warn(`datadog exporter: dropped ${points} points (${reason})`);
+  }
+
+  private dropBatch(reason: DropReason, batch: SeriesBatch): void {
+    this.counters.droppedBatches += 1;
+    this.drop(reason, countPoints(batch.series));
+  }
+
+  private async loadSpill(): Promise<void> {
+    if (!this.spillDirectory) return;
+    try {
+      const { batches, corruptLines } = await readSpill(this.spillDirectory);
+      if (corruptLines > 0) {
+        this.counters.droppedBatches += corruptLines;
+        diag.warn(`datadog exporter: ${corruptLines} unreadable lines in the spill file`);
+        this.counters.dropped['corrupt-spill'] += corruptLines;
+      }
+      // Spilled batches are older than anything exported since start: they go first.
+      const newer = this.queue.toArray();
+      this.queueClear();
+      for (const batch of [...batches, ...newer]) {
+        const evicted = this.queue.push(batch);
+        if (evicted) this.dropBatch('queue-full', evicted);
+      }
+    } catch (error) {
+      diag.error('datadog exporter: could not read the spill directory', error);
+    }
+  }
+
+  /** Coalesces spill writes: one at a time, the latest queue wins. */
+  private requestSpill(): void {
+    if (!this.spillDirectory || this.spillPending) return;
+    this.spillPending = true;
+    this.spillWrite = this.spillWrite.then(async () => {
+      this.spillPending = false;
+      await this.writeSpillSafely();
+    });
+  }
+
+  private async spillNow(): Promise<void> {
+    await this.spillWrite;
+    await this.writeSpillSafely();
+  }
+
+  private async writeSpillSafely(): Promise<void> {
+    if (!this.spillDirectory) return;
+    try {
+      await writeSpill(this.spillDirectory, this.pending());
+    } catch (error) {
+      diag.error('datadog exporter: could not spill the queue', error);
+    }
+  }
+}
+
+/** Options of {@link createDatadogReader}. */
+export interface DatadogReaderOptions extends DatadogExporterOptions {
+  /** Collection interval (ms, default 10 s, Datadog's flush interval). */
+  exportIntervalMillis?: number;
+  /** Reader's export timeout (ms, default 5 s); export() returns at once, so this is rarely hit. */
+  exportTimeoutMillis?: number;
+  /** More sources per collection, such as the prom-client bridge. */
+  metricProducers?: MetricProducer[];
+}
+
+/** A `PeriodicExportingMetricReader` around a new {@link DatadogMetricExporter}. */
+export function createDatadogReader(options: DatadogReaderOptions): PeriodicExportingMetricReader {
+  const { exportIntervalMillis = 10_000, exportTimeoutMillis = 5_000, metricProducers, ...exporterOptions } = options;
+  return new PeriodicExportingMetricReader({
+    exporter: new DatadogMetricExporter(exporterOptions),
+    exportIntervalMillis,
+    exportTimeoutMillis,
+    ...(metricProducers ? { metricProducers } : {}),
+  });
+}

@@ -1,0 +1,177 @@
+import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAuthCheck, type MetricsAuth } from './auth.js';
+import { PrometheusConfigError } from './errors.js';
+import { PrometheusPullReader } from './pull-reader.js';
+
+/** The Prometheus text exposition format, as prom-client and the Go client serve it. */
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/** Where the endpoint reports what went wrong while serving (it never throws to the server). */
+export type EndpointErrorLog = (message: string, error: unknown) => void;
+
+/** Options of {@link createPrometheusEndpoint}. All are optional. */
+export interface PrometheusEndpointOptions {
+  /** Port of the endpoint's own server ({@link PrometheusEndpoint.listen}); 0 picks a free one. Default 9464. */
+  port?: number;
+  /** Interface of the endpoint's own server. Default: all interfaces, so Prometheus can reach it. */
+  host?: string;
+  /** Path served by the endpoint's own server. Default `/metrics`. */
+  endpoint?: string;
+  /** Require a bearer token or basic credentials on every scrape (401 otherwise). Default: none. */
+  auth?: MetricsAuth;
+  /** Leave out the `otel_scope_name`/`otel_scope_version` labels. Default false. */
+  withoutScopeInfo?: boolean;
+  /** Leave out the `target_info` series built from the resource. Default false. */
+  withoutTargetInfo?: boolean;
+  /** Resource attributes whose keys match become labels on every series. Default: none. */
+  withResourceConstantLabels?: RegExp;
+  /** Prefix (`prefix_`) on every metric name. Default: none. */
+  prefix?: string;
+  /** More sources collected with the SDK's metrics on each scrape, such as a prom-client bridge. */
+  metricProducers?: MetricProducer[];
+  /** Series kept per instrument; more go to one `otel_metric_overflow="true"` series. Default: the SDK's 2,000. */
+  cardinalityLimit?: number;
+  /** Where serving errors go. Default: `console.error`. */
+  onError?: EndpointErrorLog;
+}
+
+/** A Prometheus `/metrics` endpoint fed by one OpenTelemetry reader. */
+export interface PrometheusEndpoint {
+  /** The reader to register on the service's MeterProvider (`new MeterProvider({ readers: [reader] })`). */
+  readonly reader: MetricReader;
+  /**
+   * Serves one scrape: mount it on the service's own HTTP server at the path of its choice.
+   * Answers GET and HEAD (405 otherwise), 401 without valid credentials, 500 when collection
+   * fails. Never throws and never rejects.
+   */
+  handler(req: IncomingMessage, res: ServerResponse): void;
+  /** Opens the endpoint's own server on `host:port` serving `endpoint`; resolves with the real port. */
+  listen(): Promise<{ port: number }>;
+  /** Closes the own server (if listening) and shuts the reader down (if not already). */
+  shutdown(): Promise<void>;
+}
+
+const defaultLog: EndpointErrorLog = (message, error) => console.error(`vigil prometheus endpoint: ${message}`, error);
+
+/**
+ * Creates a Prometheus endpoint: an OpenTelemetry reader plus an HTTP handler that serializes
+ * what it collects with the OpenTelemetry Prometheus exporter's serializer. Serve it on the
+ * service's own server (`handler`), on its own port (`listen`), or both.
+ *
+ * @throws {@link PrometheusConfigError} for an empty auth secret, a bad port, path or cardinality limit.
+ * @example
+ * const metrics = createPrometheusEndpoint({ auth: { bearerToken: process.env.METRICS_TOKEN! } });
+ * const provider = new MeterProvider({ readers: [metrics.reader] });
+ * http.createServer((req, res) => (req.url === '/metrics' ? metrics.handler(req, res) : app(req, res)));
+ */
+export function createPrometheusEndpoint(options: PrometheusEndpointOptions = {}): PrometheusEndpoint {
+  const port = options.port ?? 9464;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PrometheusConfigError(`port must be an integer 0-65535, got ${port}`);
+  const path = options.endpoint ?? '/metrics';
+  if (!path.startsWith('/')) throw new PrometheusConfigError(`endpoint must be a path starting with "/", got "${path}"`);
+  const checkAuth = createAuthCheck(options.auth);
+  const log = options.onError ?? defaultLog;
+  const { cardinalityLimit } = options;
+  if (cardinalityLimit !== undefined && (!Number.isInteger(cardinalityLimit) || cardinalityLimit < 1)) {
+    throw new PrometheusConfigError(`cardinalityLimit must be a positive integer, got ${cardinalityLimit}`);
+  }
+  const reader = new PrometheusPullReader(options.metricProducers, cardinalityLimit);
+  const serializer = new PrometheusSerializer(
+    options.prefix,
+    false,
+    options.withResourceConstantLabels,
+    options.withoutTargetInfo,
+    options.withoutScopeInfo,
+  );
+
+  // The last line of defence: nothing here may throw, or a rejection would reach the process.
+  const fail = (res: ServerResponse, message: string, error: unknown): void => {
+    try {
+      log(message, error);
+    } catch {
+      // A broken logger must not take the service down either.
+    }
+    try {
+      if (res.headersSent || res.writableEnded) res.destroy();
+      else res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('failed to collect metrics\n');
+    } catch {
+      res.destroy();
+    }
+  };
+
+  const scrape = async (res: ServerResponse, withBody: boolean): Promise<void> => {
+    let body: string;
+    try {
+      const { resourceMetrics, errors } = await reader.collect();
+      // Partial failures (one callback or producer) leave the rest worth serving.
+      if (errors.length > 0) log(`${errors.length} error(s) while collecting; serving the rest`, errors);
+      body = serializer.serialize(resourceMetrics);
+    } catch (error) {
+      fail(res, 'collection failed', error);
+      return;
+    }
+    if (res.destroyed) return;
+    res
+      .writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) })
+      .end(withBody ? body : undefined);
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { allow: 'GET, HEAD' }).end();
+        return;
+      }
+      const verdict = checkAuth(req.headers.authorization);
+      if (!verdict.ok) {
+        res.writeHead(401, { 'www-authenticate': verdict.challenge, 'content-type': 'text/plain; charset=utf-8' }).end('unauthorized\n');
+        return;
+      }
+      scrape(res, req.method === 'GET').catch((error: unknown) => fail(res, 'serving failed', error));
+    } catch (error) {
+      fail(res, 'serving failed', error);
+    }
+  };
+
+  let server: Server | undefined;
+  let listening: Promise<{ port: number }> | undefined;
+
+  const listen = (): Promise<{ port: number }> => {
+    listening ??= new Promise<{ port: number }>((resolve, reject) => {
+      const own = createServer((req, res) => {
+        const pathname = (req.url ?? '/').split('?', 1)[0];
+        if (pathname === path) handler(req, res);
+        else res.writeHead(404).end();
+      });
+      own.once('error', (error) => {
+        listening = undefined;
+        reject(error);
+      });
+      own.listen({ port, host: options.host }, () => {
+        server = own;
+        own.removeAllListeners('error');
+        own.on('error', (error) => log('server error', error));
+        resolve({ port: (own.address() as AddressInfo).port });
+      });
+    });
+    return listening;
+  };
+
+  const shutdown = async (): Promise<void> => {
+    const own = server;
+    server = undefined;
+    listening = undefined;
+    if (own) {
+      await new Promise<void>((resolve) => {
+        own.close(() => resolve());
+        own.closeIdleConnections();
+      });
+    }
+    if (!reader.isShutdown) await reader.shutdown();
+  };
+
+  return { reader, handler, listen, shutdown };
+}

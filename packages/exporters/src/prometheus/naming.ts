@@ -1,0 +1,62 @@
+/**
+ * Vigil's one naming rule for Prometheus, stated as the OpenTelemetry JS Prometheus exporter
+ * applies it (`@opentelemetry/exporter-prometheus`, `PrometheusSerializer`), so that rules,
+ * dashboards and definitions checks can predict the names a scrape will contain:
+ *
+ * - every character outside `[a-zA-Z0-9_]` becomes `_` (dots, dashes and also colons, which
+ *   Prometheus reserves for recording rules), then runs of `_` collapse to one `_`;
+ * - a metric name starting with a digit gets a leading `_` (label names do not);
+ * - monotonic sums (counters) get `_total`, unless the name already ends with it;
+ * - units add nothing: `request.duration` with unit `ms` stays `request_duration`.
+ */
+
+/** The instrument kinds of the Vigil catalog (the same union as the rules generator's). */
+export type InstrumentKind = 'counter' | 'updowncounter' | 'gauge' | 'histogram';
+
+const INVALID = /[^a-zA-Z0-9_]/g;
+const UNDERSCORE_RUNS = /_{2,}/g;
+
+function sanitize(name: string): string {
+  return name.replace(INVALID, '_').replace(UNDERSCORE_RUNS, '_');
+}
+
+/**
+ * The Prometheus metric family name an OpenTelemetry instrument is exported under.
+ * Histograms add `_bucket`, `_sum` and `_count` to this name for their samples.
+ *
+ * @example prometheusMetricName('vvtv.selection.events', 'counter') === 'vvtv_selection_events_total'
+ */
+export function prometheusMetricName(name: string, kind: InstrumentKind): string {
+  let base = sanitize(name);
+  if (/^[0-9]/.test(base)) base = `_${base}`;
+  return kind === 'counter' && !base.endsWith('_total') ? `${base}_total` : base;
+}
+
+/** The Prometheus label name an OpenTelemetry attribute key is exported under. */
+export function prometheusLabelName(key: string): string {
+  return sanitize(key);
+}
+
+/** Attribute keys that the exporter writes under one label name. */
+export interface LabelCollision {
+  /** The label name they all become. */
+  label: string;
+  /** The distinct attribute keys, in the order given. */
+  keys: string[];
+}
+
+/**
+ * Attribute keys that become the same label name (`a.b` and `a_b` both become `a_b`). The
+ * exporter writes such a series with a duplicate label, which Prometheus rejects, so a metric
+ * definition must not use both. Returns one entry per clashing label name, empty when none.
+ */
+export function findLabelCollisions(keys: Iterable<string>): LabelCollision[] {
+  const byLabel = new Map<string, string[]>();
+  for (const key of new Set(keys)) {
+    const label = prometheusLabelName(key);
+    const group = byLabel.get(label);
+    if (group) group.push(key);
+    else byLabel.set(label, [key]);
+  }
+  return [...byLabel].filter(([, group]) => group.length > 1).map(([label, group]) => ({ label, keys: group }));
+}

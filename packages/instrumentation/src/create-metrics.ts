@@ -1,0 +1,84 @@
+import type { Meter } from '@opentelemetry/api';
+import type { Catalog, Metrics } from './catalog.js';
+import { CellCounter, CellGauge, CellHistogram, CellUpDownCounter } from './record/cell-handles.js';
+import { MeterHandle } from './record/meter-handles.js';
+import { DEFAULT_LIMITS, type SeriesLimits, SeriesStore } from './record/series-store.js';
+import { DROPPED_DESCRIPTION, DROPPED_METRIC, OVERFLOW_DESCRIPTION, OVERFLOW_METRIC, selfMetricPoints, VigilMetricProducer } from './record/vigil-producer.js';
+
+/** Where handles record: Vigil's producer (fast cells), or any OpenTelemetry `Meter`. */
+export type MetricsTarget = VigilMetricProducer | Meter | { readonly producer?: VigilMetricProducer; readonly meter: Meter };
+
+/** Memory bounds for every metric of a catalog. */
+export interface CreateMetricsOptions {
+  /** Series kept per metric (default 2000); past it recordings fold into one all-`__overflow__` series. */
+  maxSeries?: number;
+  /** Distinct values kept per label without `values` or `maxCardinality` (default 1000). */
+  defaultLabelCardinality?: number;
+}
+
+function isMeter(target: MetricsTarget): target is Meter {
+  return typeof (target as Meter).createCounter === 'function';
+}
+
+function registerSelfMetrics(meter: Meter, stores: readonly SeriesStore[]): void {
+  const overflow = meter.createObservableCounter(OVERFLOW_METRIC, { unit: '1', description: OVERFLOW_DESCRIPTION });
+  const dropped = meter.createObservableCounter(DROPPED_METRIC, { unit: '1', description: DROPPED_DESCRIPTION });
+  meter.addBatchObservableCallback(
+    (result) => {
+      const now: [number, number] = [0, 0];
+      const points = selfMetricPoints(stores, now, now);
+      for (const p of points.overflow) result.observe(overflow, p.value, p.attributes);
+      for (const p of points.dropped) result.observe(dropped, p.value, p.attributes);
+    },
+    [overflow, dropped],
+  );
+}
+
+/**
+ * Turns a generated catalog into typed handles. With Vigil's producer (from `startTelemetry`, or
+ * `new VigilMetricProducer()` attached to your readers) handles record into preallocated cells,
+ * the fast path; with a plain OpenTelemetry `Meter` they call the SDK's instruments. Either way
+ * label values outside the allowed set or past a cap fold into `__overflow__` and are counted in
+ * `vigil.cardinality.overflow`, and invalid values are dropped and counted in
+ * `vigil.recording.dropped`; recording never throws.
+ *
+ * @example
+ * const metrics = createMetrics(vvtvCoreCatalog, telemetry);
+ * metrics.llmCalls.add(1, { outcome: 'success' });
+ * const ok = metrics.llmCalls.bind({ outcome: 'success' }); ok.add();
+ */
+export function createMetrics<C extends Catalog>(catalog: C, target: MetricsTarget, options: CreateMetricsOptions = {}): Metrics<C> {
+  const limits: SeriesLimits = {
+    maxSeries: options.maxSeries ?? DEFAULT_LIMITS.maxSeries,
+    defaultLabelCardinality: options.defaultLabelCardinality ?? DEFAULT_LIMITS.defaultLabelCardinality,
+  };
+  const producer = target instanceof VigilMetricProducer ? target : isMeter(target) ? undefined : target.producer;
+  const meter = producer ? undefined : isMeter(target) ? target : (target as { meter: Meter }).meter;
+  const handles: Record<string, unknown> = {};
+  const stores: SeriesStore[] = [];
+  for (const [handle, metric] of Object.entries(catalog.metrics)) {
+    const store = new SeriesStore(metric, limits);
+    stores.push(store);
+    if (meter) {
+      handles[handle] = new MeterHandle(store, meter);
+      continue;
+    }
+    producer?.register(store);
+    switch (metric.type) {
+      case 'counter':
+        handles[handle] = new CellCounter(store);
+        break;
+      case 'updowncounter':
+        handles[handle] = new CellUpDownCounter(store);
+        break;
+      case 'gauge':
+        handles[handle] = new CellGauge(store);
+        break;
+      case 'histogram':
+        handles[handle] = new CellHistogram(store);
+        break;
+    }
+  }
+  if (meter) registerSelfMetrics(meter, stores);
+  return Object.freeze(handles) as Metrics<C>;
+}

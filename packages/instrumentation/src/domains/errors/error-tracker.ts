@@ -1,0 +1,143 @@
+import { metrics, type Meter } from '@opentelemetry/api';
+import { CardinalityLimiter } from '../shared/cardinality.js';
+import { createInstrument, findSpec, type CatalogInstrument } from '../shared/catalog.js';
+import { ERROR_SEVERITIES, ERROR_TYPE_CARDINALITY, TTA_COMPONENTS, errorCatalog, type ErrorSeverity } from './catalog.js';
+import { fingerprint, normalizeMessage } from './fingerprint.js';
+
+/** A group of errors sharing a fingerprint. */
+export interface ErrorGroup {
+  fingerprint: string;
+  errorType: string;
+  /** The normalized message (no ids, numbers or paths). */
+  message: string;
+  severity: ErrorSeverity;
+  count: number;
+  /** ms since the epoch. */
+  firstSeen: number;
+  lastSeen: number;
+  resolvedAt?: number;
+}
+
+/** Where an error happened. */
+export interface ErrorContext {
+  component: string;
+  severity: ErrorSeverity;
+}
+
+/** Result of {@link ErrorTracker.track}: the group, or `overflow` when the group cap was hit. */
+export type TrackResult = { kind: 'grouped'; group: ErrorGroup; isNew: boolean } | { kind: 'overflow'; fingerprint: string };
+
+/** Options of {@link ErrorTracker}. */
+export interface ErrorTrackerOptions {
+  meter?: Meter;
+  /** Groups kept in memory; errors of further new groups are counted as overflow. Default 1000. */
+  maxGroups?: number;
+  /** Allowed `component` values. Default: the TTA components. */
+  components?: readonly string[];
+  /** Wall clock in ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+}
+
+function asError(value: unknown): { name: string; message: string; stack?: string } {
+  if (value instanceof Error) return { name: value.name, message: value.message, ...(value.stack ? { stack: value.stack } : {}) };
+  return { name: 'NonError', message: String(value) };
+}
+
+/** Groups errors by fingerprint, counts them, and tracks resolution. */
+export class ErrorTracker {
+  readonly #groups = new Map<string, ErrorGroup>();
+  readonly #maxGroups: number;
+  readonly #components: readonly string[];
+  readonly #now: () => number;
+  readonly #errorTypes = new CardinalityLimiter(ERROR_TYPE_CARDINALITY);
+  readonly #errors: CatalogInstrument;
+  readonly #unresolved: CatalogInstrument;
+  readonly #resolution: CatalogInstrument;
+  readonly #overflows: CatalogInstrument;
+  #overflowCount = 0;
+
+  constructor(options: ErrorTrackerOptions = {}) {
+    this.#maxGroups = options.maxGroups ?? 1000;
+    this.#components = options.components ?? TTA_COMPONENTS;
+    this.#now = options.now ?? Date.now;
+    const meter = options.meter ?? metrics.getMeter('@vigil/instrumentation/errors');
+    const make = (name: string) => createInstrument(meter, findSpec(errorCatalog, name));
+    this.#errors = make('tta_errors');
+    this.#unresolved = make('tta_error_groups_unresolved');
+    this.#resolution = make('tta_error_resolution_duration_seconds');
+    this.#overflows = make('tta_error_group_overflows');
+    this.#recordUnresolved();
+  }
+
+  #recordUnresolved(): void {
+    const counts = new Map<ErrorSeverity, number>(ERROR_SEVERITIES.map((s) => [s, 0]));
+    for (const group of this.#groups.values()) {
+      if (group.resolvedAt === undefined) counts.set(group.severity, (counts.get(group.severity) ?? 0) + 1);
+    }
+    for (const [severity, count] of counts) this.#unresolved.record(count, { severity });
+  }
+
+  /** Records one error: counts it, and adds it to its group (reopening a resolved group). */
+  track(error: unknown, context: ErrorContext): TrackResult {
+    if (!this.#components.includes(context.component)) {
+      throw new Error(`component must be one of ${this.#components.join(', ')}; got ${context.component}`);
+    }
+    const normalized = asError(error);
+    const now = this.#now();
+    this.#errors.record(1, { component: context.component, severity: context.severity, error_type: this.#errorTypes.admit(normalized.name) });
+    const key = fingerprint(normalized);
+    let group = this.#groups.get(key);
+    const isNew = group === undefined;
+    if (!group) {
+      if (this.#groups.size >= this.#maxGroups) {
+        this.#overflowCount++;
+        this.#overflows.record(1);
+        return { kind: 'overflow', fingerprint: key };
+      }
+      group = {
+        fingerprint: key,
+        errorType: normalized.name,
+        message: normalizeMessage(normalized.message),
+        severity: context.severity,
+        count: 0,
+        firstSeen: now,
+        lastSeen: now,
+      };
+      this.#groups.set(key, group);
+    }
+    group.count++;
+    group.lastSeen = now;
+    // A group keeps the highest severity it was seen with.
+    if (ERROR_SEVERITIES.indexOf(context.severity) > ERROR_SEVERITIES.indexOf(group.severity)) group.severity = context.severity;
+    const reopened = group.resolvedAt !== undefined;
+    if (reopened) delete group.resolvedAt;
+    // The severity may have risen as well as the group being new or reopened.
+    this.#recordUnresolved();
+    return { kind: 'grouped', group: { ...group }, isNew };
+  }
+
+  /** Marks a group resolved and records the time from first occurrence; false if unknown or already resolved. */
+  resolve(fingerprintKey: string): boolean {
+    const group = this.#groups.get(fingerprintKey);
+    if (!group || group.resolvedAt !== undefined) return false;
+    group.resolvedAt = this.#now();
+    this.#resolution.record((group.resolvedAt - group.firstSeen) / 1000, { severity: group.severity });
+    this.#recordUnresolved();
+    return true;
+  }
+
+  /** Snapshot of every group, most frequent first. */
+  groups(): ErrorGroup[] {
+    return [...this.#groups.values()].map((group) => ({ ...group })).sort((a, b) => b.count - a.count);
+  }
+
+  /** Errors not grouped because the group cap was reached. */
+  get overflowCount(): number {
+    return this.#overflowCount;
+  }
+}
+
+/** Creates an {@link ErrorTracker} (default meter `@vigil/instrumentation/errors`). */
+export function createErrorTracker(options: ErrorTrackerOptions = {}): ErrorTracker {
+  return new ErrorTracker(options);
+}

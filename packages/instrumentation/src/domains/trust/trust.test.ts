@@ -1,0 +1,48 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OVERFLOW_LABEL_VALUE } from '../shared/catalog.js';
+import { createTestMetrics, histogramOf, pointsOf, valueOf, type TestMetrics } from '../shared/test-reader.js';
+import { createTrustMetrics } from './index.js';
+
+let test: TestMetrics;
+beforeEach(() => {
+  test = createTestMetrics();
+});
+afterEach(() => test.shutdown());
+
+describe('trust metrics', () => {
+  it('records scores, changes with reasons, predictions, interventions and quarantines', async () => {
+    const trust = createTrustMetrics({ meter: test.meter });
+    trust.recordScore('agent-a', 80);
+    trust.recordChange('agent-a', 80, 72.5, 'conflict_participation');
+    trust.recordChange('agent-b', 50, 52, 'cooperation');
+    trust.recordInteraction(3);
+    trust.recordConflictPrediction('high', 0.8);
+    trust.quarantine(['agent-a']);
+    trust.quarantine(['agent-c']);
+    trust.release(['agent-c']);
+    const got = await test.collect();
+    expect(valueOf(got, 'chorus_trust_score', { agent_id: 'agent-a' })).toBe(72.5);
+    expect(histogramOf(got, 'chorus_trust_score_adjustment', { direction: 'decrease', reason: 'conflict_participation' })?.sum).toBe(7.5);
+    expect(histogramOf(got, 'chorus_trust_score_adjustment', { direction: 'increase' })?.sum).toBe(2);
+    expect(valueOf(got, 'chorus_agent_interactions')).toBe(3);
+    expect(valueOf(got, 'chorus_conflict_predictions', { risk_level: 'high' })).toBe(1);
+    expect(histogramOf(got, 'chorus_conflict_prediction_duration_seconds')?.count).toBe(1);
+    expect(valueOf(got, 'chorus_interventions', { intervention_type: 'quarantine' })).toBe(2);
+    expect(valueOf(got, 'chorus_quarantined_agents')).toBe(1);
+    expect(valueOf(got, 'chorus_agents')).toBe(3);
+    expect(() => trust.recordScore('agent-a', 101)).toThrow(/0-100/);
+  });
+
+  it('folds agent ids past the cap into the overflow value and counts them', async () => {
+    const trust = createTrustMetrics({ meter: test.meter, maxAgents: 3 });
+    for (let i = 0; i < 10; i++) trust.recordScore(`agent-${i}`, i);
+    trust.recordScore('agent-0', 50);
+    const got = await test.collect();
+    const series = pointsOf(got, 'chorus_trust_score').map((p) => p.attributes['agent_id']);
+    expect(series.sort()).toEqual(['agent-0', 'agent-1', 'agent-2', OVERFLOW_LABEL_VALUE].sort());
+    expect(valueOf(got, 'chorus_trust_score', { agent_id: 'agent-0' })).toBe(50);
+    expect(valueOf(got, 'chorus_trust_label_overflows', { label: 'agent_id' })).toBe(7);
+    expect(trust.overflows().agent_id).toBe(7);
+    expect(valueOf(got, 'chorus_agents')).toBe(10);
+  });
+});

@@ -1,0 +1,185 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { CatalogMetric, InstrumentKind } from '../catalog.js';
+
+/** The value a label takes when its value is outside the allowed set or past its cardinality cap. */
+export const OVERFLOW_VALUE = '__overflow__';
+
+/** The `label` attribute of the overflow counter when the metric's series cap, not one label, was hit. */
+export const SERIES_CAP_LABEL = '*';
+
+/** Memory bounds for one metric. */
+export interface SeriesLimits {
+  /** Series kept per metric; past it every recording folds into one series whose labels are all `__overflow__`. */
+  maxSeries: number;
+  /** Distinct values kept per free label (one without `values` or `maxCardinality`). */
+  defaultLabelCardinality: number;
+}
+
+export const DEFAULT_LIMITS: SeriesLimits = { maxSeries: 2000, defaultLabelCardinality: 1000 };
+
+/** One attribute set of one metric: the attributes given to OpenTelemetry and the cells recorded into. */
+export interface Series {
+  readonly attributes: Attributes;
+  /**
+   * Preallocated per kind. counter, updowncounter: [sum]; gauge: [value, recorded 0|1];
+   * histogram: [count, sum, min, max, bucket 0 .. bucket n] (n = boundaries.length).
+   */
+  readonly cells: Float64Array;
+}
+
+/** Cell offsets of a histogram series. */
+export const HIST_COUNT = 0;
+export const HIST_SUM = 1;
+export const HIST_MIN = 2;
+export const HIST_MAX = 3;
+export const HIST_BUCKETS = 4;
+
+type Trie = Map<unknown, Trie | Series>;
+
+function cellCount(kind: InstrumentKind, buckets: number): number {
+  switch (kind) {
+    case 'counter':
+    case 'updowncounter':
+      return 1;
+    case 'gauge':
+      return 2;
+    case 'histogram':
+      return HIST_BUCKETS + buckets + 1;
+  }
+}
+
+/**
+ * The series of one metric, found by attribute values through a trie of Maps (one level per label,
+ * in catalog order), so that a known attribute set is found with no allocation. Unknown values
+ * take the slow path, which applies the allowed sets and cardinality caps; the store never holds
+ * more than `maxSeries + 1` series nor more than its caps of trie keys.
+ */
+export class SeriesStore {
+  readonly kind: InstrumentKind;
+  readonly name: string;
+  readonly unit: string;
+  readonly description: string;
+  readonly boundaries: readonly number[];
+  readonly labelNames: readonly string[];
+  readonly series: Series[] = [];
+  /** Folded lookups per label (index = label index; the last slot is the series cap). */
+  readonly overflows: Float64Array;
+  /** Values dropped because they were not finite numbers (or negative, for counters). */
+  invalidValues = 0;
+  /** Recordings lost to an unexpected error (never thrown to the caller). */
+  errors = 0;
+
+  private readonly allowed: (ReadonlySet<string> | undefined)[];
+  private readonly caps: number[];
+  private readonly seen: Set<string>[];
+  private readonly root: Trie = new Map();
+  private readonly cells: number;
+  private readonly maxSeries: number;
+  private only: Series | undefined;
+
+  constructor(metric: CatalogMetric, limits: SeriesLimits) {
+    this.kind = metric.type;
+    this.name = metric.name;
+    this.unit = metric.unit;
+    this.description = metric.description;
+    this.boundaries = metric.type === 'histogram' ? [...(metric.buckets ?? [])].sort((a, b) => a - b) : [];
+    this.labelNames = Object.keys(metric.labels);
+    this.allowed = this.labelNames.map((n) => {
+      const values = metric.labels[n]?.values;
+      return values ? new Set(values) : undefined;
+    });
+    this.caps = this.labelNames.map((n) => metric.labels[n]?.maxCardinality ?? limits.defaultLabelCardinality);
+    this.seen = this.labelNames.map(() => new Set<string>());
+    this.overflows = new Float64Array(this.labelNames.length + 1);
+    this.cells = cellCount(this.kind, this.boundaries.length);
+    this.maxSeries = Math.max(1, limits.maxSeries);
+  }
+
+  /** The series for `attributes` (hot path: Map lookups only). */
+  seriesFor(attributes: Readonly<Record<string, unknown>> | undefined): Series {
+    const names = this.labelNames;
+    const last = names.length - 1;
+    if (last < 0) return this.only ?? this.slowLookup(attributes);
+    if (attributes === undefined || attributes === null) return this.slowLookup(attributes);
+    let node: Trie = this.root;
+    for (let i = 0; i < last; i++) {
+      const next = node.get(attributes[names[i] as string]);
+      if (next === undefined) return this.slowLookup(attributes);
+      node = next as Trie;
+    }
+    const leaf = node.get(attributes[names[last] as string]);
+    return leaf === undefined ? this.slowLookup(attributes) : (leaf as Series);
+  }
+
+  private canonicalValue(index: number, raw: unknown): string {
+    const value = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : '';
+    const allowed = this.allowed[index];
+    if (allowed !== undefined) {
+      if (allowed.has(value)) return value;
+    } else {
+      const seen = this.seen[index] as Set<string>;
+      if (seen.has(value)) return value;
+      if (seen.size < (this.caps[index] as number)) {
+        seen.add(value);
+        return value;
+      }
+    }
+    (this.overflows[index] as number)++;
+    return OVERFLOW_VALUE;
+  }
+
+  /** Cells that belong to no series, for a bind that failed: what is recorded there is never exported. */
+  detachedCells(): Float64Array {
+    return new Float64Array(this.cells);
+  }
+
+  private newSeries(values: readonly string[]): Series {
+    const attributes: Record<string, string> = {};
+    this.labelNames.forEach((name, i) => {
+      attributes[name] = values[i] as string;
+    });
+    const cells = new Float64Array(this.cells);
+    if (this.kind === 'histogram') {
+      cells[HIST_MIN] = Infinity;
+      cells[HIST_MAX] = -Infinity;
+    }
+    const series: Series = { attributes: Object.freeze(attributes), cells };
+    this.series.push(series);
+    return series;
+  }
+
+  private slowLookup(attributes: Readonly<Record<string, unknown>> | null | undefined): Series {
+    if (this.labelNames.length === 0) {
+      this.only ??= this.newSeries([]);
+      return this.only;
+    }
+    const values = this.labelNames.map((name, i) => this.canonicalValue(i, attributes == null ? undefined : attributes[name]));
+    const found = this.walk(values, false);
+    if (found !== undefined) return found;
+    // Past the series cap every new attribute set folds into the all-overflow series, which may
+    // exceed the cap by one: the store holds at most maxSeries + 1 series.
+    (this.overflows[this.labelNames.length] as number)++;
+    return this.walk(this.labelNames.map(() => OVERFLOW_VALUE), true) as Series;
+  }
+
+  /** Finds the series for canonical values, creating it while under the cap (or when `force`). */
+  private walk(values: readonly string[], force: boolean): Series | undefined {
+    const room = force || this.series.length < this.maxSeries;
+    let node: Trie = this.root;
+    const last = values.length - 1;
+    for (let i = 0; i < last; i++) {
+      let next = node.get(values[i]) as Trie | undefined;
+      if (next === undefined) {
+        if (!room) return undefined;
+        next = new Map();
+        node.set(values[i], next);
+      }
+      node = next;
+    }
+    const found = node.get(values[last]) as Series | undefined;
+    if (found !== undefined || !room) return found;
+    const series = this.newSeries(values);
+    node.set(values[last], series);
+    return series;
+  }
+}

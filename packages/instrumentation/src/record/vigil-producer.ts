@@ -1,0 +1,143 @@
+import { type HrTime, ValueType } from '@opentelemetry/api';
+import { hrTime } from '@opentelemetry/core';
+import { emptyResource } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  type CollectionResult,
+  type DataPoint,
+  DataPointType,
+  type Histogram,
+  type MetricData,
+  type MetricProducer,
+} from '@opentelemetry/sdk-metrics';
+import { HIST_BUCKETS, HIST_COUNT, HIST_MAX, HIST_MIN, HIST_SUM, SERIES_CAP_LABEL, type SeriesStore } from './series-store.js';
+
+/** The instrumentation scope of every metric Vigil's handles record. */
+export const VIGIL_SCOPE = { name: '@vigil/instrumentation', version: '0.1.0' } as const;
+
+/** Self-metrics: label values folded into `__overflow__`, and recordings dropped. */
+export const OVERFLOW_METRIC = 'vigil.cardinality.overflow';
+export const DROPPED_METRIC = 'vigil.recording.dropped';
+
+function sumData(name: string, description: string, unit: string, monotonic: boolean, dataPoints: DataPoint<number>[]): MetricData {
+  return {
+    descriptor: { name, description, unit, valueType: ValueType.DOUBLE },
+    aggregationTemporality: AggregationTemporality.CUMULATIVE,
+    dataPointType: DataPointType.SUM,
+    isMonotonic: monotonic,
+    dataPoints,
+  };
+}
+
+/** The OpenTelemetry data of one store at `endTime`; undefined when it has no series yet. */
+export function storeToMetricData(store: SeriesStore, startTime: HrTime, endTime: HrTime): MetricData | undefined {
+  const { name, description, unit } = store;
+  switch (store.kind) {
+    case 'counter':
+    case 'updowncounter': {
+      if (store.series.length === 0) return undefined;
+      const points = store.series.map((s) => ({ startTime, endTime, attributes: s.attributes, value: s.cells[0] as number }));
+      return sumData(name, description, unit, store.kind === 'counter', points);
+    }
+    case 'gauge': {
+      const points = store.series
+        .filter((s) => s.cells[1] === 1)
+        .map((s) => ({ startTime, endTime, attributes: s.attributes, value: s.cells[0] as number }));
+      if (points.length === 0) return undefined;
+      return {
+        descriptor: { name, description, unit, valueType: ValueType.DOUBLE },
+        aggregationTemporality: AggregationTemporality.CUMULATIVE,
+        dataPointType: DataPointType.GAUGE,
+        dataPoints: points,
+      };
+    }
+    case 'histogram': {
+      if (store.series.length === 0) return undefined;
+      const boundaries = [...store.boundaries];
+      const points = store.series.map((s): DataPoint<Histogram> => {
+        const c = s.cells;
+        const count = c[HIST_COUNT] as number;
+        return {
+          startTime,
+          endTime,
+          attributes: s.attributes,
+          value: {
+            buckets: { boundaries, counts: Array.from(c.subarray(HIST_BUCKETS)) },
+            count,
+            sum: c[HIST_SUM] as number,
+            ...(count > 0 ? { min: c[HIST_MIN] as number, max: c[HIST_MAX] as number } : {}),
+          },
+        };
+      });
+      return {
+        descriptor: { name, description, unit, valueType: ValueType.DOUBLE },
+        aggregationTemporality: AggregationTemporality.CUMULATIVE,
+        dataPointType: DataPointType.HISTOGRAM,
+        dataPoints: points,
+      };
+    }
+  }
+}
+
+/** Self-metric data points for every store with something to report. */
+export function selfMetricPoints(stores: readonly SeriesStore[], startTime: HrTime, endTime: HrTime): { overflow: DataPoint<number>[]; dropped: DataPoint<number>[] } {
+  const overflow: DataPoint<number>[] = [];
+  const dropped: DataPoint<number>[] = [];
+  for (const store of stores) {
+    store.overflows.forEach((value, i) => {
+      if (value > 0) overflow.push({ startTime, endTime, attributes: { metric: store.name, label: store.labelNames[i] ?? SERIES_CAP_LABEL }, value });
+    });
+    if (store.invalidValues > 0) dropped.push({ startTime, endTime, attributes: { metric: store.name, reason: 'invalid_value' }, value: store.invalidValues });
+    if (store.errors > 0) dropped.push({ startTime, endTime, attributes: { metric: store.name, reason: 'error' }, value: store.errors });
+  }
+  return { overflow, dropped };
+}
+
+export const OVERFLOW_DESCRIPTION = 'Label values folded into __overflow__ by Vigil (label="*": the metric\'s series cap)';
+export const DROPPED_DESCRIPTION = 'Recordings Vigil dropped: invalid_value (NaN, infinite, negative counter increment) or error';
+
+/**
+ * An OpenTelemetry `MetricProducer` over Vigil's cells: every reader it is attached to sees the
+ * handles' series as ordinary cumulative `MetricData`, beside the SDK's own metrics. Reading
+ * copies the cells; recording is never blocked by a collection.
+ */
+export class VigilMetricProducer implements MetricProducer {
+  private readonly stores: SeriesStore[] = [];
+  private readonly startTime: HrTime;
+
+  constructor(private readonly clock: () => HrTime = hrTime) {
+    this.startTime = clock();
+  }
+
+  /** Adds a metric's store; called by `createMetrics`. */
+  register(store: SeriesStore): void {
+    this.stores.push(store);
+  }
+
+  /** The registered stores (for tests and self-metrics). */
+  registered(): readonly SeriesStore[] {
+    return this.stores;
+  }
+
+  async collect(): Promise<CollectionResult> {
+    const errors: unknown[] = [];
+    const endTime = this.clock();
+    const metrics: MetricData[] = [];
+    for (const store of this.stores) {
+      try {
+        const data = storeToMetricData(store, this.startTime, endTime);
+        if (data) metrics.push(data);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    const { overflow, dropped } = selfMetricPoints(this.stores, this.startTime, endTime);
+    if (overflow.length > 0) metrics.push(sumData(OVERFLOW_METRIC, OVERFLOW_DESCRIPTION, '1', true, overflow));
+    if (dropped.length > 0) metrics.push(sumData(DROPPED_METRIC, DROPPED_DESCRIPTION, '1', true, dropped));
+    return {
+      // Readers replace this resource with their MeterProvider's.
+      resourceMetrics: { resource: emptyResource(), scopeMetrics: metrics.length > 0 ? [{ scope: { ...VIGIL_SCOPE }, metrics }] : [] },
+      errors,
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import type { SourceLocation } from '../errors.js';
+
+/**
+ * An autopilot as the controller consumes it: plain data, durations in seconds, every KPI
+ * resolved to PromQL that returns one series per `variant` (`control`, `canary`). `$__range` in
+ * a query stands for the window the controller asks about.
+ */
+export interface Autopilot {
+  service: string;
+  enabled: boolean;
+  parametersFile: string;
+  prometheusUrl: string;
+  stateFile: string;
+  /** Daily cycle time, UTC. */
+  daily: { hour: number; minute: number };
+  analysisWindowSeconds: number;
+  canary: { durationSeconds: number; trafficPercent: number; confidence: number };
+  maxCycleSeconds: number;
+  manualOverrideSeconds: number;
+  maxParametersPerCycle: number;
+  slidingBounds: { expansionPerWeek: number; contractionAfterRollback: number; stabilityDays: number; rollbackThreshold: number; antiWindup: boolean };
+  drift: { predictionErrorPercent: number; rollbackRatePercent: number; windowSeconds: number; pauseSeconds: number; maxPauseSeconds: number };
+  triage: {
+    /** 0 = Sunday. */
+    weekly: { dayOfWeek: number; hour: number; minute: number };
+    windowSeconds: number;
+    patchAfter: number;
+    forge?: { url: string; repository: string; tokenFile: string };
+  };
+  gates: {
+    golden?: { command: string[]; timeoutSeconds: number };
+    benchmark?: { command: string[]; timeoutSeconds: number; baselineFile: string; maxRegression: number };
+  };
+  parameters: AutopilotParameter[];
+  kpis: AutopilotKpi[];
+  source: SourceLocation;
+}
+
+export interface AutopilotParameter {
+  name: string;
+  path: string;
+  type: 'int' | 'float';
+  bounds: { min: number; max: number };
+  limits: { min: number; max: number };
+  step: number;
+}
+
+/** How a KPI is read: the query (or queries) and which test compares the variants. */
+export type KpiQueries =
+  /** Two counts per variant: events (numerator) and exposure (denominator). */
+  | { kind: 'ratio'; numerator: string; denominator: string }
+  /** Bucket counts per variant and `le`, from a histogram. */
+  | { kind: 'distribution'; buckets: string }
+  /** One reading per variant, sampled over the window by a range query. */
+  | { kind: 'gauge'; value: string }
+  /** User PromQL; one series per variant. */
+  | { kind: 'ratio' | 'distribution' | 'gauge'; promql: string };
+
+export interface AutopilotKpi {
+  name: string;
+  direction: 'higher' | 'lower';
+  weight: number;
+  role: 'must_not_degrade' | 'informative';
+  margin: number;
+  minDetectableEffect: number;
+  queries: KpiQueries;
+}
