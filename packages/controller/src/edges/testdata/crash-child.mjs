@@ -1,0 +1,56 @@
+// A controller process for `crash.test.ts`, run by `node` on the built dist: it runs the daily
+// cycle on a simulated clock (one minute per tick) and SIGKILLs itself at the named point, the
+// way a machine losing power would stop it (no handlers, no flush).
+//   node crash-child.mjs <dir> <definitions.yaml> <kill point> <start ms>
+// Kill points: `canary` (three looks into the canary, candidate written), `promoting` (decision
+// recorded, the new version pending in the history, before the parameters file is written),
+// `promoted` (file written, before the promotion is confirmed to the core), `none`.
+import { writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AutopilotRunner, ParametersStore } from '@vigil/controller';
+import { loadModel, writeFileAtomically } from '@vigil/rules-generator';
+
+const [dir, definitionsFile, killAt, startMs] = process.argv.slice(2);
+const model = loadModel([{ path: definitionsFile, text: await readFile(definitionsFile, 'utf8') }]);
+if (!model.ok) {
+  console.error(JSON.stringify(model.issues));
+  process.exit(2);
+}
+let clock = Number(startMs);
+const die = (point) => {
+  writeSync(1, `killed at ${point}\n`);
+  process.kill(process.pid, 'SIGKILL');
+};
+const file = join(dir, 'card.yaml');
+const store = new ParametersStore({
+  file,
+  now: () => new Date(clock),
+  writeFile: async (path, content) => {
+    if (path === file && killAt === 'promoting') die('promoting');
+    await writeFileAtomically(path, content);
+  },
+});
+const runner = new AutopilotRunner({
+  autopilot: model.value.autopilots[0],
+  root: dir,
+  now: () => clock,
+  store,
+  seed: 7,
+  notify: (notice) => {
+    writeSync(1, `${JSON.stringify(notice)}\n`);
+    if (notice.name === 'canary-promoted' && killAt === 'promoted') die('promoted');
+  },
+});
+await runner.start();
+await runner.tick();
+let looks = 0;
+for (let minute = 0; minute < 75; minute++) {
+  clock += 60_000;
+  await runner.tick();
+  const state = await runner.state();
+  if (state.phase === 'canary' && !state.cycle?.decision && ++looks === 3 && killAt === 'canary') die('canary');
+  if (state.phase === 'idle') break;
+}
+runner.db.close();
+writeSync(1, 'finished\n');
