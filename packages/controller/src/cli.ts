@@ -9,7 +9,9 @@ import { Command, CommanderError } from 'commander';
 import { Cron } from 'croner';
 import { loadModel, readDefinitionsDir, type Autopilot } from '@vigil/rules-generator';
 import { DatadogEventPoster } from '@vigil/exporters';
-import { AutopilotRunner, type AutopilotNotice } from './edges/runner.js';
+import { startTelemetry, type Catalog, type Telemetry } from '@vigil/instrumentation';
+import { ControllerMetrics } from './edges/controller-metrics.js';
+import { AutopilotRunner, autopilotContext, type AutopilotNotice } from './edges/runner.js';
 
 /** Where the CLI writes. */
 export interface AutopilotIo {
@@ -77,11 +79,45 @@ function buildProgram(context: AutopilotCliContext): Command {
   const program = new Command('vigil autopilot')
     .description("the controller's autopilot: tunes parameters from PromQL with a canary and drift guards")
     .option('--service <name>', 'the autopilot to act on (default: the only one declared)')
+    .option('--metrics-port <port>', "port of the controller's /metrics (run-once, daemon; default: the port of the service owning the catalog's <metrics_prefix>_* metrics)")
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   const open = async () => {
     const autopilot = await loadAutopilot(context, program.opts<{ service?: string }>().service);
     return new AutopilotRunner({ autopilot, root: resolve(context.root), notify: notifier(context, autopilot.service) });
+  };
+
+  /**
+   * A runner whose steps and notices feed the controller's metrics, served on /metrics for
+   * Prometheus. Without a port (none given, none in the definitions) or when it cannot listen,
+   * the runner works without metrics: the autopilot matters more than its gauges.
+   */
+  const openMetered = async (): Promise<{ runner: AutopilotRunner; telemetry: Telemetry<Catalog> | undefined }> => {
+    const options = program.opts<{ service?: string; metricsPort?: string }>();
+    const autopilot = await loadAutopilot(context, options.service);
+    const port = options.metricsPort === undefined ? autopilot.metricsEndpoint?.port : Number(options.metricsPort);
+    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65_536)) {
+      throw new CommanderError(EXIT.usage, 'vigil.metricsPort', `--metrics-port must be a port number, got ${options.metricsPort ?? ''}`);
+    }
+    const notify = notifier(context, autopilot.service);
+    let telemetry: Telemetry<Catalog> | undefined;
+    if (port !== undefined) {
+      try {
+        telemetry = await startTelemetry<Catalog>({
+          service: { name: autopilot.metricsEndpoint?.service ?? `${autopilot.service}-autopilot` },
+          prometheus: { port },
+          registerGlobal: false,
+          shutdownSignals: [],
+        });
+      } catch (error) {
+        io.err(`vigil autopilot: metrics endpoint on port ${port} not started: ${(error as Error).message}\n`);
+      }
+    }
+    if (!telemetry) return { runner: new AutopilotRunner({ autopilot, root: resolve(context.root), notify }), telemetry };
+    const metrics = new ControllerMetrics({ meter: telemetry.meter, prefix: autopilot.metricsPrefix, context: autopilotContext(autopilot) });
+    const runner = new AutopilotRunner({ autopilot, root: resolve(context.root), notify: metrics.notifier(notify), onStep: (state, actions) => metrics.observe(state, actions) });
+    metrics.prime(await runner.state());
+    return { runner, telemetry };
   };
 
   program
@@ -187,19 +223,24 @@ function buildProgram(context: AutopilotCliContext): Command {
     .command('run-once')
     .description('one scheduler pass: recover, start the daily cycle if due, watch or finish a canary, weekly triage')
     .action(async () => {
-      const runner = await open();
-      await runner.start();
-      await runner.tick();
-      const state = await runner.state();
-      io.out(`phase: ${state.phase}${state.cycle ? ` (${state.cycle.cycleId})` : ''}\n`);
-      runner.db.close();
+      const { runner, telemetry } = await openMetered();
+      try {
+        await runner.start();
+        await runner.tick();
+        const state = await runner.state();
+        io.out(`phase: ${state.phase}${state.cycle ? ` (${state.cycle.cycleId})` : ''}\n`);
+      } finally {
+        runner.db.close();
+        await telemetry?.shutdown();
+      }
     });
 
   program
     .command('daemon')
     .description('run the scheduler: a pass every minute (UTC), until SIGTERM or SIGINT')
     .action(async () => {
-      const runner = await open();
+      const { runner, telemetry } = await openMetered();
+      if (telemetry?.prometheus?.port !== undefined) io.err(`vigil autopilot: metrics on :${telemetry.prometheus.port}/metrics\n`);
       await runner.start();
       // `protect` skips a pass while the previous one still runs (a slow Prometheus).
       const job = new Cron('* * * * *', { timezone: 'UTC', protect: true }, async () => {
@@ -218,6 +259,7 @@ function buildProgram(context: AutopilotCliContext): Command {
         process.once('SIGINT', stop);
       });
       runner.db.close();
+      await telemetry?.shutdown();
     });
 
   return program;

@@ -13,6 +13,8 @@ export { loadModel } from './compile.js';
 export { buildModel } from './model/build.js';
 export type { Alert, Condition, Metric, Model, Service, Settings, Slo } from './model/types.js';
 export type { Autopilot, AutopilotKpi, AutopilotParameter, KpiQueries } from './model/autopilot.js';
+export type { AutopilotMetricSpec } from './model/autopilot-metrics.js';
+export { AUTOPILOT_METRICS, DEFAULT_AUTOPILOT_METRICS_PREFIX } from './model/autopilot-metrics.js';
 export { prometheusName, seriesNames } from './model/names.js';
 export { compileRules } from './rules/compile.js';
 export type { AlertingRule, RecordingRule, Rule, RuleFile, RuleGroup } from './rules/types.js';

@@ -60,6 +60,8 @@ describe('AutopilotRunner', () => {
       expect(card).toContain('# tuned by the autopilot');
       const history = await pilot.store.history();
       expect(history[0]).toMatchObject({ author: 'autopilot', outcome: 'promoted' });
+      // Back to idle, the daily pass prunes the parameter history by retention.
+      expect(pilot.db.getState<number>('last-prune')).toBe(clock);
       expect(pilot.db.canariesOf(cycle?.cycleId as string)[0]).toMatchObject({ trafficPercentage: 20 });
       // The decision keeps every number behind it: each KPI's test, p-value, interval and query.
       const verdicts = (cycle?.decision as { verdicts: Array<Record<string, unknown>> }).verdicts;

@@ -35,6 +35,9 @@ const CYCLE_STATUS: Record<CycleOutcome, CycleStatus> = {
   recovered: 'recovered',
 };
 
+/** When the parameter history was last pruned (epoch ms). */
+const PRUNE_KEY = 'last-prune';
+
 /** Where the autopilot's state lives in the key-value table. */
 const STATE_KEY = 'autopilot';
 /** Issues opened on the forge, by triage report id (so a report never opens two). */
@@ -57,6 +60,8 @@ export interface AutopilotRunnerOptions {
   now?: () => number;
   /** Receives every notice (the CLI logs them and posts Datadog events). */
   notify?: (notice: AutopilotNotice) => void | Promise<void>;
+  /** Sees each step's persisted state and the actions about to run (the controller's metrics). */
+  onStep?: (state: AutopilotState, actions: readonly Action[]) => void;
   /** Overrides for tests: a PromQL client, a state database, a parameters store. */
   client?: PromQlClient;
   db?: StateDb;
@@ -220,6 +225,19 @@ export class AutopilotRunner {
       const observations = await this.fetcher.look(state.cycle.canaryStartedAt, this.now());
       await this.dispatch({ type: 'canary-look', now: this.now(), cycleId: state.cycle.cycleId, observations });
     }
+    if (state.phase === 'idle') await this.pruneDaily();
+  }
+
+  /** Prunes parameter versions past the retention, at most once a day and never mid-cycle. */
+  private async pruneDaily(): Promise<void> {
+    const now = this.now();
+    const last = this.db.getState<number>(PRUNE_KEY);
+    if (last !== undefined && now - last < 86_400_000) return;
+    const removed = await this.store.prune(this.options.autopilot.historyRetentionSeconds / 86_400);
+    this.db.setState(PRUNE_KEY, now, new Date(now).toISOString());
+    if (removed.length > 0) {
+      await this.notify({ name: 'history-pruned', severity: 'info', message: `removed ${removed.length} parameter version(s) past retention`, attributes: { removed: removed.length } });
+    }
   }
 
   private async drain(): Promise<void> {
@@ -228,6 +246,7 @@ export class AutopilotRunner {
       const { state, actions } = step(this.context, before, event);
       // Persist first: a crash while acting leaves a state whose actions are re-issued on start.
       this.db.setState(STATE_KEY, state, new Date(this.now()).toISOString());
+      this.options.onStep?.(state, actions);
       for (const action of actions) {
         const followUp = await this.execute(action, state);
         if (followUp) this.queue.push(followUp);

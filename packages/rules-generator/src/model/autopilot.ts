@@ -11,11 +11,17 @@ export interface Autopilot {
   parametersFile: string;
   prometheusUrl: string;
   stateFile: string;
+  /** Prefix of the controller's own metrics. */
+  metricsPrefix: string;
+  /** Where Prometheus scrapes them: the service owning the catalog's `<prefix>_*` metrics, with its first target's port. */
+  metricsEndpoint?: { service: string; port: number };
   /** Daily cycle time, UTC. */
   daily: { hour: number; minute: number };
   analysisWindowSeconds: number;
   canary: { durationSeconds: number; trafficPercent: number; confidence: number };
   maxCycleSeconds: number;
+  /** Versions of the parameters file older than this are pruned. */
+  historyRetentionSeconds: number;
   manualOverrideSeconds: number;
   maxParametersPerCycle: number;
   slidingBounds: { expansionPerWeek: number; contractionAfterRollback: number; stabilityDays: number; rollbackThreshold: number; antiWindup: boolean };

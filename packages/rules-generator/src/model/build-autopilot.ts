@@ -4,6 +4,7 @@ import type { AutopilotSpec } from '../spec/autopilot-schema.js';
 import { parseDuration } from '../spec/duration.js';
 import type { LoadedDefinitions } from '../spec/load.js';
 import type { Autopilot, AutopilotKpi, KpiQueries } from './autopilot.js';
+import { checkAutopilotMetrics } from './autopilot-metrics.js';
 import { sanitizeName } from './names.js';
 import type { InstrumentType, Matcher, Metric, Service } from './types.js';
 
@@ -42,7 +43,8 @@ export function buildAutopilots(
     if (previous) report(source, `an autopilot for ${spec.service} is already declared at ${previous.file}:${previous.line}`);
     seen.set(spec.service, source);
     const built = buildAutopilot(spec, inputs.metrics, at, report, source);
-    if (built) autopilots.push(built);
+    const metricsEndpoint = checkAutopilotMetrics(spec.metrics_prefix, inputs.metrics.values(), inputs.services, report);
+    if (built) autopilots.push({ ...built, ...(metricsEndpoint ? { metricsEndpoint } : {}) });
   }
   return autopilots;
 }
@@ -75,10 +77,12 @@ function buildAutopilot(spec: AutopilotSpec, metrics: ReadonlyMap<string, Metric
     parametersFile: spec.parameters_file,
     prometheusUrl: spec.prometheus_url,
     stateFile: spec.state_file,
+    metricsPrefix: spec.metrics_prefix,
     daily: timeOfDay(spec.schedule.daily),
     analysisWindowSeconds: seconds(spec.analysis_window),
     canary: { durationSeconds: seconds(spec.canary.duration), trafficPercent: spec.canary.traffic_percent, confidence: spec.canary.confidence },
     maxCycleSeconds: seconds(spec.max_cycle_duration),
+    historyRetentionSeconds: seconds(spec.history_retention),
     manualOverrideSeconds: seconds(spec.manual_override),
     maxParametersPerCycle: spec.max_parameters_per_cycle,
     slidingBounds: {

@@ -72,12 +72,16 @@ export const AutopilotSchema = z.strictObject({
   prometheus_url: z.string().url().default('http://localhost:9090'),
   /** SQLite state file. */
   state_file: z.string().min(1).default('.vigil-data/autopilot.db'),
+  /** Prefix of the controller's own metrics (`<prefix>_cycles`, ...); the catalog may declare them. */
+  metrics_prefix: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a Prometheus metric name prefix such as vvtv_autopilot').default('vigil_autopilot'),
   schedule: z.strictObject({ daily: clock.default('03:00') }).default({ daily: '03:00' }),
   analysis_window: duration.default('24h'),
   canary: z
     .strictObject({ duration: duration.default('60m'), traffic_percent: z.number().gt(0).lt(100).default(20), confidence: share.default(0.95) })
     .default({ duration: '60m', traffic_percent: 20, confidence: 0.95 }),
   max_cycle_duration: duration.default('10m'),
+  /** How long versions of the parameters file are kept (the newest 10 and the current one always are). */
+  history_retention: duration.default('90d'),
   manual_override: duration.default('24h'),
   max_parameters_per_cycle: z.number().int().positive().default(3),
   sliding_bounds: z
