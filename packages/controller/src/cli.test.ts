@@ -62,3 +62,21 @@ describe('vigil autopilot', () => {
     expect(await run('status')).toMatchObject({ code: 2, err: expect.stringMatching(/broken.yaml:2:/) });
   });
 });
+
+describe('vigil autopilot events', () => {
+  it('posts pauses and resumes as Datadog events when DD_API_KEY is set', async () => {
+    const { startFakeDatadog } = await import('@vigil/exporters');
+    const datadog = await startFakeDatadog();
+    try {
+      const io = { out: () => undefined, err: () => undefined };
+      const env = { DD_API_KEY: 'test-key', DD_API_URL: datadog.url };
+      expect(await runAutopilotCli(['pause'], { root, definitions: 'definitions', io, env })).toBe(0);
+      expect(await runAutopilotCli(['resume'], { root, definitions: 'definitions', io, env })).toBe(0);
+      const events = datadog.acceptedEvents();
+      expect(events.map((e) => e.title)).toEqual(['vigil autopilot vvtv-core: operator-emergency-pause', 'vigil autopilot vvtv-core: operator-resume']);
+      expect(events[0]).toMatchObject({ alert_type: 'warning', aggregation_key: 'vigil-autopilot-vvtv-core', tags: expect.arrayContaining(['service:vvtv-core']) });
+    } finally {
+      await datadog.close();
+    }
+  });
+});

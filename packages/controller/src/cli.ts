@@ -59,7 +59,8 @@ function notifier(context: AutopilotCliContext, service: string): (notice: Autop
   const poster = apiKey
     ? new DatadogEventPoster({ apiKey, ...(context.env.DD_SITE ? { site: context.env.DD_SITE } : {}), ...(context.env.DD_API_URL ? { baseUrl: context.env.DD_API_URL } : {}) })
     : undefined;
-  const posted = new Set(['canary-promoted', 'canary-rolled-back', 'canary-early-stopped', 'autopilot-paused', 'drift-pause', 'cycle-timeout', 'action-failed']);
+  // Promotions, rollbacks, pauses (drift, validation, operator) and anything critical reach Datadog.
+  const posted = new Set(['canary-promoted', 'canary-rolled-back', 'canary-early-stopped', 'autopilot-paused', 'drift-detected', 'validation-failed', 'operator-emergency-pause', 'operator-resume', 'operator-manual-override', 'cycle-timeout', 'action-failed']);
   return async (notice) => {
     context.io.out(`${JSON.stringify({ time: new Date().toISOString(), service, ...notice })}\n`);
     if (poster && (posted.has(notice.name) || notice.severity === 'critical')) {
