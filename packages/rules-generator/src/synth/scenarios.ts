@@ -144,7 +144,13 @@ function ratioScenario(alert: Alert, condition: Extract<Condition, { kind: 'rati
   };
   const breachSeries = series(pick.breach, 1);
   if (breachSeries.length === 0) return no('no label values select the denominator without the numerator');
-  const value = pick.breach / total;
+  // The value as Prometheus computes it (promtool's rate() is increase x (1 / range), which is
+  // not always the float nearest to increase / range), so `{{ $value }}` renders identically.
+  const windowSeconds = condition.windowSeconds;
+  const promRate = (perSecond: number) => perSecond * windowSeconds * (1 / windowSeconds);
+  const denominatorRate =
+    numerator.metric === denominator.metric ? promRate(pick.breach) + promRate(total - pick.breach) : promRate(total);
+  const value = promRate(pick.breach) / denominatorRate;
   return {
     ok: true,
     scenario: {
@@ -157,7 +163,7 @@ function ratioScenario(alert: Alert, condition: Extract<Condition, { kind: 'rati
       holdsUntil: length - 1,
       resultLabels: groupLabels(numLabels, alert.by),
       valueAt: () => value,
-      story: `${numerator.metric.name} over ${denominator.metric.name} goes ${describe(bound)} (${num(value)})`,
+      story: `${numerator.metric.name} over ${denominator.metric.name} goes ${describe(bound)} (${num(pick.breach / total)})`,
     },
   };
 }
