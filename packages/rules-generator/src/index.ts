@@ -40,7 +40,6 @@ export { datadogMonitors, emitDatadogMonitors } from './emit/datadog-monitors.js
 export type { DatadogMonitorDefinition, DatadogMonitors, SkippedDefinition } from './emit/datadog-monitors.js';
 export { datadogDashboard, emitDatadogDashboards } from './emit/datadog-dashboards.js';
 export { datadogSeries } from './model/datadog-names.js';
-export { planSync } from './datadog/sync.js';
 export type { DesiredObject, ExistingObject, SyncPlan } from './datadog/sync.js';
 export { generate } from './generate.js';
 export type { Generation } from './generate.js';

@@ -1,4 +1,6 @@
-import { v1 } from '@datadog/datadog-api-client';
+import type { v1 } from '@datadog/datadog-api-client';
+// Only the v1 serializer: the package's root import loads every API of both versions (2.7 s).
+import { ObjectSerializer } from '@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/models/ObjectSerializer.js';
 import { assertNever } from '../errors.js';
 import type { Dashboard, Panel, PanelThreshold } from '../model/dashboards.js';
 import type { Metric, Model, Severity } from '../model/types.js';
@@ -109,7 +111,7 @@ export function datadogDashboard(dashboard: Dashboard, metrics: readonly Metric[
 
 /** A dashboard as the API takes it (wire JSON from the client's serializer), keys sorted. */
 export function dashboardWireJson(dashboard: v1.Dashboard): Record<string, unknown> {
-  return sortKeys(v1.ObjectSerializer.serialize(dashboard, 'Dashboard', '')) as Record<string, unknown>;
+  return sortKeys(ObjectSerializer.serialize(dashboard, 'Dashboard', '')) as Record<string, unknown>;
 }
 
 /** `datadog/dashboards/<uid>.json`, one per model dashboard. */

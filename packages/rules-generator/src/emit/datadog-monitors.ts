@@ -1,4 +1,6 @@
-import { v1 } from '@datadog/datadog-api-client';
+import type { v1 } from '@datadog/datadog-api-client';
+// Only the v1 serializer: the package's root import loads every API of both versions (2.7 s).
+import { ObjectSerializer } from '@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/models/ObjectSerializer.js';
 import { assertNever } from '../errors.js';
 import { datadogCountSeries, datadogTag } from '../model/datadog-names.js';
 import { snakeCase } from '../model/names.js';
@@ -326,7 +328,7 @@ export function sortKeys(value: unknown): unknown {
 
 /** A monitor as the API takes it (snake_case wire JSON from the client's serializer). */
 export function monitorWireJson(monitor: v1.Monitor): Record<string, unknown> {
-  return sortKeys(v1.ObjectSerializer.serialize(monitor, 'Monitor', '')) as Record<string, unknown>;
+  return sortKeys(ObjectSerializer.serialize(monitor, 'Monitor', '')) as Record<string, unknown>;
 }
 
 /** `datadog/monitors/<vigil_id>.json`, one per mapped alert and SLO burn tier. */
