@@ -2,6 +2,7 @@ import { v1 } from '@datadog/datadog-api-client';
 import { describe, expect, it } from 'vitest';
 import type { Dashboard, Panel } from '../model/dashboards.js';
 import type { Metric } from '../model/types.js';
+import { sortKeys } from './datadog-monitors.js';
 import { dashboardVigilId, dashboardWireJson, datadogDashboard } from './datadog-dashboards.js';
 
 const source = { file: 'definitions/shop.yaml', line: 1, column: 1 };
@@ -75,5 +76,10 @@ describe('datadogDashboard', () => {
     expect(dashboardVigilId(json.description)).toBe('vigil-shop');
     const back = v1.ObjectSerializer.deserialize(json, 'Dashboard') as v1.Dashboard;
     expect(back.title).toBe('Shop');
+  });
+
+  it('serializes widgets by their concrete type exactly as the client does through its oneOf search', () => {
+    const model = datadogDashboard(DASHBOARD, METRICS);
+    expect(dashboardWireJson(model)).toEqual(sortKeys(v1.ObjectSerializer.serialize(model, 'Dashboard', '')));
   });
 });

@@ -1,6 +1,7 @@
 import type { v1 } from '@datadog/datadog-api-client';
 // Only the v1 serializer: the package's root import loads every API of both versions (2.7 s).
 import { ObjectSerializer } from '@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/models/ObjectSerializer.js';
+import { UnparsedObject } from '@datadog/datadog-api-client/dist/packages/datadog-api-client-common/util.js';
 import { assertNever } from '../errors.js';
 import type { Dashboard, Panel, PanelThreshold } from '../model/dashboards.js';
 import type { Metric, Model, Severity } from '../model/types.js';
@@ -109,9 +110,34 @@ export function datadogDashboard(dashboard: Dashboard, metrics: readonly Metric[
   };
 }
 
+/** The client's model type for each widget definition Vigil emits, by its `type` field. */
+const DEFINITION_TYPES: Readonly<Record<string, string>> = {
+  group: 'GroupWidgetDefinition',
+  heatmap: 'HeatMapWidgetDefinition',
+  note: 'NoteWidgetDefinition',
+  query_table: 'TableWidgetDefinition',
+  query_value: 'QueryValueWidgetDefinition',
+  timeseries: 'TimeseriesWidgetDefinition',
+};
+
+/**
+ * Widgets with their definitions already serialized by their concrete type. Left to the client,
+ * each definition is tried against all 40-odd `WidgetDefinition` variants, every miss a thrown
+ * error: 95% of generate's time on 1,000 alerts. The serializer passes an `UnparsedObject` through.
+ */
+function serializedWidgets(widgets: readonly v1.Widget[]): v1.Widget[] {
+  return widgets.map((widget) => {
+    const definition = widget.definition as Exclude<v1.WidgetDefinition, UnparsedObject>;
+    const type = DEFINITION_TYPES[String(definition.type)];
+    if (type === undefined) throw new Error(`no serializer type for widget definition '${String(definition.type)}'`);
+    const inner = 'widgets' in definition && Array.isArray(definition.widgets) ? { ...definition, widgets: serializedWidgets(definition.widgets) } : definition;
+    return { ...widget, definition: new UnparsedObject(ObjectSerializer.serialize(inner, type, '')) };
+  });
+}
+
 /** A dashboard as the API takes it (wire JSON from the client's serializer), keys sorted. */
 export function dashboardWireJson(dashboard: v1.Dashboard): Record<string, unknown> {
-  return sortKeys(ObjectSerializer.serialize(dashboard, 'Dashboard', '')) as Record<string, unknown>;
+  return sortKeys(ObjectSerializer.serialize({ ...dashboard, widgets: serializedWidgets(dashboard.widgets) }, 'Dashboard', '')) as Record<string, unknown>;
 }
 
 /** `datadog/dashboards/<uid>.json`, one per model dashboard. */
