@@ -16,6 +16,7 @@ import type { Model } from './model/types.js';
 import { compileRules } from './rules/compile.js';
 import type { RuleFile } from './rules/types.js';
 import type { SourceText } from './spec/load.js';
+import { compareText } from './text-order.js';
 
 /** Everything one run of the compiler produces, before anything is written. */
 export interface Generation {
@@ -36,7 +37,7 @@ export function generate(sources: readonly SourceText[]): Result<Generation> {
   const rules = compileRules(model);
   const tests = emitPromtoolTests(model);
   const outputs = [...emitPrometheusRules(rules), ...tests.files, ...emitPrometheusConfig(model), ...emitAlertmanagerConfig(model), ...emitAlertmanagerTemplates(model), ...emitJsonSchema(), ...emitGrafanaDashboards(model), ...emitGrafanaProvisioning(), ...emitHtmlDashboards(model), ...emitDatadogMonitors(model), ...emitDatadogDashboards(model)].sort((a, b) =>
-    a.path.localeCompare(b.path),
+    compareText(a.path, b.path),
   );
   return ok({ model, rules, outputs, coverage: tests.coverage });
 }

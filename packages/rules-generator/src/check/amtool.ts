@@ -7,6 +7,7 @@ import { ALERTMANAGER_CONFIG_PATH } from '../emit/alertmanager-config.js';
 import type { Generation } from '../generate.js';
 import { writeOutputsAtomically } from '../io/write-outputs.js';
 import type { ToolRun } from './promtool.js';
+import { compareText } from '../text-order.js';
 
 /** The amtool binary: `VIGIL_AMTOOL` or `amtool` on PATH. */
 export function amtoolPath(env: NodeJS.ProcessEnv): string {
@@ -73,7 +74,7 @@ export async function testAlertRoutes(generation: Generation, amtool: string): P
     for (const group of file.groups) {
       for (const rule of group.rules) {
         if (rule.type !== 'alerting') continue;
-        const labels = Object.fromEntries(Object.entries({ ...rule.labels, alertname: rule.alert }).sort(([a], [b]) => a.localeCompare(b)));
+        const labels = Object.fromEntries(Object.entries({ ...rule.labels, alertname: rule.alert }).sort(([a], [b]) => compareText(a, b)));
         alerts.set(JSON.stringify(labels), { alert: rule.alert, labels, ...(rule.origin.source ? { source: rule.origin.source } : {}) });
       }
     }

@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import type { TestCoverage } from '../emit/promtool-tests.js';
 import type { OutputFile } from '../emit/output.js';
 import { RULES_DIR } from '../emit/prometheus-rules.js';
+import { compareText } from '../text-order.js';
 
 /** One committed output that differs from what the definitions generate. */
 export interface StaleOutput {
@@ -96,7 +97,7 @@ export function compareOutputs(
       [...entry.expr.matchAll(RANGE)].map((m) => ({ range: m[1] as string, seconds: rangeSeconds(m[1] as string), rule: entry.id })),
     )
     .filter((r) => r.seconds > previousMax)
-    .sort((a, b) => b.seconds - a.seconds || a.rule.localeCompare(b.rule))
+    .sort((a, b) => b.seconds - a.seconds || compareText(a.rule, b.rule))
     .slice(0, 5);
   const covered = coverage.filter((c) => c.covered).length;
   return {

@@ -1,4 +1,5 @@
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,6 +38,27 @@ describe('vigil generate / check', () => {
     out = '';
     expect(await vigil('check')).toBe(EXIT.ok);
     expect(out).toContain('up to date');
+  });
+
+  it('rewrites only the files whose content changed (unchanged files keep their mtime)', async () => {
+    expect(await vigil('generate')).toBe(EXIT.ok);
+    const written = Number(/wrote (\d+) files, 0 unchanged/.exec(out)?.[1]);
+    expect(written).toBeGreaterThan(5);
+    const rulesPath = join(root, 'prometheus/rules/shop.yml');
+    const configPath = join(root, 'prometheus/prometheus.yml');
+    const before = { rules: (await stat(rulesPath)).mtimeMs, config: (await stat(configPath)).mtimeMs };
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const definitions = join(root, 'definitions/app.yaml');
+    await writeFile(definitions, (await readFile(definitions, 'utf8')).replace('above: 100', 'above: 150'));
+    out = '';
+    expect(await vigil('generate')).toBe(EXIT.ok);
+    const [, again, unchanged] = /wrote (\d+) files, (\d+) unchanged/.exec(out)!.map(Number);
+    expect(again! + unchanged!).toBe(written);
+    expect(again).toBeGreaterThan(0);
+    expect(unchanged).toBeGreaterThan(0);
+    expect((await stat(rulesPath)).mtimeMs).toBeGreaterThan(before.rules);
+    expect((await stat(configPath)).mtimeMs).toBe(before.config);
+    expect(await readFile(rulesPath, 'utf8')).toContain('> 150');
   });
 
   it('check exits 1 with a diff when a definition changes', async () => {
@@ -79,5 +101,37 @@ describe('vigil generate / check', () => {
 
   it('maps bad usage to exit 64', async () => {
     expect(await vigil('no-such-command')).toBe(EXIT.usage);
+  });
+});
+
+describe('the shipped executable (dist/bundle/vigil.mjs, built by `npm run build`)', () => {
+  const bundle = join(import.meta.dirname, '../../dist/bundle/vigil.mjs');
+  const run = (args: string[]) => spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8' });
+
+  it('writes exactly what the library writes, and exits as it does', async () => {
+    const library = await mkdtemp(join(tmpdir(), 'vigil-lib-'));
+    try {
+      await cp(join(import.meta.dirname, 'testdata/in-basic'), library, { recursive: true });
+      expect(await runCli(['--root', library, 'generate'], io, {})).toBe(EXIT.ok);
+      const shipped = run(['--root', root, 'generate']);
+      expect(shipped.status, shipped.stderr).toBe(EXIT.ok);
+      const files = async (dir: string) => (await readdir(dir, { recursive: true })).filter((f) => !f.startsWith('definitions')).sort();
+      const written = await files(root);
+      expect(written).toEqual(await files(library));
+      expect(written.length).toBeGreaterThan(10);
+      for (const file of written) {
+        if ((await stat(join(root, file))).isFile()) expect(await readFile(join(root, file), 'utf8'), file).toBe(await readFile(join(library, file), 'utf8'));
+      }
+      expect(run(['--root', root, 'check']).status).toBe(EXIT.ok);
+      expect(run(['--root', root, 'no-such-command']).status).toBe(EXIT.usage);
+    } finally {
+      await rm(library, { recursive: true, force: true });
+    }
+  });
+
+  it('ends quietly when its reader closes the pipe', () => {
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${bundle}" schema | head -c 10`], { encoding: 'utf8' });
+    expect(piped.stdout).toHaveLength(10);
+    expect(piped.stderr).not.toMatch(/EPIPE|Error/);
   });
 });

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
@@ -79,10 +78,10 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
     .description('write prometheus/rules, prometheus/tests, prometheus/prometheus.yml and the JSON Schema')
     .action(async () => {
       const { root, generation } = await compile(program.opts<CommonOptions>());
-      const { written, removed } = await writeOutputsAtomically(root, generation.outputs);
+      const { written, unchanged, removed } = await writeOutputsAtomically(root, generation.outputs);
       const rules = generation.rules.reduce((n, f) => n + f.groups.reduce((m, g) => m + g.rules.length, 0), 0);
       const covered = generation.coverage.filter((c) => c.covered).length;
-      io.out(`vigil: wrote ${written} files (${rules} rules; ${covered}/${generation.coverage.length} alerts tested)${removed.length ? `, removed ${removed.join(', ')}` : ''}\n`);
+      io.out(`vigil: wrote ${written} files, ${unchanged} unchanged (${rules} rules; ${covered}/${generation.coverage.length} alerts tested)${removed.length ? `, removed ${removed.join(', ')}` : ''}\n`);
       for (const gap of generation.coverage.filter((c) => !c.covered)) {
         io.err(`${gap.source ? `${gap.source.file}:${gap.source.line}:${gap.source.column}: ` : ''}warning: no generated test for ${gap.alert}: ${gap.reason}\n`);
       }
@@ -258,13 +257,4 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     }
     throw error;
   }
-}
-
-const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href;
-if (isMain) {
-  const code = await runCli(process.argv.slice(2), {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-  }, process.env);
-  process.exitCode = code;
 }

@@ -61,12 +61,17 @@ export function planSync(desired: readonly DesiredObject[], existing: readonly E
   return plan;
 }
 
-/** The generated Datadog objects among a generation's outputs (`datadog/<kind>s/<id>.json`). */
+/**
+ * The generated Datadog objects among a generation's outputs: `datadog/dashboards/<uid>.json`,
+ * and `datadog/monitors/<service>.json` with a service's monitors keyed by id.
+ */
 export function desiredFromOutputs(outputs: readonly OutputFile[], only?: SyncKind): DesiredObject[] {
-  return outputs.flatMap((output) => {
+  return outputs.flatMap((output): DesiredObject[] => {
     const match = /^datadog\/(monitor|dashboard)s\/(.+)\.json$/.exec(output.path);
     if (!match || (only !== undefined && match[1] !== only)) return [];
-    return [{ kind: match[1] as SyncKind, id: match[2]!, body: JSON.parse(output.content) as Record<string, unknown> }];
+    const json = JSON.parse(output.content) as Record<string, unknown>;
+    if (match[1] === 'dashboard') return [{ kind: 'dashboard', id: match[2]!, body: json }];
+    return Object.entries(json).map(([id, body]) => ({ kind: 'monitor', id, body: body as Record<string, unknown> }));
   });
 }
 

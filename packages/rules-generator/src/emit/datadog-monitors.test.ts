@@ -197,8 +197,13 @@ describe('datadogMonitors: tags, thresholds, notifications', () => {
   it('emits deterministic snake_case wire JSON the client can read back', () => {
     const files = emitDatadogMonitors(model());
     expect(emitDatadogMonitors(model())).toEqual(files);
-    const file = files.find((f) => f.path === 'datadog/monitors/queue_deep.json')!;
-    const json = JSON.parse(file.content) as Record<string, unknown>;
+    const byId = (file: { content: string }) => JSON.parse(file.content) as Record<string, Record<string, unknown>>;
+    // One file per service, its monitors keyed by id, in order.
+    const serviceFile = files.find((f) => f.path === 'datadog/monitors/shop.json')!;
+    expect(Object.keys(byId(serviceFile))).toContain('queue_deep');
+    expect(Object.keys(byId(serviceFile))).toEqual([...Object.keys(byId(serviceFile))].sort());
+    expect(new Set(files.map((f) => f.path)).size).toBe(files.length);
+    const json = byId(serviceFile).queue_deep!;
     expect(Object.keys(json)).toEqual([...Object.keys(json)].sort());
     expect(json.options).toMatchObject({ renotify_interval: 120, new_group_delay: 60, evaluation_delay: 60 });
     const back = v1.ObjectSerializer.deserialize(json, 'Monitor') as v1.Monitor;

@@ -24,6 +24,8 @@ const PRIORITY: Record<Severity, number> = { critical: 1, warning: 3, info: 5 };
 /** One generated monitor: its stable id (the `vigil_id` tag and file name) and body. */
 export interface DatadogMonitorDefinition {
   id: string;
+  /** The service whose file holds the monitor. */
+  service: string;
   monitor: v1.Monitor;
 }
 
@@ -280,7 +282,7 @@ function sloMonitors(slo: Slo): DatadogMonitorDefinition[] {
       tags: tags(id, slo.service, severity, { ...slo.labels, ...slo.alertLabels, slo: slo.name }),
       type: 'query alert',
     };
-    return { id, monitor };
+    return { id, service: slo.service.name, monitor };
   });
 }
 
@@ -300,7 +302,7 @@ export function datadogMonitors(model: Model): DatadogMonitors {
     const base = snakeCase(alert.name);
     const id = datadogTag(counts.get(base)! > 1 ? `${snakeCase(alert.service.name)}_${base}` : base);
     try {
-      add({ id, monitor: alertMonitor(alert, id) });
+      add({ id, service: alert.service.name, monitor: alertMonitor(alert, id) });
     } catch (error) {
       if (!(error instanceof UnmappedError)) throw error;
       skipped.push({ name: alert.name, reason: error.message });
@@ -331,10 +333,23 @@ export function monitorWireJson(monitor: v1.Monitor): Record<string, unknown> {
   return sortKeys(ObjectSerializer.serialize(monitor, 'Monitor', '')) as Record<string, unknown>;
 }
 
-/** `datadog/monitors/<vigil_id>.json`, one per mapped alert and SLO burn tier. */
+/** Where a service's monitors are written. */
+export const monitorsPath = (service: string): string => `datadog/monitors/${service}.json`;
+
+/**
+ * `datadog/monitors/<service>.json`, one per service: its monitors (alerts and SLO burn tiers)
+ * keyed by vigil id. One file per service, like the rule files: a file per monitor made
+ * generation on 1,000 alerts spend most of its time creating files.
+ */
 export function emitDatadogMonitors(model: Model): OutputFile[] {
-  return datadogMonitors(model).monitors.map(({ id, monitor }) => ({
-    path: `datadog/monitors/${id}.json`,
-    content: `${JSON.stringify(monitorWireJson(monitor), null, 2)}\n`,
+  const byService = new Map<string, Record<string, unknown>>();
+  for (const { id, service, monitor } of datadogMonitors(model).monitors) {
+    const file = byService.get(service) ?? {};
+    file[id] = monitorWireJson(monitor);
+    byService.set(service, file);
+  }
+  return [...byService].map(([service, monitors]) => ({
+    path: monitorsPath(service),
+    content: `${JSON.stringify(sortKeys(monitors), null, 2)}\n`,
   }));
 }

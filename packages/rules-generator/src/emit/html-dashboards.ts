@@ -53,8 +53,11 @@ function inlineSafe(text: string, element: 'script' | 'style', what: string): st
  * Prometheus's `/user/` assets) with no network access other than the Prometheus API.
  */
 export function renderHtmlDashboard(dashboard: Dashboard, options: HtmlDashboardOptions, assets: UplotAssets = loadUplotAssets()): string {
+  // Where the dashboard was defined is not the page's business, and its line numbers would
+  // rewrite every page whenever a definitions file shifts.
+  const { origin: _origin, ...shown } = dashboard;
   const embedded = {
-    dashboard,
+    dashboard: shown,
     scrapeIntervalSeconds: options.scrapeIntervalSeconds,
     ...(options.prometheusUrl ? { prometheusUrl: options.prometheusUrl } : {}),
   };

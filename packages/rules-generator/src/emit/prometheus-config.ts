@@ -2,6 +2,7 @@ import type { Model } from '../model/types.js';
 import { formatDuration } from '../spec/duration.js';
 import type { OutputFile } from './output.js';
 import { sortedRecord, toYaml } from './yaml.js';
+import { compareText } from '../text-order.js';
 
 /** The Prometheus configuration: intervals, rule files, the Alertmanagers and a scrape job per service. */
 export function emitPrometheusConfig(model: Model): OutputFile[] {
@@ -17,7 +18,7 @@ export function emitPrometheusConfig(model: Model): OutputFile[] {
     scrape_configs: [
       { job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'] }] },
       ...[...model.services]
-        .sort((a, b) => a.name.localeCompare(b.name))
+        .sort((a, b) => compareText(a.name, b.name))
         .map((service) => ({
           job_name: service.job,
           metrics_path: service.metricsPath,

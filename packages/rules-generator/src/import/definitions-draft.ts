@@ -3,6 +3,7 @@ import { loadModel } from '../compile.js';
 import { fail, ok, type Result, type SourceIssue, type SourceLocation } from '../errors.js';
 import type { Severity } from '../model/types.js';
 import { API_VERSION } from '../spec/schema.js';
+import { compareText } from '../text-order.js';
 
 /** A service the imported SLOs belong to (no targets: the importer knows none). */
 export interface ServiceDraft {
@@ -94,7 +95,7 @@ export function addService(draft: DefinitionsDraft, service: ServiceDraft): void
 
 function nonEmpty(record: Record<string, string> | undefined): Record<string, string> | undefined {
   if (record === undefined || Object.keys(record).length === 0) return undefined;
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareText(a, b)));
 }
 
 function alertYaml(alert: SloAlertDraft): Record<string, unknown> {

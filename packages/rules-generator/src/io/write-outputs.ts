@@ -58,26 +58,54 @@ async function stageFile(target: string, content: string): Promise<string> {
   return temp;
 }
 
-/** Writes one file atomically: a fsynced temporary file beside it, then a rename. */
-export async function writeFileAtomically(target: string, content: string): Promise<void> {
-  await rename(await stageFile(target, content), target);
-  // The rename is durable only once the directory entry is on disk.
-  const dir = await open(dirname(target), 'r');
+/** Makes renames in a directory durable: they are on disk only once the directory entry is. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
   try {
-    await dir.sync();
+    await handle.sync();
   } finally {
-    await dir.close();
+    await handle.close();
   }
 }
 
+/** Writes one file atomically: a fsynced temporary file beside it, then a rename. */
+export async function writeFileAtomically(target: string, content: string): Promise<void> {
+  await rename(await stageFile(target, content), target);
+  await syncDirectory(dirname(target));
+}
+
+/** Whether `path` already holds exactly `content` (a missing or unreadable file does not). */
+async function holds(path: string, content: string): Promise<boolean> {
+  try {
+    return (await readFile(path, 'utf8')) === content;
+  } catch {
+    return false;
+  }
+}
+
+/** What {@link writeOutputsAtomically} did. */
+export interface WriteSummary {
+  /** Files whose content changed or that are new. */
+  written: number;
+  /** Files that already held their content, left untouched (mtime kept, no write). */
+  unchanged: number;
+  /** Stale generated files removed. */
+  removed: string[];
+}
+
 /**
- * Writes every output or none: each goes to a temporary file beside its target (fsynced), and
- * only when all are written are they renamed into place; stale generated files are removed last.
+ * Writes every output or none: each changed one goes to a temporary file beside its target
+ * (fsynced), and only when all are written are they renamed into place and their directories
+ * synced; stale generated files are removed last. Files that already hold their content are not
+ * rewritten, so regeneration touches only what changed (watchers and `make` see no noise).
  */
-export async function writeOutputsAtomically(root: string, outputs: readonly OutputFile[]): Promise<{ written: number; removed: string[] }> {
+export async function writeOutputsAtomically(root: string, outputs: readonly OutputFile[]): Promise<WriteSummary> {
+  const changed = (
+    await Promise.all(outputs.map(async (output) => ((await holds(join(root, output.path), output.content)) ? [] : [output])))
+  ).flat();
   // Stage all files concurrently (their fsyncs overlap); if any fails, remove every staged one.
   const results = await Promise.allSettled(
-    outputs.map(async (output) => {
+    changed.map(async (output) => {
       const target = join(root, output.path);
       return { temp: await stageFile(target, output.content), target };
     }),
@@ -88,8 +116,9 @@ export async function writeOutputsAtomically(root: string, outputs: readonly Out
     await Promise.all(staged.map(({ temp }) => rm(temp, { force: true })));
     throw failure.reason;
   }
-  for (const { temp, target } of staged) await rename(temp, target);
+  await Promise.all(staged.map(({ temp, target }) => rename(temp, target)));
+  await Promise.all([...new Set(staged.map(({ target }) => dirname(target)))].map(syncDirectory));
   const removed = await staleGeneratedFiles(root, outputs);
   await Promise.all(removed.map((path) => rm(join(root, path), { force: true })));
-  return { written: staged.length, removed };
+  return { written: staged.length, unchanged: outputs.length - changed.length, removed };
 }

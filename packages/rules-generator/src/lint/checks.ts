@@ -9,6 +9,7 @@ import { analyzePromql, type PromqlMatcher, type PromqlSelector } from './promql
 import { buildSeriesIndex, type SeriesIndex } from './series.js';
 import type { LintCheck, LintFinding, LintInput, LintSeverity } from './types.js';
 import { locateInExpr, type UserRuleFile } from './user-rules.js';
+import { compareText } from '../text-order.js';
 
 /** A rule as the checks see it, generated or hand-written alike. */
 interface LintRule {
@@ -351,7 +352,7 @@ function duplicateAlerts(rules: readonly LintRule[]): LintFinding[] {
     if (rule.type !== 'alerting') continue;
     const key = JSON.stringify([
       rule.name,
-      Object.entries(rule.labels).sort(([a], [b]) => a.localeCompare(b)),
+      Object.entries(rule.labels).sort(([a], [b]) => compareText(a, b)),
     ]);
     const first = seen.get(key);
     if (!first) {
@@ -397,10 +398,10 @@ function dedupe(findings: readonly LintFinding[]): LintFinding[] {
 function sortFindings(findings: LintFinding[]): LintFinding[] {
   return findings.sort(
     (a, b) =>
-      a.file.localeCompare(b.file) ||
+      compareText(a.file, b.file) ||
       a.line - b.line ||
       a.column - b.column ||
-      a.check.localeCompare(b.check) ||
-      a.message.localeCompare(b.message),
+      compareText(a.check, b.check) ||
+      compareText(a.message, b.message),
   );
 }

@@ -11,6 +11,7 @@ import type { Dashboard, DashboardRow, DashboardVariable, Panel, PanelQuery, Pan
 import { grafanaUnit, type ShownValue } from './grafana-units.js';
 import { sanitizeName } from './names.js';
 import type { Alert, Matcher, Metric, Service, Slo } from './types.js';
+import { compareText } from '../text-order.js';
 
 /** The uid of the generated overview of every SLO. */
 export const SLO_OVERVIEW_UID = 'vigil-slo-overview';
@@ -90,7 +91,7 @@ export function buildDashboards(
  */
 function serviceDashboards(inputs: DashboardInputs, report: IssueReporter): Dashboard[] {
   const boards: Dashboard[] = [];
-  for (const service of [...inputs.services.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const service of [...inputs.services.values()].sort((a, b) => compareText(a.name, b.name))) {
     const metrics = [...inputs.metrics.values()].filter((metric) => metric.service === service.name);
     const slos = inputs.slos.filter((slo) => slo.service.name === service.name);
     if (metrics.length === 0 && slos.length === 0) continue;
@@ -399,7 +400,7 @@ function alertThresholds(metric: Metric, alerts: readonly Alert[]): PanelThresho
 }
 
 function sortThresholds(thresholds: PanelThreshold[]): PanelThreshold[] {
-  return thresholds.sort((a, b) => a.value - b.value || a.alert.localeCompare(b.alert));
+  return thresholds.sort((a, b) => a.value - b.value || compareText(a.alert, b.alert));
 }
 
 function promqlPanel(spec: PromqlPanelSpec): Panel {

@@ -6,6 +6,7 @@ import type { Integration, NotificationRoute, Notifications, Receiver, SecretRef
 import { assertNever } from '../errors.js';
 import type { Dashboard, Panel } from './dashboards.js';
 import type { Alert, Matcher, Service, Slo } from './types.js';
+import { compareText } from '../text-order.js';
 
 /** Reports one problem at a location; the model builder collects them. */
 export type ReportIssue = (at: SourceLocation, message: string) => void;
@@ -100,7 +101,7 @@ function buildRoute(spec: RouteSpec, at: (...path: (string | number)[]) => Sourc
   if (matchers.length === 0) report(at('receiver'), 'a route needs at least one of team, service, severity, alertname or matchers');
   return {
     receiver: spec.receiver,
-    matchers: matchers.sort((a, b) => a.label.localeCompare(b.label)),
+    matchers: matchers.sort((a, b) => compareText(a.label, b.label)),
     ...(spec.escalation_receiver !== undefined ? { escalationReceiver: spec.escalation_receiver } : {}),
     ...(spec.group_by !== undefined ? { groupBy: spec.group_by } : {}),
     ...(spec.group_wait !== undefined ? { groupWaitSeconds: seconds(spec.group_wait) } : {}),

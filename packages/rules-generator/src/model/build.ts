@@ -26,6 +26,7 @@ import type {
   ValueSignal,
 } from './types.js';
 import { SEVERITIES } from './types.js';
+import { compareText } from '../text-order.js';
 
 /** Labels every scraped series carries besides the metric's own. */
 export const SCRAPE_LABELS = ['job', 'instance'] as const;
@@ -57,7 +58,7 @@ function toMatchers(spec: Record<string, MatcherSpec>): Matcher[] {
       if ('not' in value) return { label: name, op: '!=', value: value.not };
       return { label: name, op: '!~', value: value.not_regex };
     })
-    .sort((a, b) => a.label.localeCompare(b.label));
+    .sort((a, b) => compareText(a.label, b.label));
 }
 
 function boundOf(spec: { above?: number | undefined; below?: number | undefined }): Bound | undefined {
@@ -219,7 +220,7 @@ function buildMetric(
       ...('values' in label ? { allowedValues: label.values } : { maxCardinality: label.max_cardinality }),
     });
   }
-  labels.sort((a, b) => a.name.localeCompare(b.name));
+  labels.sort((a, b) => compareText(a.name, b.name));
   return {
     name: spec.name,
     type: spec.type,

@@ -3,6 +3,7 @@ import { compileAlert } from './alerts.js';
 import { serviceGroupName, serviceMetaAlerts, WATCHDOG } from './meta.js';
 import { compileSlo } from './slos.js';
 import type { RuleFile } from './types.js';
+import { compareText } from '../text-order.js';
 
 /** The file that holds the pipeline-wide meta-alerts (the watchdog). */
 export const META_RULE_FILE = 'vigil-meta';
@@ -14,7 +15,7 @@ export const META_RULE_FILE = 'vigil-meta';
  */
 export function compileRules(model: Model): RuleFile[] {
   const files: RuleFile[] = [];
-  const services = [...model.services].sort((a, b) => a.name.localeCompare(b.name));
+  const services = [...model.services].sort((a, b) => compareText(a.name, b.name));
   for (const service of services) {
     const rules = [
       ...model.slos.filter((slo) => slo.service === service).flatMap(compileSlo),

@@ -5,6 +5,7 @@ import { bucketMatcher, by, num, range, selector } from '../promql/build.js';
 import { formatDuration } from '../spec/duration.js';
 import type { AlertingRule, RecordingRule, Rule } from './types.js';
 import { metricSelector } from './value.js';
+import { compareText } from '../text-order.js';
 
 /** The identifying labels of an SLO's series. */
 export function sloLabels(slo: Slo): Record<string, string> {
@@ -37,7 +38,7 @@ export function errorRatioExpr(slo: Slo, windowSeconds: number): string {
     case 'latency': {
       const good = {
         metric: sli.metric,
-        matchers: [...sli.matchers, bucketMatcher(sli.threshold)].sort((a, b) => a.label.localeCompare(b.label)),
+        matchers: [...sli.matchers, bucketMatcher(sli.threshold)].sort((a, b) => compareText(a.label, b.label)),
       };
       const total = { metric: sli.metric, matchers: sli.matchers };
       return `1 - ((${rateOf(slo, good, windowSeconds, '_bucket')}) / (${rateOf(slo, total, windowSeconds, '_count')}))`;

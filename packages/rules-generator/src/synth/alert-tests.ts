@@ -5,6 +5,7 @@ import { STEP_SECONDS, withStep } from './levels.js';
 import { type AlertScenario, scenarioFor } from './scenarios.js';
 import type { InputSeries } from './series.js';
 import { renderTemplate, TemplateError } from './template.js';
+import { compareText } from '../text-order.js';
 
 /** An alert expected to fire at one evaluation time. */
 export interface ExpectedAlert {
@@ -53,7 +54,7 @@ const at = (minute: number) => formatDuration(minute * STEP_SECONDS);
 const ceilMinutes = (seconds: number) => Math.ceil(seconds / STEP_SECONDS);
 
 function sorted(record: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareText(a, b)));
 }
 
 /** What promtool will see for a firing alert: labels and annotations rendered as Prometheus does. */

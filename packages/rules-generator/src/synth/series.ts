@@ -1,4 +1,5 @@
 import { num } from '../promql/build.js';
+import { compareText } from '../text-order.js';
 
 /** A promtool input series: `name{labels}` and its values in expanding notation. */
 export interface InputSeries {
@@ -11,7 +12,7 @@ export type Segment = { start: number; step: number; count: number } | { gap: nu
 
 /** Renders a series selector for promtool's input (label values escaped). */
 export function seriesName(name: string, labels: Record<string, string>): string {
-  const entries = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
+  const entries = Object.entries(labels).sort(([a], [b]) => compareText(a, b));
   if (entries.length === 0) return name;
   return `${name}{${entries.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}}`;
 }
