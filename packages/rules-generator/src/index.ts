@@ -42,7 +42,9 @@ export { datadogDashboard, emitDatadogDashboards } from './emit/datadog-dashboar
 export { datadogSeries } from './model/datadog-names.js';
 export type { DesiredObject, ExistingObject, SyncPlan } from './datadog/sync.js';
 export { generate } from './generate.js';
-export type { Generation } from './generate.js';
+export type { Generation } from './pipeline.js';
+export { emitGeneration } from './pipeline.js';
+export { DEFAULT_OUTPUTS, loadOutputEmitters, OPTIONAL_OUTPUTS, type OptionalOutput, type OutputEmitter, type OutputEmitters } from './outputs.js';
 export { writeFileAtomically, writeOutputsAtomically } from './io/write-outputs.js';
 export { compareOutputs, formatChangeReport } from './check/compare.js';
 export type { ChangeReport } from './check/compare.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToolError, type SourceLocation } from '../errors.js';
 import { ALERTMANAGER_CONFIG_PATH } from '../emit/alertmanager-config.js';
-import type { Generation } from '../generate.js';
+import type { Generation } from '../pipeline.js';
 import { writeOutputsAtomically } from '../io/write-outputs.js';
 import type { ToolRun } from './promtool.js';
 import { compareText } from '../text-order.js';

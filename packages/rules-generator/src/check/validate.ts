@@ -1,7 +1,7 @@
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Generation } from '../generate.js';
+import type { Generation } from '../pipeline.js';
 import { writeOutputsAtomically } from '../io/write-outputs.js';
 import { promqlSyntaxErrors } from '../promql/parse.js';
 import type { SourceIssue } from '../errors.js';

@@ -61,6 +61,28 @@ describe('vigil generate / check', () => {
     expect(await readFile(rulesPath, 'utf8')).toContain('> 150');
   });
 
+  it('writes the outputs settings.outputs asks for (default: all but Datadog), and removes those turned off', async () => {
+    const exists = async (path: string) => (await stat(join(root, path)).catch(() => undefined)) !== undefined;
+    expect(await vigil('generate')).toBe(EXIT.ok);
+    expect(await exists('grafana/dashboards/vigil-shop.json')).toBe(true);
+    expect(await exists('dashboards/html/vigil-shop.html')).toBe(true);
+    expect(await exists('datadog')).toBe(false);
+    const path = join(root, 'definitions/app.yaml');
+    const original = await readFile(path, 'utf8');
+    await writeFile(path, original.replace('retention: 90d }', 'retention: 90d, outputs: [grafana, datadog] }'));
+    out = '';
+    expect(await vigil('generate')).toBe(EXIT.ok);
+    expect(await exists('datadog/monitors/shop.json')).toBe(true);
+    expect(await exists('grafana/dashboards/vigil-shop.json')).toBe(true);
+    expect(await exists('dashboards/html/vigil-shop.html')).toBe(false);
+    expect(out).toContain('removed dashboards/html/vigil-shop.html');
+    expect(await vigil('check')).toBe(EXIT.ok);
+    await writeFile(path, original.replace('retention: 90d }', 'retention: 90d, outputs: [grafana, pagerduty, grafana] }'));
+    err = '';
+    expect(await vigil('generate')).toBe(EXIT.invalidDefinitions);
+    expect(err).toMatch(/definitions\/app\.yaml:2:\d+: .*outputs/);
+  });
+
   it('check exits 1 with a diff when a definition changes', async () => {
     await vigil('generate');
     const path = join(root, 'definitions/app.yaml');

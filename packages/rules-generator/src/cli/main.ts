@@ -4,7 +4,9 @@ import { Command, CommanderError } from 'commander';
 import { DefinitionsError, formatIssue, ToolError } from '../errors.js';
 import { promtoolPath } from '../check/promtool.js';
 import { amtoolPath } from '../check/amtool.js';
-import { type Generation, generate } from '../generate.js';
+import { loadModel } from '../compile.js';
+import { loadOutputEmitters } from '../outputs.js';
+import { emitGeneration, type Generation } from '../pipeline.js';
 import { definitionsJsonSchema } from '../spec/schema.js';
 import { staleGeneratedFiles, writeFileAtomically, writeOutputsAtomically } from '../io/write-outputs.js';
 import { readDefinitionsDir } from '../spec/read.js';
@@ -42,9 +44,10 @@ async function compile(options: CommonOptions): Promise<{ root: string; generati
   const root = resolve(options.root);
   const sources = await readDefinitionsDir(resolve(root, options.definitions), root);
   if (sources.length === 0) throw new DefinitionsError([{ file: options.definitions, line: 1, column: 1, message: 'no definitions found: expected *.yaml files' }]);
-  const result = generate(sources);
-  if (!result.ok) throw new DefinitionsError(result.issues);
-  return { root, generation: result.value };
+  const model = loadModel(sources);
+  if (!model.ok) throw new DefinitionsError(model.issues);
+  // Only the emitters this project's outputs need are loaded.
+  return { root, generation: emitGeneration(model.value, await loadOutputEmitters(model.value.settings.outputs)) };
 }
 
 async function readCommitted(root: string, paths: readonly string[]): Promise<Map<string, string>> {

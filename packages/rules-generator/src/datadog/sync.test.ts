@@ -57,11 +57,27 @@ describe('vigil datadog sync against a local Datadog API', () => {
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'vigil-datadog-'));
     await cp(join(import.meta.dirname, '..', 'cli', 'testdata', 'in-basic'), root, { recursive: true });
+    await turnDatadogOn(true);
     fake = await startFakeDatadog({ apiKey: 'api' });
   });
   afterEach(async () => {
     await fake.close();
     await rm(root, { recursive: true, force: true });
+  });
+
+  /** Datadog is an output a project asks for (`settings.outputs`). */
+  const turnDatadogOn = async (on: boolean) => {
+    const path = join(root, 'definitions/app.yaml');
+    const text = await readFile(path, 'utf8');
+    const settings = 'settings: { scrape_interval: 30s, evaluation_interval: 30s, retention: 90d';
+    await writeFile(path, text.replace(/^settings: .*$/m, `${settings}${on ? ', outputs: [alertmanager, grafana, html, datadog]' : ''} }`));
+  };
+
+  it('refuses to sync definitions that do not ask for Datadog, changing nothing', async () => {
+    await turnDatadogOn(false);
+    expect(await sync('--apply')).toBe(1);
+    expect(err).toContain('add datadog to settings.outputs');
+    expect(fake.requests).toEqual([]);
   });
 
   it('dry run by default: prints the plan and changes nothing', async () => {

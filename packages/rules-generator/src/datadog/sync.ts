@@ -216,7 +216,8 @@ export function formatPlan(plan: SyncPlan): string {
 
 /**
  * `vigil datadog sync`: plans against what Datadog holds and, with `apply`, creates and updates.
- * Returns the exit code: 0, or 1 when the API failed (after printing what was applied).
+ * Returns the exit code: 0, or 1 when the API failed (after printing what was applied) or the
+ * definitions do not turn Datadog on.
  */
 export async function runDatadogSync(
   generation: { model: Model; outputs: readonly OutputFile[] },
@@ -224,6 +225,11 @@ export async function runDatadogSync(
   api: DatadogObjects,
   io: { out: (text: string) => void; err: (text: string) => void },
 ): Promise<number> {
+  if (!generation.model.settings.outputs.includes('datadog')) {
+    // Syncing nothing would report every managed object as an orphan.
+    io.err('vigil datadog: the definitions do not ask for Datadog outputs: add datadog to settings.outputs; nothing was changed\n');
+    return 1;
+  }
   const desired = desiredFromOutputs(generation.outputs, options.only);
   let existing: ExistingObject[];
   try {

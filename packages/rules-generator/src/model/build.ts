@@ -27,6 +27,7 @@ import type {
 } from './types.js';
 import { SEVERITIES } from './types.js';
 import { compareText } from '../text-order.js';
+import { DEFAULT_OUTPUTS } from '../outputs.js';
 
 /** Labels every scraped series carries besides the metric's own. */
 export const SCRAPE_LABELS = ['job', 'instance'] as const;
@@ -110,6 +111,7 @@ function buildSettings(files: readonly LoadedDefinitions[], sink: IssueSink): Se
     retentionSeconds: seconds(spec.retention),
     alertmanagers: spec.alertmanagers,
     externalLabels: spec.external_labels,
+    outputs: spec.outputs ?? DEFAULT_OUTPUTS,
   };
 }
 

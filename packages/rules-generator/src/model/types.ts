@@ -2,6 +2,7 @@ import type { Autopilot } from './autopilot.js';
 import type { SourceLocation } from '../errors.js';
 import type { Dashboard } from './dashboards.js';
 import type { Notifications } from './routing.js';
+import type { OptionalOutput } from '../outputs.js';
 
 /** Alert severities, lowest first. */
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -24,6 +25,8 @@ export interface Settings {
   retentionSeconds: number;
   alertmanagers: string[];
   externalLabels: Record<string, string>;
+  /** The outputs written beside Prometheus's, in the order the definitions list them. */
+  outputs: readonly OptionalOutput[];
 }
 
 export interface Service {

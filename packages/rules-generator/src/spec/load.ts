@@ -102,6 +102,13 @@ const FAST_SCHEMA = CORE_SCHEMA.withTags(overflowingFloatTag);
  */
 const NODE_PROPERTY = /(?:^|[\s[\]{},])(?:!(?![=~])|&\S)/m;
 
+/** A tab, a CR not ending a line, or a block scalar header with an indentation indicator (`|2`). */
+const UNUSUAL_TEXT = /\t|\r(?!\n)|[|>][+-]?[1-9][+-]?[ ]*(?:#.*)?\r?$/m;
+
+/** A directive, or a document marker anywhere but a plain `---` first line (js-yaml also takes an indented one). */
+const DOCUMENT_MARKER = /^[ ]*(?:---|\.\.\.)(?=\s|$)|^%/m;
+const LEADING_DOCUMENT_START = /^---[ ]*\n/;
+
 /** Keys js-yaml and `yaml` spell differently: a null key is "null" to one and "" to the other. */
 const NULLISH_KEYS = new Set(['null', 'Null', 'NULL', '~', '']);
 
@@ -113,14 +120,16 @@ function hasNullishKey(value: unknown): boolean {
 
 /**
  * The fast path: js-yaml (over 10x faster than `yaml` on large files, see `npm run bench`) for a
- * file it reads without complaint and with no tab, tag, anchor or alias (aliases keep `yaml`'s
- * expansion limit). Returns undefined whenever it cannot vouch for the result, and the file then
+ * file it reads without complaint and with none of the constructs the two parsers were found to
+ * read differently. Returns undefined whenever it cannot vouch for the result, and the file then
  * takes the exact path. A property test checks that it never accepts what yaml rejects.
  */
 export function fastValue(text: string): { value: unknown } | undefined {
-  // Tabs, tags and anchors are where the two parsers were found to disagree (yaml rejects some
-  // texts js-yaml takes): leave any text with one to yaml. Aliases are refused below.
-  if (text.includes('\t') || NODE_PROPERTY.test(text)) return undefined;
+  // Where the property test found the parsers to disagree (tabs, a lone CR, a BOM past the start,
+  // indentation indicators, tags, anchors, document markers), yaml reads the file. Aliases
+  // (refused below) keep yaml's expansion limit.
+  const unusual = UNUSUAL_TEXT.test(text) || text.indexOf('\ufeff', 1) !== -1 || NODE_PROPERTY.test(text);
+  if (unusual || DOCUMENT_MARKER.test(text.replace(LEADING_DOCUMENT_START, ''))) return undefined;
   try {
     const value = fastLoad(text, { schema: FAST_SCHEMA, maxAliases: 0 });
     return hasNullishKey(value) ? undefined : { value };

@@ -3,6 +3,7 @@ import { duration, identifier, labelName, positiveDuration, prometheusLabelName 
 import { AutopilotSchema } from './autopilot-schema.js';
 import { dashboardSchema } from './dashboards-schema.js';
 import { NotificationsSchema } from './routing-schema.js';
+import { OPTIONAL_OUTPUTS } from '../outputs.js';
 
 /** The only definitions version this compiler reads. */
 export const API_VERSION = 'vigil.dev/v1';
@@ -37,6 +38,12 @@ const settings = z.strictObject({
   external_labels: labelMap.default({}),
   /** Grafana's base URL, for the `dashboard_url` annotation of alerts. */
   grafana_url: z.string().url().optional(),
+  /** Outputs beside Prometheus's own (always written); by default all but Datadog. */
+  outputs: z
+    .array(z.enum(OPTIONAL_OUTPUTS))
+    .refine((list) => new Set(list).size === list.length, 'each output once')
+    .describe('Outputs beside the Prometheus rules, tests and config (always written): alertmanager, grafana, html, datadog. Default: alertmanager, grafana, html.')
+    .optional(),
 });
 
 const service = z.strictObject({
