@@ -91,10 +91,10 @@ export function compileSlo(slo: Slo): Rule[] {
   const recording = (record: string, expr: string): RecordingRule => ({ type: 'recording', record, expr, labels, origin });
   const ids = Object.entries(sloLabels(slo)).map(([label, value]) => ({ label, op: '=' as const, value }));
   const budget = errorBudget(slo);
-  const rules: Rule[] = burnWindowsSeconds(slo.tiers.length > 0 ? slo.tiers : undefined).map((window) =>
-    recording(errorRatioRecord(window), errorRatioExpr(slo, window)),
-  );
-  const shortest = selector(errorRatioRecord(300), ids);
+  const windows = burnWindowsSeconds(slo.tiers.length > 0 ? slo.tiers : undefined);
+  const rules: Rule[] = windows.map((window) => recording(errorRatioRecord(window), errorRatioExpr(slo, window)));
+  // The shortest recorded window: 5m unless the fast tier is turned off (then 5m is not recorded).
+  const shortest = selector(errorRatioRecord(windows[0] as number), ids);
   rules.push(
     recording('slo:objective:ratio', `vector(${num(slo.objectivePercent / 100)})`),
     recording('slo:error_budget:ratio', `vector(${num(budget)})`),
