@@ -1,7 +1,7 @@
 // Bundles the `vigil` CLI (after `tsc -b`) into packages/rules-generator/dist/bundle/vigil.mjs.
-// Why: Node loads the unbundled compiler as ~1,500 separate modules (the Datadog client alone
-// has one per model class), which cost more start-up than compiling 1,000 alerts; one bundle
-// loads in about a third of the time (see `npm run bench`). Commands that need heavy parts only
+// Why: unbundled, Node loads the compiler and its dependencies module by module (the Datadog
+// client has one per model class); `vigil generate` on 1,000 alerts then takes 1.26x as long
+// (see `npm run bench`, "unbundled"). Commands that need heavy parts only
 // they use (the Datadog API client for `datadog sync`, the autopilot) stay separate chunks,
 // loaded on demand; the controller and its native SQLite binding are not bundled at all.
 import { build } from 'esbuild';

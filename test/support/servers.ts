@@ -61,6 +61,44 @@ export async function startMetricsEndpoint(): Promise<MetricsEndpoint> {
   };
 }
 
+/** Writes `config` as `configName` and `files` (paths relative to it) into a fresh directory. */
+async function configDir(prefix: string, configName: string, config: string, files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  await writeFile(join(dir, configName), config);
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, name)), { recursive: true });
+    await writeFile(join(dir, name), content);
+  }
+  return dir;
+}
+
+/**
+ * Starts `binary` listening on `port`, waits for its `/-/ready`, and returns a stop that ends
+ * it and removes `dir`. A failed start stops it and reports the tail of its log.
+ */
+async function startUntilReady(binary: string, args: string[], port: number, dir: string, what: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4000);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 30_000, `${what} to be ready`);
+  } catch (error) {
+    await stop();
+    throw new Error(`${String(error)}\n${log}`, { cause: error });
+  }
+  return { url, stop };
+}
+
 /** A real Prometheus on loopback, with its own data directory. */
 export interface RunningPrometheus {
   url: string;
@@ -81,43 +119,16 @@ export interface PrometheusOptions {
  * config, such as `rules/app.yml`) written to a fresh directory; waits until it is ready.
  */
 export async function startPrometheus(config: string, files: Record<string, string>, options: PrometheusOptions = {}): Promise<RunningPrometheus> {
-  const dir = await mkdtemp(join(tmpdir(), 'vigil-prom-'));
-  await writeFile(join(dir, 'prometheus.yml'), config);
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, name)), { recursive: true });
-    await writeFile(join(dir, name), content);
-  }
+  const dir = await configDir('vigil-prom-', 'prometheus.yml', config, files);
   await options.beforeStart?.(dir);
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    'prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      ...(options.args ?? []).map((arg) => arg.replaceAll('{dir}', dir)),
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-4000);
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitFor(async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 30_000, 'Prometheus to be ready');
-  } catch (error) {
-    await stop();
-    throw new Error(`${String(error)}\n${log}`, { cause: error });
-  }
-  return { url, dir, stop };
+  const args = [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    ...(options.args ?? []).map((arg) => arg.replaceAll('{dir}', dir)),
+  ];
+  return { ...(await startUntilReady('prometheus', args, port, dir, 'Prometheus')), dir };
 }
 
 /** A real Alertmanager on loopback, clustering off, with its own storage directory. */
@@ -134,42 +145,15 @@ export interface RunningAlertmanager {
  * free one by default); waits until it is ready.
  */
 export async function startAlertmanager(config: string, files: Record<string, string>, port?: number): Promise<RunningAlertmanager> {
-  const dir = await mkdtemp(join(tmpdir(), 'vigil-am-'));
-  await writeFile(join(dir, 'alertmanager.yml'), config);
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, name)), { recursive: true });
-    await writeFile(join(dir, name), content);
-  }
+  const dir = await configDir('vigil-am-', 'alertmanager.yml', config, files);
   const listen = port ?? (await freePort());
-  const child: ChildProcess = spawn(
-    'prometheus-alertmanager',
-    [
-      `--config.file=${join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${listen}`,
-      '--cluster.listen-address=',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-4000);
-  });
-  const url = `http://127.0.0.1:${listen}`;
-  const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitFor(async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 30_000, 'Alertmanager to be ready');
-  } catch (error) {
-    await stop();
-    throw new Error(`${String(error)}\n${log}`, { cause: error });
-  }
-  return { url, port: listen, dir, stop };
+  const args = [
+    `--config.file=${join(dir, 'alertmanager.yml')}`,
+    `--storage.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${listen}`,
+    '--cluster.listen-address=',
+  ];
+  return { ...(await startUntilReady('prometheus-alertmanager', args, listen, dir, 'Alertmanager')), port: listen, dir };
 }
 
 /** One request an Alertmanager webhook made: the path (receiver) and the JSON payload. */

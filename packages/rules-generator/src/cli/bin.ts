@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `vigil` executable. Shipped bundled (dist/bundle/vigil.mjs, see scripts/bundle-cli.mjs):
-// loading the compiler's ~1,500 modules one by one took more time than compiling 1,000 alerts.
+// Node loading the compiler and its dependencies module by module made the CLI 1.26x slower.
 import { runCli } from './main.js';
 
 // A closed pipe (`vigil lint | head`) ends the output, not the process with a stack trace.

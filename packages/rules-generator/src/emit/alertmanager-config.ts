@@ -1,6 +1,7 @@
 import { assertNever } from '../errors.js';
 import type { Integration, NotificationRoute, Notifications, Receiver, SecretRef } from '../model/routing.js';
 import { ESCALATED_LABEL } from '../model/routing.js';
+import { satisfies } from '../model/matchers.js';
 import type { Alert, Matcher, Model } from '../model/types.js';
 import { alertLabels } from '../rules/alerts.js';
 import { formatDuration } from '../spec/duration.js';
@@ -30,21 +31,7 @@ export function formatMatcher(matcher: Matcher): string {
 }
 
 function matches(matchers: readonly Matcher[], labels: Record<string, string>): boolean {
-  return matchers.every((matcher) => {
-    const value = labels[matcher.label] ?? '';
-    switch (matcher.op) {
-      case '=':
-        return value === matcher.value;
-      case '!=':
-        return value !== matcher.value;
-      case '=~':
-        return new RegExp(`^(?:${matcher.value})$`).test(value);
-      case '!~':
-        return !new RegExp(`^(?:${matcher.value})$`).test(value);
-      default:
-        return assertNever(matcher.op);
-    }
-  });
+  return matchers.every((matcher) => satisfies(matcher, labels[matcher.label] ?? ''));
 }
 
 const regexOf = (names: readonly string[]): string => names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');

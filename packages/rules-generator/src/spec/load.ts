@@ -156,8 +156,8 @@ function lazyLocator(source: SourceText): Locator {
   let locate: Locator | undefined;
   const exact = (): Locator => {
     if (locate) return locate;
-    const lines = new LineCounter();
-    locate = locatorFor(source.path, parseDocument(source.text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false }), lines);
+    const { doc, lines } = readExactly(source.text);
+    locate = locatorFor(source.path, doc, lines);
     return locate;
   };
   return (path, atKey) => lazyLocation(source.path, () => exact()(path, atKey));
@@ -191,10 +191,15 @@ export function parseDefinitions(sources: readonly SourceText[], parser: Definit
   return issues.length > 0 ? fail(issues) : ok(loaded);
 }
 
+/** A text read by `yaml`, keeping every node's position. */
+function readExactly(text: string): { doc: Document; lines: LineCounter } {
+  const lines = new LineCounter();
+  return { doc: parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false }), lines };
+}
+
 /** One definitions file read by `yaml`, with exact positions for every problem. */
 function parseExactly(source: SourceText): Result<LoadedDefinitions> {
-  const lines = new LineCounter();
-  const doc = parseDocument(source.text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const { doc, lines } = readExactly(source.text);
   if (doc.errors.length > 0) {
     return fail(doc.errors.map((error) => {
       const { line, col } = lines.linePos(error.pos[0]);

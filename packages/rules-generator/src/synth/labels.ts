@@ -1,29 +1,8 @@
+import { satisfies } from '../model/matchers.js';
 import type { Matcher, Metric, Service } from '../model/types.js';
 
 /** The instance label of every generated input series. */
 export const TEST_INSTANCE = 'vigil-test:9464';
-
-function fullMatch(pattern: string, value: string): boolean {
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(value);
-  } catch {
-    return false;
-  }
-}
-
-/** Whether a label value satisfies a matcher. */
-export function satisfies(matcher: Matcher, value: string): boolean {
-  switch (matcher.op) {
-    case '=':
-      return value === matcher.value;
-    case '!=':
-      return value !== matcher.value;
-    case '=~':
-      return fullMatch(matcher.value, value);
-    case '!~':
-      return !fullMatch(matcher.value, value);
-  }
-}
 
 function candidates(metric: Metric, label: string, matchers: readonly Matcher[]): string[] {
   const allowed = metric.labels.find((l) => l.name === label)?.allowedValues ?? [];
