@@ -19,7 +19,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { once } from 'node:events';
-import { generate, readDefinitionsDir } from '@vigil/rules-generator';
+import { generate } from '@vigil/compiler';
+import { readDefinitionsDir } from '@vigil/cli';
 import { parse as parseYaml } from 'yaml';
 
 const root = resolve(import.meta.dirname, '..');

@@ -12,13 +12,14 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os, { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { generate, readDefinitionsDir, toYaml } from '@vigil/rules-generator';
-import { fastValue } from '../packages/rules-generator/dist/spec/load.js';
+import { generate, toYaml } from '@vigil/compiler';
+import { readDefinitionsDir } from '@vigil/cli';
+import { fastValue } from '../packages/compiler/dist/spec/load.js';
 import { LineCounter, parseDocument, stringify } from 'yaml';
 
 const root = resolve(import.meta.dirname, '..');
-const cli = join(root, 'packages/rules-generator/dist/bundle/vigil.mjs');
-const unbundledCli = join(root, 'packages/rules-generator/dist/cli/bin.js');
+const cli = join(root, 'packages/cli/dist/bundle/vigil.mjs');
+const unbundledCli = join(root, 'packages/cli/dist/bin.js');
 
 /** Synthetic definitions: `alerts` alerts of every kind and `slos` SLOs over 10 services. */
 function synthetic(alerts, slos) {

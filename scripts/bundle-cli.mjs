@@ -1,4 +1,4 @@
-// Bundles the `vigil` CLI (after `tsc -b`) into packages/rules-generator/dist/bundle/vigil.mjs.
+// Bundles the `vigil` CLI (after `tsc -b`) into packages/cli/dist/bundle/vigil.mjs.
 // Why: unbundled, Node loads the compiler and its dependencies module by module (the Datadog
 // client has one per model class); `vigil generate` on 1,000 alerts then takes 1.26x as long
 // (see `npm run bench`, "unbundled"). Commands that need heavy parts only
@@ -7,10 +7,10 @@
 import { build } from 'esbuild';
 import { join, resolve } from 'node:path';
 
-const pkg = resolve(import.meta.dirname, '../packages/rules-generator');
+const pkg = resolve(import.meta.dirname, '../packages/cli');
 
 const result = await build({
-  entryPoints: { vigil: join(pkg, 'dist/cli/bin.js') },
+  entryPoints: { vigil: join(pkg, 'dist/bin.js') },
   outdir: join(pkg, 'dist/bundle'),
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',

@@ -1,4 +1,4 @@
-import type { renderHtmlDashboard } from '@vigil/rules-generator';
+import type { renderHtmlDashboard } from '@vigil/compiler';
 
 type Dashboard = Parameters<typeof renderHtmlDashboard>[0];
 

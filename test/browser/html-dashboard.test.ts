@@ -3,14 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  generate,
-  HTML_DASHBOARD_DIR,
-  type Model,
-  type OutputFile,
-  readDefinitionsDir,
-  renderHtmlDashboard,
-} from '@vigil/rules-generator';
+import { generate, HTML_DASHBOARD_DIR, type Model, type OutputFile, renderHtmlDashboard } from '@vigil/compiler';
+import { readDefinitionsDir } from '@vigil/cli';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingBinaries } from '../support/binaries.js';

@@ -1,4 +1,4 @@
-import type { Metric, Model } from '@vigil/rules-generator';
+import type { Metric, Model } from '@vigil/compiler';
 
 /** How much history to synthesize, ending at `endSeconds`. */
 export interface HistoryWindow {

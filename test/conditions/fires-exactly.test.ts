@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { generate, readDefinitionsDir, validateWithPromtool } from '@vigil/rules-generator';
+import { generate } from '@vigil/compiler';
+import { readDefinitionsDir, validateWithPromtool } from '@vigil/cli';
 import { describe, expect, it } from 'vitest';
 import { missingBinaries } from '../support/binaries.js';
 

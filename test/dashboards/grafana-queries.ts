@@ -1,4 +1,4 @@
-import type { Dashboard, Panel, PanelQuery } from '@vigil/rules-generator';
+import type { Dashboard, Panel, PanelQuery } from '@vigil/compiler';
 
 /** Values for Grafana's built-in variables, as Grafana would fill them on a 1 h range. */
 export const BUILTIN_VARIABLES: Record<string, string> = {

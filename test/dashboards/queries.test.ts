@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Generation, generate, readDefinitionsDir } from '@vigil/rules-generator';
+import { type Generation, generate } from '@vigil/compiler';
+import { readDefinitionsDir } from '@vigil/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticOpenMetrics } from '../browser/synthetic-history.js';
 import { missingBinaries } from '../support/binaries.js';

@@ -1,4 +1,4 @@
-import { generate } from '@vigil/rules-generator';
+import { generate } from '@vigil/compiler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingBinaries } from '../support/binaries.js';
 import { type MetricsEndpoint, type RunningPrometheus, startMetricsEndpoint, startPrometheus, waitFor } from '../support/servers.js';

@@ -15,7 +15,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CanaryParameters, type Catalog, type Metrics, startTelemetry, type Telemetry, watchCanaryParameters } from '@vigil/instrumentation';
-import { loadModel, type Autopilot } from '@vigil/rules-generator';
+import { loadModel, type Autopilot } from '@vigil/compiler';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialAutopilotState, step } from '../../packages/controller/src/core/cycle.js';

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
-import { generate, readDefinitionsDir, seriesNames } from '@vigil/rules-generator';
+import { generate, seriesNames } from '@vigil/compiler';
+import { readDefinitionsDir } from '@vigil/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateTraffic, startVvtvCore, type VvtvCore } from '../../examples/vvtv-service/src/service.js';
 import { vvtvCoreCatalog } from '../../examples/vvtv-service/src/vvtv-core-catalog.js';

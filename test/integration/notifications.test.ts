@@ -1,4 +1,4 @@
-import { emitAlertmanagerConfig, generate } from '@vigil/rules-generator';
+import { emitAlertmanagerConfig, generate } from '@vigil/compiler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingBinaries } from '../support/binaries.js';
 import {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAutopilotCli } from './cli.js';
+import { readDefinitionsDir } from '../../../test/support/definitions.js';
 
 const REPO = new URL('../../../', import.meta.url).pathname;
 
@@ -24,6 +25,7 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
     definitions: 'definitions',
     io: { out: (t) => void (out += t), err: (t) => void (err += t) },
     env: {},
+    readDefinitions: readDefinitionsDir,
   });
   return { code, out, err };
 }
@@ -70,8 +72,8 @@ describe('vigil autopilot events', () => {
     try {
       const io = { out: () => undefined, err: () => undefined };
       const env = { DD_API_KEY: 'test-key', DD_API_URL: datadog.url };
-      expect(await runAutopilotCli(['pause'], { root, definitions: 'definitions', io, env })).toBe(0);
-      expect(await runAutopilotCli(['resume'], { root, definitions: 'definitions', io, env })).toBe(0);
+      expect(await runAutopilotCli(['pause'], { root, definitions: 'definitions', io, env, readDefinitions: readDefinitionsDir })).toBe(0);
+      expect(await runAutopilotCli(['resume'], { root, definitions: 'definitions', io, env, readDefinitions: readDefinitionsDir })).toBe(0);
       const events = datadog.acceptedEvents();
       expect(events.map((e) => e.title)).toEqual(['vigil autopilot vvtv-core: operator-emergency-pause', 'vigil autopilot vvtv-core: operator-resume']);
       expect(events[0]).toMatchObject({ alert_type: 'warning', aggregation_key: 'vigil-autopilot-vvtv-core', tags: expect.arrayContaining(['service:vvtv-core']) });

@@ -1,13 +1,13 @@
 /**
  * `vigil autopilot ...`: status, history, explain, rollback, pause, resume, run-once and the
- * daemon. The `vigil` CLI (rules-generator) loads this module on demand and passes the
+ * daemon. The `vigil` CLI (@vigil/cli) loads this module on demand and passes the
  * arguments after `autopilot`; exit codes follow the `vigil` table (0 ok, 1 failed,
  * 2 invalid definitions, 64 bad usage).
  */
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { Cron } from 'croner';
-import { loadModel, readDefinitionsDir, type Autopilot } from '@vigil/rules-generator';
+import { loadModel, type Autopilot, type SourceText } from '@vigil/compiler';
 import { DatadogEventPoster } from '@vigil/exporters';
 import { startTelemetry, type Catalog, type Telemetry } from '@vigil/instrumentation';
 import { ControllerMetrics } from './edges/controller-metrics.js';
@@ -25,6 +25,8 @@ export interface AutopilotCliContext {
   definitions: string;
   io: AutopilotIo;
   env: NodeJS.ProcessEnv;
+  /** Reads the definitions directory (the CLI's reader: this package does not walk the project). */
+  readDefinitions: (dir: string, root: string) => Promise<SourceText[]>;
 }
 
 const EXIT = { ok: 0, failed: 1, invalidDefinitions: 2, usage: 64 } as const;
@@ -37,7 +39,7 @@ class Exit extends Error {
 
 async function loadAutopilot(context: AutopilotCliContext, service: string | undefined): Promise<Autopilot> {
   const root = resolve(context.root);
-  const sources = await readDefinitionsDir(resolve(root, context.definitions), root);
+  const sources = await context.readDefinitions(resolve(root, context.definitions), root);
   const model = loadModel(sources);
   if (!model.ok) {
     context.io.err(`${model.issues.map((i) => `${i.file}:${i.line}:${i.column}: ${i.message}`).join('\n')}\n`);

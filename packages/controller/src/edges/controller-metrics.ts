@@ -1,11 +1,11 @@
 /**
  * The controller's own metrics (`<prefix>_cycles`, `<prefix>_paused`, ...; the list is
- * `AUTOPILOT_METRICS` of `@vigil/rules-generator`, which the definitions check compares with the
+ * `AUTOPILOT_METRICS` of `@vigil/compiler`, which the definitions check compares with the
  * catalog), recorded from what the runner already produces: the state and actions of each step
  * and the notices. Nothing here changes what the autopilot does.
  */
 import type { Attributes, Counter, Gauge, Histogram, Meter } from '@opentelemetry/api';
-import { AUTOPILOT_METRICS, type AutopilotMetricSpec } from '@vigil/rules-generator';
+import { AUTOPILOT_METRICS, type AutopilotMetricSpec } from '@vigil/compiler';
 import type { Action, AutopilotContext, AutopilotState } from '../core/cycle.js';
 import { measureDrift } from '../core/drift.js';
 import type { CycleOutcome, CycleRecord } from '../core/records.js';

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModel, type Autopilot } from '@vigil/rules-generator';
+import { loadModel, type Autopilot } from '@vigil/compiler';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakePrometheus, SHOP_DEFINITIONS, type FakePrometheus } from '../../../../test/support/fake-prometheus.js';

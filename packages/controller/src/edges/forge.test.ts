@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModel, type Autopilot } from '@vigil/rules-generator';
+import { loadModel, type Autopilot } from '@vigil/compiler';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SHOP_DEFINITIONS } from '../../../../test/support/fake-prometheus.js';
 import { freePort } from '../../../../test/support/servers.js';

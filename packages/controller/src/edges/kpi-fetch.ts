@@ -3,7 +3,7 @@
  * `variant`) and hands the core plain numbers. It never judges; a failed or empty query becomes
  * missing data, which the core turns into an inconclusive cycle.
  */
-import type { Autopilot, AutopilotKpi } from '@vigil/rules-generator';
+import type { Autopilot, AutopilotKpi } from '@vigil/compiler';
 import type { KpiWindow, KpiWindowValue } from '../core/decide.js';
 import type { KpiObservation, QueryReference, WatchObservation } from '../core/judge/judge.js';
 import type { PromQlClient, PromQlFailure, RangeSeries } from './promql-client.js';

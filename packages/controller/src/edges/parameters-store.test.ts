@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomically } from '@vigil/rules-generator';
+import { writeFileAtomically } from '@vigil/conventions/atomic-file';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ParametersStore, ParametersStoreError, versionIdOf } from './parameters-store.js';
 

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { writeFileAtomically } from '@vigil/rules-generator';
+import { writeFileAtomically } from '@vigil/conventions/atomic-file';
 import { isMap, parseDocument } from 'yaml';
 
 /** Who made a version. */

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModel, type Autopilot } from '@vigil/rules-generator';
+import { loadModel, type Autopilot } from '@vigil/compiler';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakePrometheus, SHOP_DEFINITIONS as DEFINITIONS } from '../../../../test/support/fake-prometheus.js';
 import { freePort } from '../../../../test/support/servers.js';

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import type { Autopilot } from '@vigil/rules-generator';
+import type { Autopilot } from '@vigil/compiler';
 import { AUTOPILOT_DEFAULTS, type AutopilotConfig, type KpiDefinition, type ParameterDefinition } from '../core/config.js';
 import { initialAutopilotState, step, type Action, type AutopilotContext, type AutopilotEvent, type AutopilotState } from '../core/cycle.js';
 import type { BenchmarkResult, GoldenSetResult } from '../core/decide.js';

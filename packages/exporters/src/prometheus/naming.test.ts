@@ -4,7 +4,7 @@ import { emptyResource } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type MetricData } from '@opentelemetry/sdk-metrics';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { prometheusName as rulesPrometheusName, sanitizeName as rulesSanitizeName } from '../../../rules-generator/src/model/names.js';
+import { prometheusName as rulesPrometheusName, sanitizeName as rulesSanitizeName } from '../../../compiler/src/model/names.js';
 import { findLabelCollisions, type InstrumentKind, prometheusLabelName, prometheusMetricName } from './naming.js';
 
 /** What the OpenTelemetry serializer really writes for one instrument with one attribute. */

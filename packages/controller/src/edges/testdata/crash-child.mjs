@@ -9,7 +9,8 @@ import { writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AutopilotRunner, ParametersStore } from '@vigil/controller';
-import { loadModel, writeFileAtomically } from '@vigil/rules-generator';
+import { loadModel } from '@vigil/compiler';
+import { writeFileAtomically } from '@vigil/conventions/atomic-file';
 
 const [dir, definitionsFile, killAt, startMs] = process.argv.slice(2);
 const model = loadModel([{ path: definitionsFile, text: await readFile(definitionsFile, 'utf8') }]);

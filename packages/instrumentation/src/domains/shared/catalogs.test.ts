@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadModel } from '../../../../rules-generator/src/compile.js';
+import { loadModel } from '@vigil/compiler';
 import type { MetricSpec } from './catalog.js';
 import { toDefinitionsDocument } from './catalog.js';
 import { CHORUS_NAMING, VVTV_LLM_NAMING, resilienceCatalog } from '../resilience/index.js';

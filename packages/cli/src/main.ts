@@ -1,0 +1,261 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { DefinitionsError, formatIssue } from '@vigil/compiler';
+import { ToolError } from './errors.js';
+import { promtoolPath } from './check/promtool.js';
+import { amtoolPath } from './check/amtool.js';
+import { loadModel } from '@vigil/compiler';
+import { loadOutputEmitters } from '@vigil/compiler';
+import { emitGeneration, type Generation } from '@vigil/compiler';
+import { definitionsJsonSchema } from '@vigil/compiler';
+import { staleGeneratedFiles, writeFileAtomically, writeOutputsAtomically } from './io/write-outputs.js';
+import { readDefinitionsDir } from './io/read-definitions.js';
+import type { UserRuleFile } from '@vigil/compiler/lint';
+
+/** Where hand-written rule files live; they are linted and loaded beside the generated ones. */
+const USER_RULES_DIR = 'prometheus/rules';
+const VERSION = '0.1.0';
+
+/**
+ * Exit codes, in one place:
+ * 0 success; 1 outputs are stale or a check failed (promtool, lint errors);
+ * 2 the definitions are invalid; 3 a required tool is missing or failed to run; 64 bad usage.
+ */
+export const EXIT = { ok: 0, checkFailed: 1, invalidDefinitions: 2, toolError: 3, usage: 64 } as const;
+
+/** Thrown by commands to end with a specific exit code after printing their own report. */
+class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+interface CommonOptions {
+  root: string;
+  definitions: string;
+}
+
+async function compile(options: CommonOptions): Promise<{ root: string; generation: Generation }> {
+  const root = resolve(options.root);
+  const sources = await readDefinitionsDir(resolve(root, options.definitions), root);
+  if (sources.length === 0) throw new DefinitionsError([{ file: options.definitions, line: 1, column: 1, message: 'no definitions found: expected *.yaml files' }]);
+  const model = loadModel(sources);
+  if (!model.ok) throw new DefinitionsError(model.issues);
+  // Only the emitters this project's outputs need are loaded.
+  return { root, generation: emitGeneration(model.value, await loadOutputEmitters(model.value.settings.outputs)) };
+}
+
+async function readCommitted(root: string, paths: readonly string[]): Promise<Map<string, string>> {
+  const entries = await Promise.all(
+    paths.map(async (path) => [path, await readFile(join(root, path), 'utf8').catch(() => undefined)] as const),
+  );
+  return new Map(entries.filter((e): e is readonly [string, string] => e[1] !== undefined));
+}
+
+/** Runs the amtool route tests when the definitions declare notifications; false when one fails. */
+async function routeTests(generation: Generation, amtool: string, io: Io): Promise<boolean> {
+  const notifications = generation.model.notifications;
+  if (!notifications) return true;
+  const { formatRouteTests, testAlertRoutes } = await import('./check/amtool.js');
+  const results = await testAlertRoutes(generation, amtool);
+  io.out(formatRouteTests(results, notifications.defaultReceiver));
+  return results.every((result) => !result.defaultOnly);
+}
+
+/** Builds the `vigil` program; `io` is injected so the CLI is testable without a process. */
+export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
+  const program = new Command('vigil')
+    .description('Compile Vigil definitions into Prometheus rules, promtool tests and configuration.')
+    .option('--root <dir>', 'project root', '.')
+    .option('--definitions <dir>', 'definitions directory, relative to the root', 'definitions')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program
+    .command('generate')
+    .description('write prometheus/rules, prometheus/tests, prometheus/prometheus.yml and the JSON Schema')
+    .action(async () => {
+      const { root, generation } = await compile(program.opts<CommonOptions>());
+      const { written, unchanged, removed } = await writeOutputsAtomically(root, generation.outputs);
+      const rules = generation.rules.reduce((n, f) => n + f.groups.reduce((m, g) => m + g.rules.length, 0), 0);
+      const covered = generation.coverage.filter((c) => c.covered).length;
+      io.out(`vigil: wrote ${written} files, ${unchanged} unchanged (${rules} rules; ${covered}/${generation.coverage.length} alerts tested)${removed.length ? `, removed ${removed.join(', ')}` : ''}\n`);
+      for (const gap of generation.coverage.filter((c) => !c.covered)) {
+        io.err(`${gap.source ? `${gap.source.file}:${gap.source.line}:${gap.source.column}: ` : ''}warning: no generated test for ${gap.alert}: ${gap.reason}\n`);
+      }
+    });
+
+  program
+    .command('check')
+    .description('regenerate in memory and fail when committed outputs differ; report what the change does')
+    .action(async () => {
+      const { root, generation } = await compile(program.opts<CommonOptions>());
+      const committed = await readCommitted(root, [
+        ...generation.outputs.map((o) => o.path),
+        ...(await staleGeneratedFiles(root, [])),
+      ]);
+      const stale = await staleGeneratedFiles(root, generation.outputs);
+      const { compareOutputs, formatChangeReport } = await import('./check/compare.js');
+      const report = compareOutputs(generation.outputs, committed, stale, generation.coverage);
+      io.out(formatChangeReport(report));
+      // Route tests: every generated alert must reach a receiver other than the default one.
+      const routed = await routeTests(generation, amtoolPath(env), io);
+      if (report.stale.length > 0 || !routed) throw new Exit(EXIT.checkFailed);
+    });
+
+  program
+    .command('validate')
+    .description('schema, PromQL parsing, then promtool check rules, test rules and check config')
+    .action(async () => {
+      const { root, generation } = await compile(program.opts<CommonOptions>());
+      const { parseGeneratedExpressions, validateWithPromtool } = await import('./check/validate.js');
+      const syntax = parseGeneratedExpressions(generation);
+      if (syntax.length > 0) throw new DefinitionsError(syntax);
+      io.out('schema and PromQL: ok\n');
+      const steps = await validateWithPromtool(root, generation, promtoolPath(env), amtoolPath(env));
+      for (const step of steps) io.out(`${step.step}: ${step.ok ? 'ok' : 'FAILED'}\n${step.ok ? '' : step.output}`);
+      if (steps.some((s) => !s.ok)) throw new Exit(EXIT.checkFailed);
+    });
+
+  program
+    .command('lint')
+    .description('lint generated and hand-written rules against the catalog (in the manner of pint)')
+    .option('--format <format>', 'text, json or sarif', 'text')
+    .action(async (options: { format: string }) => {
+      const { root, generation } = await compile(program.opts<CommonOptions>());
+      const { formatJson, formatSarif, formatText, lintRules, parseUserRules } = await import('@vigil/compiler/lint');
+      const generatedPaths = new Set(generation.outputs.map((o) => o.path));
+      const userSources = (await readDefinitionsDir(join(root, USER_RULES_DIR), root).catch(() => [])).filter(
+        (source) => !generatedPaths.has(source.path) && !source.text.startsWith('# Code generated by vigil'),
+      );
+      const user: UserRuleFile[] = [];
+      for (const source of userSources) {
+        const parsed = parseUserRules(source);
+        if (!parsed.ok) throw new DefinitionsError(parsed.issues);
+        user.push(parsed.value);
+      }
+      const findings = lintRules({ model: generation.model, generated: generation.rules, user });
+      const format = options.format;
+      if (format === 'json') io.out(formatJson(findings));
+      else if (format === 'sarif') io.out(formatSarif(findings, VERSION));
+      else if (format === 'text') io.out(findings.length === 0 ? 'vigil lint: no findings\n' : formatText(findings));
+      else throw new CommanderError(EXIT.usage, 'vigil.format', `unknown format ${format}: expected text, json or sarif`);
+      if (findings.some((f) => f.severity === 'error')) throw new Exit(EXIT.checkFailed);
+    });
+
+  const importer = program.command('import').description('convert SLO specs of other tools into Vigil definitions');
+  // Loaded on use, so `generate` does not pay for the importers, the linter or the differ at start-up.
+  const converters = {
+    sloth: async () => (await import('@vigil/compiler/import')).importSloth,
+    openslo: async () => (await import('@vigil/compiler/import')).importOpenSlo,
+  };
+  for (const format of ['sloth', 'openslo'] as const) {
+    importer
+      .command(`${format} <file>`)
+      .description(`convert a ${format === 'sloth' ? 'Sloth prometheus/v1' : 'OpenSLO v1'} spec into definitions`)
+      .option('-o, --out <file>', 'write the definitions to this file (atomically) instead of stdout')
+      .action(async (file: string, options: { out?: string }) => {
+        const root = resolve(program.opts<CommonOptions>().root);
+        const text = await readFile(resolve(file), 'utf8');
+        const result = (await converters[format]())(text, file);
+        if (!result.ok) throw new DefinitionsError(result.issues);
+        if (options.out === undefined) {
+          io.out(result.value);
+          return;
+        }
+        const out = resolve(options.out);
+        await writeFileAtomically(out, result.value);
+        io.out(`vigil: wrote ${out.startsWith(root) ? out.slice(root.length + 1) : out}\n`);
+      });
+  }
+
+  program
+    .command('codegen')
+    .description('write a TypeScript catalog module (typed metric handles for @vigil/instrumentation)')
+    .option('--service <name>', 'only this service\'s metrics (default: every metric)')
+    .requiredOption('-o, --out <file>', 'the .ts file to write (atomically)')
+    .action(async (options: { service?: string; out: string }) => {
+      const { root, generation } = await compile(program.opts<CommonOptions>());
+      const { model } = generation;
+      if (options.service !== undefined && !model.services.some((s) => s.name === options.service)) {
+        const message = `unknown service ${options.service}: expected one of ${model.services.map((s) => s.name).join(', ')}`;
+        io.err(`vigil: ${message}\n`);
+        throw new CommanderError(EXIT.usage, 'vigil.service', message);
+      }
+      const { emitTypeScriptCatalog } = await import('@vigil/compiler/codegen');
+      const out = resolve(options.out);
+      await writeFileAtomically(out, emitTypeScriptCatalog(model, { service: options.service }));
+      io.out(`vigil: wrote ${out.startsWith(root) ? out.slice(root.length + 1) : out}\n`);
+    });
+
+  program
+    .command('autopilot')
+    .description("the controller's autopilot: status, history, explain, rollback, pause, resume, run-once, daemon")
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]', 'the autopilot command and its options (`vigil autopilot --help`)')
+    .action(async (args: string[]) => {
+      const options = program.opts<CommonOptions>();
+      // Loaded on demand: most commands never pay for the controller and its native SQLite binding.
+      const { runAutopilotCli } = await import('@vigil/controller/cli');
+      const code = await runAutopilotCli(args, { root: options.root, definitions: options.definitions, io, env, readDefinitions: readDefinitionsDir });
+      if (code !== EXIT.ok) throw new Exit(code);
+    });
+
+  program
+    .command('datadog')
+    .description('Datadog monitors and dashboards from the same definitions')
+    .command('sync')
+    .description('create or update the generated monitors and dashboards in Datadog (dry run unless --apply)')
+    .option('--apply', 'change Datadog (default: only print the plan)', false)
+    .option('--only <kind>', 'monitors or dashboards')
+    .action(async (options: { apply: boolean; only?: string }) => {
+      const only = options.only === undefined ? undefined : ({ monitors: 'monitor', dashboards: 'dashboard' } as const)[options.only as 'monitors' | 'dashboards'];
+      if (options.only !== undefined && only === undefined) throw new CommanderError(EXIT.usage, 'vigil.only', `unknown --only ${options.only}: expected monitors or dashboards`);
+      const { connectionFromEnv, datadogApi, runDatadogSync } = await import('./datadog/sync.js');
+      const connection = connectionFromEnv(env);
+      if (typeof connection === 'string') throw new CommanderError(EXIT.usage, 'vigil.datadog', (io.err(`vigil datadog: ${connection}\n`), connection));
+      const { generation } = await compile(program.opts<CommonOptions>());
+      const code = await runDatadogSync(generation, { apply: options.apply, ...(only ? { only } : {}) }, datadogApi(connection), io);
+      if (code !== EXIT.ok) throw new Exit(code);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the definitions (also written by generate)')
+    .action(() => {
+      io.out(`${JSON.stringify(definitionsJsonSchema(), null, 2)}\n`);
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns its exit code; the only place errors become exit codes. */
+export async function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const program = buildProgram(io, env);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof Exit) return error.code;
+    if (error instanceof DefinitionsError) {
+      io.err(`${error.issues.map(formatIssue).join('\n')}\nvigil: ${error.issues.length} problem(s) in the definitions; nothing was written\n`);
+      return EXIT.invalidDefinitions;
+    }
+    if (error instanceof ToolError) {
+      io.err(`vigil: ${error.message}\n`);
+      return EXIT.toolError;
+    }
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,44 @@
+/** Where in a definitions file something was found. Lines and columns are 1-based. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** One problem found in the definitions: where it is, what is wrong and what was expected. */
+export interface SourceIssue extends SourceLocation {
+  message: string;
+}
+
+/** Expected failures are values, not exceptions. */
+export type Result<T> = { ok: true; value: T } | { ok: false; issues: SourceIssue[] };
+
+/** Builds a successful {@link Result}. */
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+/** Builds a failed {@link Result}. */
+export function fail<T = never>(issues: SourceIssue[]): Result<T> {
+  return { ok: false, issues };
+}
+
+/** Formats an issue the way compilers do: `file:line:column: message`. */
+export function formatIssue(issue: SourceIssue): string {
+  return `${issue.file}:${issue.line}:${issue.column}: ${issue.message}`;
+}
+
+/** Definitions were rejected; carries every issue found. Thrown only at the CLI boundary. */
+export class DefinitionsError extends Error {
+  readonly issues: SourceIssue[];
+  constructor(issues: SourceIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'DefinitionsError';
+    this.issues = issues;
+  }
+}
+
+/** Marks the end of an exhaustive `switch` over a closed set. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,50 @@
+/**
+ * @vigil/compiler: compiles Vigil definitions into Prometheus rules, promtool tests and
+ * configuration. The pipeline is spec (parse, schema) -> model -> rules -> one emitter per target.
+ */
+export type { SourceIssue, SourceLocation, Result } from './errors.js';
+export { DefinitionsError, formatIssue, assertNever, ok, fail } from './errors.js';
+export type { SourceText, LoadedDefinitions } from './spec/load.js';
+export { parseDefinitions } from './spec/load.js';
+export { API_VERSION, DefinitionsFileSchema, definitionsJsonSchema } from './spec/schema.js';
+export type { DefinitionsFile } from './spec/schema.js';
+export { loadModel } from './compile.js';
+export { buildModel } from './model/build.js';
+export type { Alert, Condition, Metric, Model, Service, Settings, Slo } from './model/types.js';
+export type { Autopilot, AutopilotKpi, AutopilotParameter, KpiQueries } from './model/autopilot.js';
+export type { AutopilotMetricSpec } from './model/autopilot-metrics.js';
+export { AUTOPILOT_METRICS, DEFAULT_AUTOPILOT_METRICS_PREFIX } from './model/autopilot-metrics.js';
+export { prometheusName, seriesNames } from './model/names.js';
+export { compileRules } from './rules/compile.js';
+export type { AlertingRule, RecordingRule, Rule, RuleFile, RuleGroup } from './rules/types.js';
+export type { OutputFile } from './emit/output.js';
+export { emitPrometheusRules } from './emit/prometheus-rules.js';
+export { emitPrometheusConfig } from './emit/prometheus-config.js';
+export { emitPromtoolTests } from './emit/promtool-tests.js';
+export { emitHtmlDashboards, renderHtmlDashboard, HTML_DASHBOARD_DIR } from './emit/html-dashboards.js';
+export type { HtmlDashboardOptions } from './emit/html-dashboards.js';
+export { emitAlertmanagerConfig } from './emit/alertmanager-config.js';
+export type { AlertmanagerConfigOptions } from './emit/alertmanager-config.js';
+export { emitAlertmanagerTemplates } from './emit/alertmanager-templates.js';
+export type { Notifications, NotificationRoute, Receiver } from './model/routing.js';
+export type { TestCoverage } from './emit/promtool-tests.js';
+export { emitGrafanaDashboards, grafanaDashboard, PROMETHEUS_DATASOURCE } from './emit/grafana-dashboards.js';
+export { emitGrafanaProvisioning } from './emit/grafana-provisioning.js';
+export { buildDashboards, serviceDashboardUid, SLO_OVERVIEW_UID } from './model/build-dashboards.js';
+export { PANEL_TYPES } from './model/dashboards.js';
+export type { Dashboard, DashboardRow, DashboardVariable, GridPos, Panel, PanelQuery, PanelThreshold, PanelType } from './model/dashboards.js';
+export { datadogMonitors, emitDatadogMonitors } from './emit/datadog-monitors.js';
+export type { DatadogMonitorDefinition, DatadogMonitors, SkippedDefinition } from './emit/datadog-monitors.js';
+export { datadogDashboard, emitDatadogDashboards } from './emit/datadog-dashboards.js';
+export { datadogSeries } from './model/datadog-names.js';
+export { generate } from './generate.js';
+export type { Generation } from './pipeline.js';
+export { emitGeneration } from './pipeline.js';
+export { DEFAULT_OUTPUTS, loadOutputEmitters, OPTIONAL_OUTPUTS, type OptionalOutput, type OutputEmitter, type OutputEmitters } from './outputs.js';
+export { toYaml } from './emit/yaml.js';
+export { compareText } from './text-order.js';
+export { RULES_DIR } from './emit/prometheus-rules.js';
+export { ALERTMANAGER_CONFIG_PATH } from './emit/alertmanager-config.js';
+export { promqlSyntaxErrors } from './promql/parse.js';
+export { dashboardVigilId } from './emit/datadog-dashboards.js';
+export { sortKeys } from './emit/datadog-monitors.js';
