@@ -1,3 +1,4 @@
+import type { KpiDirection, KpiKind, KpiRole } from '@vigil/conventions';
 import type { SourceLocation } from '../errors.js';
 
 /**
@@ -60,13 +61,13 @@ export type KpiQueries =
   /** One reading per variant, sampled over the window by a range query. */
   | { kind: 'gauge'; value: string }
   /** User PromQL; one series per variant. */
-  | { kind: 'ratio' | 'distribution' | 'gauge'; promql: string };
+  | { kind: KpiKind; promql: string };
 
 export interface AutopilotKpi {
   name: string;
-  direction: 'higher' | 'lower';
+  direction: KpiDirection;
   weight: number;
-  role: 'must_not_degrade' | 'informative';
+  role: KpiRole;
   margin: number;
   minDetectableEffect: number;
   queries: KpiQueries;
