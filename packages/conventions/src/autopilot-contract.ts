@@ -84,6 +84,34 @@ export const KPI_DEFAULTS: Readonly<KpiDefaults> = Object.freeze({
   minimumDetectableEffect: 0.1,
 });
 
+/** The number types a tuned parameter can have. */
+export const PARAMETER_TYPES = ['int', 'float'] as const;
+
+/** A tuned parameter's number type: `int` moves in whole steps, `float` in any. */
+export type ParameterType = (typeof PARAMETER_TYPES)[number];
+
+/** The type of a parameter whose definition names none. */
+export const DEFAULT_PARAMETER_TYPE: ParameterType = 'float';
+
+/** A time of day, UTC. */
+export interface TimeOfDay {
+  hour: number;
+  minute: number;
+}
+
+/** How the autopilot widens and narrows each parameter's range. */
+export interface SlidingBoundsSettings {
+  /** Relative widening of a range per full week of stability (0.05 = +5% of its width). */
+  expansionPerWeek: number;
+  /** Relative narrowing of a range after a rollback (0.25 = -25% of its width). */
+  contractionAfterRollback: number;
+  /** Days without rollback before a parameter counts as stable again. */
+  stabilityDays: number;
+  /** Rollbacks (not yet forgiven by stability) after which a parameter is frozen. */
+  rollbackThreshold: number;
+  antiWindup: boolean;
+}
+
 /** Days of the week as definitions spell them, index = day number (0 = Sunday). */
 export const WEEK_DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 
@@ -108,17 +136,17 @@ const days = (n: number): ContractDuration => ({ text: `${n}d`, seconds: n * 86_
  */
 export interface AutopilotContractDefaults {
   enabled: boolean;
-  daily: { hour: number; minute: number };
+  daily: TimeOfDay;
   analysisWindow: ContractDuration;
   canary: { duration: ContractDuration; trafficPercent: number; confidence: number };
   maxCycle: ContractDuration;
   historyRetention: ContractDuration;
   manualOverride: ContractDuration;
   maxParametersPerCycle: number;
-  slidingBounds: { expansionPerWeek: number; contractionAfterRollback: number; stabilityDays: number; rollbackThreshold: number; antiWindup: boolean };
+  slidingBounds: SlidingBoundsSettings;
   drift: { predictionErrorPercent: number; rollbackRatePercent: number; window: ContractDuration; pause: ContractDuration; maxPause: ContractDuration };
   /** `weekly.day` indexes {@link WEEK_DAYS} (0 = Sunday). */
-  triage: { weekly: { dayOfWeek: number; hour: number; minute: number }; window: ContractDuration; patchAfter: number };
+  triage: { weekly: TimeOfDay & { dayOfWeek: number }; window: ContractDuration; patchAfter: number };
   /** Largest benchmark regression a candidate may show (0.2 = 20%). */
   maxBenchmarkRegression: number;
 }

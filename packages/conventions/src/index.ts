@@ -18,12 +18,14 @@ export { DATADOG_BUCKET_TAGS, DATADOG_HISTOGRAM_SUFFIXES, datadogCountSeries, da
 export type { DatadogSeriesName, DatadogSeriesType } from './datadog-naming.js';
 export {
   AUTOPILOT_CONTRACT_DEFAULTS,
+  DEFAULT_PARAMETER_TYPE,
   KPI_DEFAULTS,
   KPI_DIRECTION_SPELLING,
   KPI_DIRECTIONS,
   KPI_KINDS,
   KPI_ROLE_SPELLING,
   KPI_ROLES,
+  PARAMETER_TYPES,
   kpiDirectionOf,
   kpiRoleOf,
   WEEK_DAYS,
@@ -37,5 +39,8 @@ export type {
   KpiKind,
   KpiRole,
   KpiRoleSpelling,
+  ParameterType,
+  SlidingBoundsSettings,
+  TimeOfDay,
   WeekDay,
 } from './autopilot-contract.js';

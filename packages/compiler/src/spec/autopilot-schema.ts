@@ -1,9 +1,11 @@
 import {
   AUTOPILOT_CONTRACT_DEFAULTS as D,
+  DEFAULT_PARAMETER_TYPE,
   KPI_DEFAULTS,
   KPI_DIRECTION_SPELLING,
   KPI_KINDS,
   KPI_ROLE_SPELLING,
+  PARAMETER_TYPES,
   WEEK_DAYS,
   type KpiDirectionSpelling,
   type KpiRoleSpelling,
@@ -61,7 +63,7 @@ const parameter = z
     name,
     /** Dotted path in the parameters file, e.g. `selection.diversity_weight`. */
     path: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/, 'expected a dotted path such as selection.diversity_weight'),
-    type: z.enum(['int', 'float']).default('float'),
+    type: z.enum(PARAMETER_TYPES).default(DEFAULT_PARAMETER_TYPE),
     bounds: z.strictObject({ min: z.number(), max: z.number() }),
     /** Hard limits the sliding bounds never cross (default: the initial bounds widened by nothing). */
     limits: z.strictObject({ min: z.number(), max: z.number() }).optional(),

@@ -5,7 +5,7 @@
  * The KPI closed sets and the defaults shared with the definitions are the contract in
  * `@vigil/conventions`; they are re-exported here for the core's modules.
  */
-import { AUTOPILOT_CONTRACT_DEFAULTS as CONTRACT, type KpiDirection, type KpiKind, type KpiRole } from '@vigil/conventions';
+import { AUTOPILOT_CONTRACT_DEFAULTS as CONTRACT, type KpiDirection, type KpiKind, type KpiRole, type ParameterType } from '@vigil/conventions';
 
 export { assertNever, KPI_DEFAULTS } from '@vigil/conventions';
 export type { KpiDefaults, KpiDirection, KpiKind, KpiRole } from '@vigil/conventions';
@@ -35,7 +35,7 @@ export interface ParameterDefinition {
   name: string;
   /** Dotted path in the parameters file (the edges read and write it; the core only carries it). */
   path: string;
-  type: 'int' | 'float';
+  type: ParameterType;
   /** Bounds the autopilot starts with; sliding bounds move from here. */
   initialBounds: { min: number; max: number };
   /** Hard limits the sliding bounds never cross (e.g. 0..1 for a probability). */
