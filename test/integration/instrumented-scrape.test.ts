@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
-import { generate, seriesNames } from '@vigil/compiler';
+import { generate } from '@vigil/compiler';
+import { prometheusSeriesNames as seriesNames } from '@vigil/conventions';
 import { readDefinitionsDir } from '@vigil/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateTraffic, startVvtvCore, type VvtvCore } from '../../examples/vvtv-service/src/service.js';

@@ -38,7 +38,5 @@ export class DefinitionsError extends Error {
   }
 }
 
-/** Marks the end of an exhaustive `switch` over a closed set. */
-export function assertNever(value: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
-}
+/** Marks the end of an exhaustive `switch` over a closed set (the shared one, re-exported for the compiler's modules). */
+export { assertNever } from '@vigil/conventions';

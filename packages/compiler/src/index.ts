@@ -14,7 +14,6 @@ export type { Alert, Condition, Metric, Model, Service, Settings, Slo } from './
 export type { Autopilot, AutopilotKpi, AutopilotParameter, KpiQueries } from './model/autopilot.js';
 export type { AutopilotMetricSpec } from './model/autopilot-metrics.js';
 export { AUTOPILOT_METRICS, DEFAULT_AUTOPILOT_METRICS_PREFIX } from './model/autopilot-metrics.js';
-export { prometheusName, seriesNames } from './model/names.js';
 export { compileRules } from './rules/compile.js';
 export type { AlertingRule, RecordingRule, Rule, RuleFile, RuleGroup } from './rules/types.js';
 export type { OutputFile } from './emit/output.js';
@@ -36,7 +35,6 @@ export type { Dashboard, DashboardRow, DashboardVariable, GridPos, Panel, PanelQ
 export { datadogMonitors, emitDatadogMonitors } from './emit/datadog-monitors.js';
 export type { DatadogMonitorDefinition, DatadogMonitors, SkippedDefinition } from './emit/datadog-monitors.js';
 export { datadogDashboard, emitDatadogDashboards } from './emit/datadog-dashboards.js';
-export { datadogSeries } from './model/datadog-names.js';
 export { generate } from './generate.js';
 export type { Generation } from './pipeline.js';
 export { emitGeneration } from './pipeline.js';

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { type InstrumentType, prometheusMetricName } from '@vigil/conventions';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -17,7 +18,6 @@ const hasPromtool = spawnSync(PROMTOOL, ['--version']).status === 0;
 if (!hasPromtool && process.env.CI === 'true') throw new Error('CI=true but promtool is missing');
 
 type Json = Record<string, unknown>;
-type MetricType = 'counter' | 'gauge' | 'updowncounter' | 'histogram';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -77,9 +77,9 @@ const summary = fc
 const escapeRegex = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 
 /** The series name the exporter writes (what a hand-written `promql` alert must name). */
-function promName(name: string, type: MetricType): string {
-  const base = name.replaceAll('.', '_');
-  return type === 'counter' ? `${base}_total` : type === 'histogram' ? `${base}_count` : base;
+function promName(name: string, type: InstrumentType): string {
+  const base = prometheusMetricName(name, type);
+  return type === 'histogram' ? `${base}_count` : base;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -87,7 +87,7 @@ function promName(name: string, type: MetricType): string {
 
 interface MetricDraft {
   name: string;
-  type: MetricType;
+  type: InstrumentType;
   service: string;
   ownService: boolean;
   labels: Record<string, { values: string[] } | { max_cardinality: number }>;
@@ -113,9 +113,9 @@ const metricSuffix = fc.tuple(word, fc.constantFrom('_', '.'), word).map(([a, se
 /** Catalog: at least one counter, gauge and histogram, the rest random. */
 function catalogArb(services: string[]) {
   return fc
-    .array(fc.constantFrom<MetricType>('counter', 'gauge', 'updowncounter', 'histogram'), { maxLength: 5 })
+    .array(fc.constantFrom<InstrumentType>('counter', 'gauge', 'updowncounter', 'histogram'), { maxLength: 5 })
     .chain((extra) => {
-      const types: MetricType[] = ['counter', 'gauge', 'histogram', ...extra];
+      const types: InstrumentType[] = ['counter', 'gauge', 'histogram', ...extra];
       return fc.tuple(
         ...types.map((type, i) =>
           fc
@@ -160,7 +160,7 @@ function byArb(metric: MetricDraft) {
   return fc.subarray([...Object.keys(metric.labels), 'job', 'instance']);
 }
 
-const ofType = (metrics: MetricDraft[], ...types: MetricType[]) => metrics.filter((m) => types.includes(m.type));
+const ofType = (metrics: MetricDraft[], ...types: InstrumentType[]) => metrics.filter((m) => types.includes(m.type));
 
 interface BuiltCondition {
   metric: MetricDraft | undefined;
@@ -169,7 +169,7 @@ interface BuiltCondition {
 }
 
 function conditionArb(metrics: MetricDraft[], kind: string): fc.Arbitrary<BuiltCondition> {
-  const pick = (...types: MetricType[]) => fc.constantFrom(...(types.length ? ofType(metrics, ...types) : metrics));
+  const pick = (...types: InstrumentType[]) => fc.constantFrom(...(types.length ? ofType(metrics, ...types) : metrics));
   const withBound = fc.oneof(bound.map((above) => ({ above })), bound.map((below) => ({ below })));
   const watched = (metric: MetricDraft, extra: fc.Arbitrary<Json>): fc.Arbitrary<BuiltCondition> =>
     fc.tuple(matchersArb(metric), extra).map(([matchers, rest]) => ({

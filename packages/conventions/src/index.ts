@@ -3,3 +3,44 @@
  * `@vigil/conventions/atomic-file` (Node only), so this entry stays free of I/O.
  */
 export { assertNever } from './assert-never.js';
+export { INSTRUMENT_TYPES, isInstrumentType } from './instrument-type.js';
+export type { InstrumentType } from './instrument-type.js';
+export {
+  findLabelCollisions,
+  PROMETHEUS_LABEL_NAME_PATTERN,
+  PROMETHEUS_METRIC_NAME_PATTERN,
+  prometheusLabelName,
+  prometheusMetricName,
+  prometheusSeriesNames,
+} from './prometheus-naming.js';
+export type { LabelCollision } from './prometheus-naming.js';
+export { DATADOG_BUCKET_TAGS, DATADOG_HISTOGRAM_SUFFIXES, datadogCountSeries, datadogSeries, datadogTag } from './datadog-naming.js';
+export type { DatadogSeriesName, DatadogSeriesType } from './datadog-naming.js';
+export {
+  AUTOPILOT_CONTRACT_DEFAULTS,
+  DEFAULT_PARAMETER_TYPE,
+  KPI_DEFAULTS,
+  KPI_DIRECTION_SPELLING,
+  KPI_DIRECTIONS,
+  KPI_KINDS,
+  KPI_ROLE_SPELLING,
+  KPI_ROLES,
+  PARAMETER_TYPES,
+  kpiDirectionOf,
+  kpiRoleOf,
+  WEEK_DAYS,
+} from './autopilot-contract.js';
+export type {
+  AutopilotContractDefaults,
+  ContractDuration,
+  KpiDefaults,
+  KpiDirection,
+  KpiDirectionSpelling,
+  KpiKind,
+  KpiRole,
+  KpiRoleSpelling,
+  ParameterType,
+  SlidingBoundsSettings,
+  TimeOfDay,
+  WeekDay,
+} from './autopilot-contract.js';

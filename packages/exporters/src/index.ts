@@ -3,8 +3,6 @@ export { createPrometheusEndpoint, PROMETHEUS_CONTENT_TYPE } from './prometheus/
 export type { EndpointErrorLog, PrometheusEndpoint, PrometheusEndpointOptions } from './prometheus/endpoint.js';
 export type { MetricsAuth } from './prometheus/auth.js';
 export { PrometheusConfigError } from './prometheus/errors.js';
-export { findLabelCollisions, prometheusLabelName, prometheusMetricName } from './prometheus/naming.js';
-export type { InstrumentKind, LabelCollision } from './prometheus/naming.js';
 
 // prom-client bridge: an existing prom-client registry as an OpenTelemetry MetricProducer.
 export { createPromClientProducer } from './prom-client/producer.js';
@@ -15,8 +13,6 @@ export type { ConvertedMetrics, PromClientMetric, PromClientValue } from './prom
 // Datadog (push): a resilient PushMetricExporter on the v2 series API, events, and a fake API for tests.
 export { createDatadogReader, DatadogMetricExporter } from './datadog/exporter.js';
 export type { DatadogExporterOptions, DatadogExporterStats, DatadogReaderOptions } from './datadog/exporter.js';
-export { datadogSeriesNames, HISTOGRAM_SUFFIXES } from './datadog/series-names.js';
-export type { CatalogMetricRef, DatadogSeriesName } from './datadog/series-names.js';
 export { DATADOG_ACCEPTED_WINDOW, DeltaTracker, toDatadogSeries } from './datadog/convert.js';
 export type { AcceptedWindow, ConversionResult } from './datadog/convert.js';
 export { DATADOG_PAYLOAD_LIMITS, splitSeries } from './datadog/split.js';

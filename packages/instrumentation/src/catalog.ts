@@ -4,8 +4,7 @@
  * by `createMetrics`, and the compiler checks metric names, label names and label values.
  */
 
-/** The four OpenTelemetry synchronous instruments Vigil records into. */
-export type InstrumentKind = 'counter' | 'updowncounter' | 'gauge' | 'histogram';
+import type { InstrumentType } from '@vigil/conventions';
 
 /** A label: a closed set of values, or free values with a cardinality cap. */
 export interface CatalogLabel {
@@ -19,7 +18,7 @@ export interface CatalogLabel {
 export interface CatalogMetric {
   /** The OpenTelemetry instrument name. */
   readonly name: string;
-  readonly type: InstrumentKind;
+  readonly type: InstrumentType;
   readonly unit: string;
   readonly description: string;
   readonly labels: { readonly [label: string]: CatalogLabel };

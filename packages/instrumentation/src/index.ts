@@ -12,11 +12,11 @@ export type {
   GaugeHandle,
   HandleOf,
   HistogramHandle,
-  InstrumentKind,
   LabelValue,
   Metrics,
   UpDownCounterHandle,
 } from './catalog.js';
+export type { InstrumentType } from '@vigil/conventions';
 export type { CreateMetricsOptions, MetricsTarget } from './create-metrics.js';
 export type { Telemetry, TelemetryOptions, TelemetryPrometheusOptions } from './telemetry.js';
 export { attachProducer } from './attach-producer.js';

@@ -2,7 +2,7 @@ import type { v1 } from '@datadog/datadog-api-client';
 // Only the v1 serializer: the package's root import loads every API of both versions (2.7 s).
 import { ObjectSerializer } from '@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/models/ObjectSerializer.js';
 import { assertNever } from '../errors.js';
-import { datadogCountSeries, datadogTag } from '../model/datadog-names.js';
+import { datadogCountSeries, datadogTag } from '@vigil/conventions';
 import { snakeCase } from '../model/names.js';
 import type { Alert, Bound, CounterSignal, Model, Service, Severity, Slo, ValueSignal } from '../model/types.js';
 import { ddBy, ddDuration, ddFilter, ddMinutes, ddNumber, UnmappedError } from './datadog-query.js';

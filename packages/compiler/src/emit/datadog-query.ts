@@ -1,5 +1,5 @@
 import type { Matcher, Service } from '../model/types.js';
-import { datadogTag } from '../model/datadog-names.js';
+import { datadogTag } from '@vigil/conventions';
 
 /** Why a definition has no Datadog equivalent (closed set of reasons, with details). */
 export class UnmappedError extends Error {}

@@ -1,6 +1,6 @@
 import { RULES_DIR } from '../emit/prometheus-rules.js';
 import { assertNever, type SourceLocation } from '../errors.js';
-import type { Model, Settings, Slo } from '../model/types.js';
+import type { InstrumentType, Model, Settings, Slo } from '../model/types.js';
 import { num } from '../promql/build.js';
 import { errorBudget } from '../rules/slos.js';
 import type { RuleFile } from '../rules/types.js';
@@ -250,7 +250,7 @@ function unknownMetricMessage(name: string, index: SeriesIndex): string {
 
 function wrongTypeMessage(
   selector: PromqlSelector,
-  type: 'counter' | 'gauge' | 'updowncounter' | 'histogram',
+  type: InstrumentType,
   bucket: boolean,
 ): string | undefined {
   const name = selector.metric as string;

@@ -1,5 +1,5 @@
+import { prometheusLabelName } from '@vigil/conventions';
 import type { SourceLocation } from '../errors.js';
-import { sanitizeName } from './names.js';
 import type { InstrumentType, Metric, Service } from './types.js';
 
 /** The prefix of the controller's own metrics when the definitions name none. */
@@ -95,7 +95,7 @@ export function checkAutopilotMetrics(
   const bySuffix = new Map(AUTOPILOT_METRICS.map((m) => [`${prefix}_${m.suffix}`, m]));
   let owner: string | undefined;
   for (const metric of catalog) {
-    const name = sanitizeName(metric.name);
+    const name = prometheusLabelName(metric.name);
     if (!name.startsWith(`${prefix}_`)) continue;
     const spec = bySuffix.get(name);
     if (!spec) {

@@ -1,3 +1,4 @@
+import type { KpiDirection, KpiKind, KpiRole, ParameterType, SlidingBoundsSettings, TimeOfDay } from '@vigil/conventions';
 import type { SourceLocation } from '../errors.js';
 
 /**
@@ -16,7 +17,7 @@ export interface Autopilot {
   /** Where Prometheus scrapes them: the service owning the catalog's `<prefix>_*` metrics, with its first target's port. */
   metricsEndpoint?: { service: string; port: number };
   /** Daily cycle time, UTC. */
-  daily: { hour: number; minute: number };
+  daily: TimeOfDay;
   analysisWindowSeconds: number;
   canary: { durationSeconds: number; trafficPercent: number; confidence: number };
   maxCycleSeconds: number;
@@ -24,11 +25,11 @@ export interface Autopilot {
   historyRetentionSeconds: number;
   manualOverrideSeconds: number;
   maxParametersPerCycle: number;
-  slidingBounds: { expansionPerWeek: number; contractionAfterRollback: number; stabilityDays: number; rollbackThreshold: number; antiWindup: boolean };
+  slidingBounds: SlidingBoundsSettings;
   drift: { predictionErrorPercent: number; rollbackRatePercent: number; windowSeconds: number; pauseSeconds: number; maxPauseSeconds: number };
   triage: {
     /** 0 = Sunday. */
-    weekly: { dayOfWeek: number; hour: number; minute: number };
+    weekly: TimeOfDay & { dayOfWeek: number };
     windowSeconds: number;
     patchAfter: number;
     forge?: { url: string; repository: string; tokenFile: string };
@@ -45,7 +46,7 @@ export interface Autopilot {
 export interface AutopilotParameter {
   name: string;
   path: string;
-  type: 'int' | 'float';
+  type: ParameterType;
   bounds: { min: number; max: number };
   limits: { min: number; max: number };
   step: number;
@@ -60,13 +61,13 @@ export type KpiQueries =
   /** One reading per variant, sampled over the window by a range query. */
   | { kind: 'gauge'; value: string }
   /** User PromQL; one series per variant. */
-  | { kind: 'ratio' | 'distribution' | 'gauge'; promql: string };
+  | { kind: KpiKind; promql: string };
 
 export interface AutopilotKpi {
   name: string;
-  direction: 'higher' | 'lower';
+  direction: KpiDirection;
   weight: number;
-  role: 'must_not_degrade' | 'informative';
+  role: KpiRole;
   margin: number;
   minDetectableEffect: number;
   queries: KpiQueries;

@@ -1,3 +1,4 @@
+import { kpiDirectionOf, kpiRoleOf, prometheusLabelName, WEEK_DAYS } from '@vigil/conventions';
 import type { SourceLocation } from '../errors.js';
 import { selector } from '../promql/build.js';
 import type { AutopilotSpec } from '../spec/autopilot-schema.js';
@@ -5,7 +6,6 @@ import { parseDuration } from '../spec/duration.js';
 import type { LoadedDefinitions } from '../spec/load.js';
 import type { Autopilot, AutopilotKpi, KpiQueries } from './autopilot.js';
 import { checkAutopilotMetrics } from './autopilot-metrics.js';
-import { sanitizeName } from './names.js';
 import type { InstrumentType, Matcher, Metric, Service } from './types.js';
 
 /** Receives each problem found, with where it is. */
@@ -14,8 +14,6 @@ type Locate = (...path: (string | number)[]) => SourceLocation;
 
 /** The label that tells control from canary on every KPI series. */
 export const VARIANT_LABEL = 'variant';
-
-const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 
 const seconds = (text: string): number => parseDuration(text) ?? 0;
 const timeOfDay = (text: string): { hour: number; minute: number } => {
@@ -62,9 +60,9 @@ function buildAutopilot(spec: AutopilotSpec, metrics: ReadonlyMap<string, Metric
     if (!queries) continue;
     kpis.push({
       name: kpi.name,
-      direction: kpi.direction,
+      direction: kpiDirectionOf(kpi.direction),
       weight: kpi.weight,
-      role: kpi.role,
+      role: kpiRoleOf(kpi.role),
       margin: kpi.margin,
       minDetectableEffect: kpi.min_detectable_effect,
       queries,
@@ -100,7 +98,7 @@ function buildAutopilot(spec: AutopilotSpec, metrics: ReadonlyMap<string, Metric
       maxPauseSeconds: seconds(spec.drift.max_pause),
     },
     triage: {
-      weekly: { dayOfWeek: DAYS.indexOf(spec.triage.weekly.day), ...timeOfDay(spec.triage.weekly.time) },
+      weekly: { dayOfWeek: WEEK_DAYS.indexOf(spec.triage.weekly.day), ...timeOfDay(spec.triage.weekly.time) },
       windowSeconds: seconds(spec.triage.window),
       patchAfter: spec.triage.patch_after,
       ...(spec.triage.forge ? { forge: { url: spec.triage.forge.url, repository: spec.triage.forge.repository, tokenFile: spec.triage.forge.token_file } } : {}),
@@ -148,11 +146,11 @@ function kpiQueries(kpi: KpiSpec, metrics: ReadonlyMap<string, Metric>, at: Loca
     }
     const list: Matcher[] = [];
     for (const [label, value] of Object.entries(matchers)) {
-      if (!labels.has(sanitizeName(label))) {
+      if (!labels.has(prometheusLabelName(label))) {
         report(at(...path, 'matchers', label), `${label} is not a label of ${name}: expected one of ${[...labels].sort().join(', ')}`);
         return undefined;
       }
-      list.push({ label: sanitizeName(label), op: '=', value });
+      list.push({ label: prometheusLabelName(label), op: '=', value });
     }
     return { metric, matchers: list };
   };

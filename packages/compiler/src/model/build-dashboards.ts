@@ -1,3 +1,4 @@
+import { prometheusLabelName } from '@vigil/conventions';
 import { createHash } from 'node:crypto';
 import type { SourceLocation } from '../errors.js';
 import { by, escapeRegex, num, quote, selector } from '../promql/build.js';
@@ -9,7 +10,6 @@ import type { MatcherSpec } from '../spec/schema.js';
 import { BURN_TIERS, burnWindowsSeconds } from './burn-tiers.js';
 import type { Dashboard, DashboardRow, DashboardVariable, Panel, PanelQuery, PanelThreshold, PanelType } from './dashboards.js';
 import { grafanaUnit, type ShownValue } from './grafana-units.js';
-import { sanitizeName } from './names.js';
 import type { Alert, Matcher, Metric, Service, Slo } from './types.js';
 import { compareText } from '../text-order.js';
 
@@ -223,11 +223,11 @@ class DefinitionDashboardBuilder {
       const title = spec.title ?? spec.name;
       if ('values' in spec) {
         this.variables.push({ kind: 'custom', name: spec.name, label: title, values: spec.values, multi: true, includeAll: true });
-        if (spec.label !== undefined) this.applied.push({ name: spec.name, label: sanitizeName(spec.label) });
+        if (spec.label !== undefined) this.applied.push({ name: spec.name, label: prometheusLabelName(spec.label) });
         return;
       }
       const metric = this.inputs.metrics.get(spec.metric);
-      const label = sanitizeName(spec.label);
+      const label = prometheusLabelName(spec.label);
       if (!metric) {
         this.report(this.at('variables', index, 'metric'), `unknown metric ${spec.metric}: expected a metric of the catalog`);
         return;
@@ -279,7 +279,7 @@ class DefinitionDashboardBuilder {
     }
     const known = new Set([...metric.labels.map((label) => label.name), 'job', 'instance']);
     for (const label of [...spec.by, ...Object.keys(spec.matchers)]) {
-      if (!known.has(sanitizeName(label))) {
+      if (!known.has(prometheusLabelName(label))) {
         this.report(at(spec.by.includes(label) ? 'by' : 'matchers'), `${label} is not a label of ${metric.name}: expected one of ${[...known].sort().join(', ')}`);
         return undefined;
       }
@@ -322,7 +322,7 @@ class DefinitionDashboardBuilder {
       if (labels.has(variable.label)) matchers.push({ label: variable.label, op: '=~', value: `$${variable.name}` });
     }
     for (const [label, value] of Object.entries(spec)) {
-      const name = sanitizeName(label);
+      const name = prometheusLabelName(label);
       if (typeof value === 'string') matchers.push({ label: name, op: '=', value });
       else if ('regex' in value) matchers.push({ label: name, op: '=~', value: value.regex });
       else if ('not' in value) matchers.push({ label: name, op: '!=', value: value.not });
@@ -355,7 +355,7 @@ function legendOf(labels: readonly string[], prefix = ''): string {
 function metricQueries(metric: Metric, spec: MetricPanelSpec, matchers: readonly Matcher[], shown: ShownValue): PanelQuery[] {
   const instant = INSTANT_TYPES.includes(spec.type);
   const format: PanelQuery['format'] = spec.type === 'table' ? 'table' : 'time_series';
-  const groups = spec.by.map(sanitizeName);
+  const groups = spec.by.map(prometheusLabelName);
   const legend = (prefix = '') => legendOf(groups, prefix) || metric.name;
   const window = shown === 'increase' && instant ? '[$__range]' : '[$__rate_interval]';
   const fn = shown === 'increase' ? 'increase' : 'rate';

@@ -1,3 +1,4 @@
+import { prometheusLabelName, prometheusMetricName } from '@vigil/conventions';
 import { buildAutopilots } from './build-autopilot.js';
 import type { SourceIssue, SourceLocation, Result } from '../errors.js';
 import { fail, ok } from '../errors.js';
@@ -7,7 +8,6 @@ import type { AlertSpec, ConditionSpec, MatcherSpec, MetricSpec, SettingsSpec, S
 import { BURN_TIERS } from './burn-tiers.js';
 import { buildDashboards } from './build-dashboards.js';
 import { buildNotifications, linkDashboards } from './build-routing.js';
-import { prometheusName, sanitizeName } from './names.js';
 import type {
   Aggregation,
   Alert,
@@ -53,7 +53,7 @@ class IssueSink {
 function toMatchers(spec: Record<string, MatcherSpec>): Matcher[] {
   return Object.entries(spec)
     .map(([label, value]): Matcher => {
-      const name = sanitizeName(label);
+      const name = prometheusLabelName(label);
       if (typeof value === 'string') return { label: name, op: '=', value };
       if ('regex' in value) return { label: name, op: '=~', value: value.regex };
       if ('not' in value) return { label: name, op: '!=', value: value.not };
@@ -206,7 +206,7 @@ function buildMetric(
   const labels: Metric['labels'] = [];
   const seen = new Map<string, string>();
   for (const [key, label] of Object.entries(spec.labels)) {
-    const name = sanitizeName(key);
+    const name = prometheusLabelName(key);
     // Prometheus' own, and those the OpenTelemetry exporter adds to every series.
     const reserved = ['le', 'quantile', 'job', 'instance', '__name__', 'otel_scope_name', 'otel_scope_version', 'otel_metric_overflow'];
     if (reserved.includes(name) || name.startsWith('__')) {
@@ -231,7 +231,7 @@ function buildMetric(
     ...(spec.service !== undefined ? { service: spec.service } : {}),
     labels,
     ...(spec.buckets !== undefined ? { buckets: spec.buckets } : {}),
-    promName: prometheusName(spec.name, spec.type),
+    promName: prometheusMetricName(spec.name, spec.type),
     source,
   };
 }
@@ -259,7 +259,7 @@ class Resolver {
   labels(metric: Metric, labels: readonly string[], what: string, ...path: (string | number)[]): void {
     const known = new Set<string>([...metric.labels.map((label) => label.name), ...SCRAPE_LABELS]);
     for (const label of labels) {
-      if (!known.has(sanitizeName(label))) {
+      if (!known.has(prometheusLabelName(label))) {
         this.sink.add(
           this.locate(...path),
           `${what} label ${label} is not a label of ${metric.name}: expected one of ${[...known].sort().join(', ')}`,
@@ -332,7 +332,7 @@ function buildAlerts(
         ...(spec.dashboard !== undefined ? { dashboard: spec.dashboard } : {}),
         labels: spec.labels,
         annotations: spec.annotations,
-        by: spec.by.map(sanitizeName),
+        by: spec.by.map(prometheusLabelName),
         ...(spec.cooldown !== undefined ? { cooldownSeconds: seconds(spec.cooldown) } : {}),
         ...(escalation ? { escalation } : {}),
         condition,
@@ -599,7 +599,7 @@ function buildSlos(
         windowSeconds,
         ...(spec.description !== undefined ? { description: spec.description } : {}),
         sli,
-        groupBy: spec.group_by.map(sanitizeName),
+        groupBy: spec.group_by.map(prometheusLabelName),
         ...(spec.min_event_rate !== undefined ? { minEventRate: spec.min_event_rate } : {}),
         labels: spec.labels,
         ...(spec.runbook !== undefined ? { runbook: spec.runbook } : {}),

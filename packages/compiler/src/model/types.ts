@@ -1,3 +1,4 @@
+import type { InstrumentType } from '@vigil/conventions';
 import type { Autopilot } from './autopilot.js';
 import type { SourceLocation } from '../errors.js';
 import type { Dashboard } from './dashboards.js';
@@ -8,7 +9,8 @@ import type { OptionalOutput } from '../outputs.js';
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export type InstrumentType = 'counter' | 'updowncounter' | 'gauge' | 'histogram';
+/** The catalog's instrument types are a shared convention; re-exported for the model's readers. */
+export type { InstrumentType };
 export type Aggregation = 'avg' | 'min' | 'max' | 'sum';
 
 /** A label matcher, already split into operator and value. */

@@ -1,11 +1,23 @@
+import {
+  AUTOPILOT_CONTRACT_DEFAULTS as D,
+  DEFAULT_PARAMETER_TYPE,
+  KPI_DEFAULTS,
+  KPI_DIRECTION_SPELLING,
+  KPI_KINDS,
+  KPI_ROLE_SPELLING,
+  PARAMETER_TYPES,
+  WEEK_DAYS,
+  type KpiDirectionSpelling,
+  type KpiRoleSpelling,
+  type WeekDay,
+} from '@vigil/conventions';
 import { z } from 'zod';
 import { positiveDuration } from './primitives.js';
 
 /**
  * The `autopilot:` section of the definitions: what the controller tunes (parameters in the
- * service's parameters file), what it judges by (KPIs), and how (the VVTV P4 document's
- * defaults: daily 03:00 UTC, canary 60 min at 20%, confidence 0.95, 10 min cycle limit, 24 h
- * manual override, sliding bounds, drift guard, weekly triage).
+ * service's parameters file), what it judges by (KPIs), and how. Its closed sets, their spelling
+ * and its defaults are the contract shared with the controller (`@vigil/conventions`).
  */
 
 const duration = positiveDuration;
@@ -13,19 +25,23 @@ const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a UTC time
 const share = z.number().gt(0).lt(1);
 const name = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a snake_case name such as diversity_weight');
 const matchers = z.record(z.string(), z.string());
+const pad = (n: number) => String(n).padStart(2, '0');
+const clockOf = (t: { hour: number; minute: number }) => `${pad(t.hour)}:${pad(t.minute)}`;
+const directionSpellings = Object.values(KPI_DIRECTION_SPELLING) as [KpiDirectionSpelling, ...KpiDirectionSpelling[]];
+const roleSpellings = Object.values(KPI_ROLE_SPELLING) as [KpiRoleSpelling, ...KpiRoleSpelling[]];
 
 /** A counter of the catalog, optionally filtered; its `increase()` over the window is taken. */
 const counterRef = z.strictObject({ metric: z.string().min(1), matchers: matchers.default({}) });
 
 const kpiBase = {
   name,
-  direction: z.enum(['higher', 'lower']),
-  weight: z.number().positive().default(1),
-  role: z.enum(['must_not_degrade', 'informative']).default('must_not_degrade'),
+  direction: z.enum(directionSpellings),
+  weight: z.number().positive().default(KPI_DEFAULTS.weight),
+  role: z.enum(roleSpellings).default(KPI_ROLE_SPELLING[KPI_DEFAULTS.role]),
   /** Relative non-inferiority margin: the canary may be this much worse before it counts. */
-  margin: z.number().min(0).lt(1).default(0),
+  margin: z.number().min(0).lt(1).default(KPI_DEFAULTS.nonInferiorityMargin),
   /** Smallest relative effect the canary must be able to detect (sets the sample size). */
-  min_detectable_effect: share.default(0.1),
+  min_detectable_effect: share.default(KPI_DEFAULTS.minimumDetectableEffect),
 };
 
 const kpi = z.union([
@@ -39,7 +55,7 @@ const kpi = z.union([
    * Raw PromQL returning one series per `variant` label; `$__range` is replaced by the window.
    * `kind` says which test applies.
    */
-  z.strictObject({ ...kpiBase, promql: z.string().min(1), kind: z.enum(['ratio', 'distribution', 'gauge']) }),
+  z.strictObject({ ...kpiBase, promql: z.string().min(1), kind: z.enum(KPI_KINDS) }),
 ]);
 
 const parameter = z
@@ -47,7 +63,7 @@ const parameter = z
     name,
     /** Dotted path in the parameters file, e.g. `selection.diversity_weight`. */
     path: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/, 'expected a dotted path such as selection.diversity_weight'),
-    type: z.enum(['int', 'float']).default('float'),
+    type: z.enum(PARAMETER_TYPES).default(DEFAULT_PARAMETER_TYPE),
     bounds: z.strictObject({ min: z.number(), max: z.number() }),
     /** Hard limits the sliding bounds never cross (default: the initial bounds widened by nothing). */
     limits: z.strictObject({ min: z.number(), max: z.number() }).optional(),
@@ -65,7 +81,7 @@ const gate = z.strictObject({ command: z.array(z.string().min(1)).min(1), timeou
 export const AutopilotSchema = z.strictObject({
   /** The service whose parameters are tuned (its metrics carry a `variant` label). */
   service: z.string().min(1),
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().default(D.enabled),
   /** The parameters file the service reads, relative to the repository root. */
   parameters_file: z.string().min(1),
   /** Prometheus (or compatible) base URL the controller queries. */
@@ -74,48 +90,68 @@ export const AutopilotSchema = z.strictObject({
   state_file: z.string().min(1).default('.vigil-data/autopilot.db'),
   /** Prefix of the controller's own metrics (`<prefix>_cycles`, ...); the catalog may declare them. */
   metrics_prefix: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a Prometheus metric name prefix such as vvtv_autopilot').default('vigil_autopilot'),
-  schedule: z.strictObject({ daily: clock.default('03:00') }).default({ daily: '03:00' }),
-  analysis_window: duration.default('24h'),
+  schedule: z.strictObject({ daily: clock.default(clockOf(D.daily)) }).default({ daily: clockOf(D.daily) }),
+  analysis_window: duration.default(D.analysisWindow.text),
   canary: z
-    .strictObject({ duration: duration.default('60m'), traffic_percent: z.number().gt(0).lt(100).default(20), confidence: share.default(0.95) })
-    .default({ duration: '60m', traffic_percent: 20, confidence: 0.95 }),
-  max_cycle_duration: duration.default('10m'),
+    .strictObject({
+      duration: duration.default(D.canary.duration.text),
+      traffic_percent: z.number().gt(0).lt(100).default(D.canary.trafficPercent),
+      confidence: share.default(D.canary.confidence),
+    })
+    .default({ duration: D.canary.duration.text, traffic_percent: D.canary.trafficPercent, confidence: D.canary.confidence }),
+  max_cycle_duration: duration.default(D.maxCycle.text),
   /** How long versions of the parameters file are kept (the newest 10 and the current one always are). */
-  history_retention: duration.default('90d'),
-  manual_override: duration.default('24h'),
-  max_parameters_per_cycle: z.number().int().positive().default(3),
+  history_retention: duration.default(D.historyRetention.text),
+  manual_override: duration.default(D.manualOverride.text),
+  max_parameters_per_cycle: z.number().int().positive().default(D.maxParametersPerCycle),
   sliding_bounds: z
     .strictObject({
-      expansion_per_week: share.default(0.05),
-      contraction_after_rollback: share.default(0.25),
-      stability_days: z.number().int().positive().default(7),
-      rollback_threshold: z.number().int().positive().default(3),
-      anti_windup: z.boolean().default(true),
+      expansion_per_week: share.default(D.slidingBounds.expansionPerWeek),
+      contraction_after_rollback: share.default(D.slidingBounds.contractionAfterRollback),
+      stability_days: z.number().int().positive().default(D.slidingBounds.stabilityDays),
+      rollback_threshold: z.number().int().positive().default(D.slidingBounds.rollbackThreshold),
+      anti_windup: z.boolean().default(D.slidingBounds.antiWindup),
     })
-    .default({ expansion_per_week: 0.05, contraction_after_rollback: 0.25, stability_days: 7, rollback_threshold: 3, anti_windup: true }),
+    .default({
+      expansion_per_week: D.slidingBounds.expansionPerWeek,
+      contraction_after_rollback: D.slidingBounds.contractionAfterRollback,
+      stability_days: D.slidingBounds.stabilityDays,
+      rollback_threshold: D.slidingBounds.rollbackThreshold,
+      anti_windup: D.slidingBounds.antiWindup,
+    }),
   drift: z
     .strictObject({
-      prediction_error_percent: z.number().positive().default(30),
-      rollback_rate_percent: z.number().positive().default(10),
-      window: duration.default('14d'),
-      pause: duration.default('48h'),
-      max_pause: duration.default('7d'),
+      prediction_error_percent: z.number().positive().default(D.drift.predictionErrorPercent),
+      rollback_rate_percent: z.number().positive().default(D.drift.rollbackRatePercent),
+      window: duration.default(D.drift.window.text),
+      pause: duration.default(D.drift.pause.text),
+      max_pause: duration.default(D.drift.maxPause.text),
     })
-    .default({ prediction_error_percent: 30, rollback_rate_percent: 10, window: '14d', pause: '48h', max_pause: '7d' }),
+    .default({
+      prediction_error_percent: D.drift.predictionErrorPercent,
+      rollback_rate_percent: D.drift.rollbackRatePercent,
+      window: D.drift.window.text,
+      pause: D.drift.pause.text,
+      max_pause: D.drift.maxPause.text,
+    }),
   triage: z
     .strictObject({
-      weekly: z.strictObject({ day: z.enum(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']), time: clock }).default({ day: 'sunday', time: '02:00' }),
-      window: duration.default('7d'),
-      patch_after: z.number().int().positive().default(3),
+      weekly: z.strictObject({ day: z.enum(WEEK_DAYS), time: clock }).default({ day: WEEK_DAYS[D.triage.weekly.dayOfWeek] as WeekDay, time: clockOf(D.triage.weekly) }),
+      window: duration.default(D.triage.window.text),
+      patch_after: z.number().int().positive().default(D.triage.patchAfter),
       /** Open issues on a Git forge (off by default). */
       forge: z.strictObject({ url: z.string().url(), repository: z.string().min(1), token_file: z.string().min(1) }).optional(),
     })
-    .default({ weekly: { day: 'sunday', time: '02:00' }, window: '7d', patch_after: 3 }),
+    .default({
+      weekly: { day: WEEK_DAYS[D.triage.weekly.dayOfWeek] as WeekDay, time: clockOf(D.triage.weekly) },
+      window: D.triage.window.text,
+      patch_after: D.triage.patchAfter,
+    }),
   gates: z
     .strictObject({
       golden: gate.optional(),
       /** A command printing JSON `{ "name": seconds }`; blocked on a regression above `max_regression`. */
-      benchmark: gate.extend({ baseline_file: z.string().min(1), max_regression: share.default(0.2) }).optional(),
+      benchmark: gate.extend({ baseline_file: z.string().min(1), max_regression: share.default(D.maxBenchmarkRegression) }).optional(),
     })
     .default({}),
   parameters: z.array(parameter).min(1, 'expected at least one parameter to tune'),

@@ -1,3 +1,4 @@
+import { INSTRUMENT_TYPES } from '@vigil/conventions';
 import { z } from 'zod';
 import { duration, identifier, labelName, positiveDuration, prometheusLabelName } from './primitives.js';
 import { AutopilotSchema } from './autopilot-schema.js';
@@ -62,7 +63,7 @@ const metricLabel = z.union([
 
 const metric = z.strictObject({
   name: identifier,
-  type: z.enum(['counter', 'updowncounter', 'gauge', 'histogram']),
+  type: z.enum(INSTRUMENT_TYPES),
   unit: z.string().default('1'),
   description: z.string().min(1),
   service: kebabName.optional(),

@@ -2,20 +2,13 @@
  * The autopilot's typed configuration and its defaults (from the VVTV P4 design, `autopilot:` block).
  * The edges parse the parameters file, reject unknown keys and apply these defaults once; the core
  * receives a complete {@link AutopilotConfig} and never looks up a string or buries a default.
+ * The KPI closed sets and the defaults shared with the definitions are the contract in
+ * `@vigil/conventions`; they are re-exported here for the core's modules.
  */
+import { AUTOPILOT_CONTRACT_DEFAULTS as CONTRACT, type KpiDirection, type KpiKind, type KpiRole, type ParameterType } from '@vigil/conventions';
 
-/** Whether a larger value of a KPI is better or worse. */
-export type KpiDirection = 'higher-is-better' | 'lower-is-better';
-
-/** A must-not-degrade KPI blocks a promotion on its own; an informative one only moves the score. */
-export type KpiRole = 'must-not-degrade' | 'informative';
-
-/**
- * How a KPI is measured, which decides its test:
- * `ratio` (events over exposure, e.g. errors/requests from `increase()`),
- * `distribution` (raw samples, e.g. latencies), `gauge` (per-interval readings, compared as samples).
- */
-export type KpiKind = 'ratio' | 'distribution' | 'gauge';
+export { assertNever, KPI_DEFAULTS } from '@vigil/conventions';
+export type { KpiDefaults, KpiDirection, KpiKind, KpiRole } from '@vigil/conventions';
 
 /** One KPI the autopilot optimises and guards. */
 export interface KpiDefinition {
@@ -42,7 +35,7 @@ export interface ParameterDefinition {
   name: string;
   /** Dotted path in the parameters file (the edges read and write it; the core only carries it). */
   path: string;
-  type: 'int' | 'float';
+  type: ParameterType;
   /** Bounds the autopilot starts with; sliding bounds move from here. */
   initialBounds: { min: number; max: number };
   /** Hard limits the sliding bounds never cross (e.g. 0..1 for a probability). */
@@ -139,47 +132,39 @@ export interface AutopilotConfig {
   validation: ValidationConfig;
 }
 
-/** Defaults for KPI fields the parameters file may omit. */
-export interface KpiDefaults {
-  weight: number;
-  role: KpiRole;
-  nonInferiorityMargin: number;
-  minimumDetectableEffect: number;
-}
-
-/** The design's defaults, typed. */
+/** The design's defaults, typed: the contract's ({@link CONTRACT}) in the core's units, plus the core's own. */
 export const AUTOPILOT_DEFAULTS: Readonly<AutopilotConfig> = Object.freeze({
-  enabled: true,
-  dailySchedule: { hour: 3, minute: 0 },
-  canaryDurationMinutes: 60,
-  canaryTrafficShare: 0.2,
-  statisticalConfidence: 0.95,
-  maxExecutionMinutes: 10,
+  enabled: CONTRACT.enabled,
+  dailySchedule: CONTRACT.daily,
+  canaryDurationMinutes: CONTRACT.canary.duration.seconds / 60,
+  canaryTrafficShare: CONTRACT.canary.trafficPercent / 100,
+  statisticalConfidence: CONTRACT.canary.confidence,
+  maxExecutionMinutes: CONTRACT.maxCycle.seconds / 60,
   emergencyPause: false,
-  manualOverrideHours: 24,
-  maxParametersPerCycle: 3,
+  manualOverrideHours: CONTRACT.manualOverride.seconds / 3600,
+  maxParametersPerCycle: CONTRACT.maxParametersPerCycle,
   minimumDataCoverage: 0.9,
-  analysisWindowMinutes: 24 * 60,
+  analysisWindowMinutes: CONTRACT.analysisWindow.seconds / 60,
   slidingBounds: {
-    expansionRatePerWeek: 0.05,
-    contractionRateAfterRollback: 0.25,
-    stabilityThresholdDays: 7,
-    rollbackThreshold: 3,
-    antiWindupEnabled: true,
+    expansionRatePerWeek: CONTRACT.slidingBounds.expansionPerWeek,
+    contractionRateAfterRollback: CONTRACT.slidingBounds.contractionAfterRollback,
+    stabilityThresholdDays: CONTRACT.slidingBounds.stabilityDays,
+    rollbackThreshold: CONTRACT.slidingBounds.rollbackThreshold,
+    antiWindupEnabled: CONTRACT.slidingBounds.antiWindup,
     maxMomentum: 3,
   },
   drift: {
-    predictionErrorThresholdPct: 30,
-    rollbackRateThresholdPct: 10,
-    monitoringWindowDays: 14,
-    pauseDurationHours: 48,
-    maxPauseDurationDays: 7,
+    predictionErrorThresholdPct: CONTRACT.drift.predictionErrorPercent,
+    rollbackRateThresholdPct: CONTRACT.drift.rollbackRatePercent,
+    monitoringWindowDays: CONTRACT.drift.window.seconds / 86_400,
+    pauseDurationHours: CONTRACT.drift.pause.seconds / 3600,
+    maxPauseDurationDays: CONTRACT.drift.maxPause.seconds / 86_400,
     minimumCycles: 5,
   },
   triage: {
-    weeklySchedule: { dayOfWeek: 0, hour: 2, minute: 0 },
-    analysisWindowDays: 7,
-    failureThresholdForPatch: 3,
+    weeklySchedule: CONTRACT.triage.weekly,
+    analysisWindowDays: CONTRACT.triage.window.seconds / 86_400,
+    failureThresholdForPatch: CONTRACT.triage.patchAfter,
   },
   judge: {
     alpha: 0.05,
@@ -190,18 +175,5 @@ export const AUTOPILOT_DEFAULTS: Readonly<AutopilotConfig> = Object.freeze({
     sequentialMixtureEffect: 0.05,
     exactMannWhitneyMaxN: 50,
   },
-  validation: { maxBenchmarkRegression: 0.2 },
+  validation: { maxBenchmarkRegression: CONTRACT.maxBenchmarkRegression },
 });
-
-/** Defaults for KPI fields. */
-export const KPI_DEFAULTS: Readonly<KpiDefaults> = Object.freeze({
-  weight: 1,
-  role: 'must-not-degrade',
-  nonInferiorityMargin: 0,
-  minimumDetectableEffect: 0.1,
-});
-
-/** Exhaustiveness guard for closed unions. */
-export function assertNever(value: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
-}

@@ -4,7 +4,7 @@
  * benchmarks). Both return data, not exceptions.
  */
 import { clampToBounds, type ParameterState } from './bounds.js';
-import type { AutopilotConfig, KpiDefinition, ParameterDefinition } from './config.js';
+import type { AutopilotConfig, KpiDefinition, KpiDirection, ParameterDefinition } from './config.js';
 import type { ProposedChange } from './propose.js';
 
 /** One KPI over the analysis window, as the edges fetched it. */
@@ -56,7 +56,7 @@ export interface BenchmarkResult {
   baseline: number;
   candidate: number;
   /** Timings are lower-is-better, throughputs higher-is-better. */
-  direction: 'lower-is-better' | 'higher-is-better';
+  direction: KpiDirection;
 }
 
 /** Why a candidate was blocked. */

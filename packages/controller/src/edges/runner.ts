@@ -119,9 +119,9 @@ export function autopilotContext(autopilot: Autopilot): AutopilotContext {
   const kpis: KpiDefinition[] = autopilot.kpis.map((k) => ({
     name: k.name,
     query: 'promql' in k.queries ? k.queries.promql : Object.values(k.queries).slice(1).join(' ; '),
-    direction: k.direction === 'higher' ? 'higher-is-better' : 'lower-is-better',
+    direction: k.direction,
     weight: k.weight,
-    role: k.role === 'must_not_degrade' ? 'must-not-degrade' : 'informative',
+    role: k.role,
     kind: k.queries.kind,
     nonInferiorityMargin: k.margin,
     minimumDetectableEffect: k.minDetectableEffect,

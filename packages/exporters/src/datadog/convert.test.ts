@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
+import { datadogSeries } from '@vigil/conventions';
 import { DeltaTracker, filterWindow, resourceTags, toDatadogSeries } from './convert.js';
-import { datadogSeriesNames } from './series-names.js';
 import { gauge, histogram, resourceMetrics, sum } from './testing/builders.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -103,8 +103,8 @@ describe('toDatadogSeries', () => {
       ['http.server.duration.bucket', 'count', 3, ['lower_bound:0.1', 'upper_bound:1']],
       ['http.server.duration.bucket', 'count', 1, ['lower_bound:1', 'upper_bound:inf']],
     ]);
-    // The names sent are the ones datadogSeriesNames announces.
-    const announced = datadogSeriesNames({ name: 'http.server.duration', type: 'histogram' }).map((n) => n.name).sort();
+    // The names sent are the ones the shared convention announces.
+    const announced = datadogSeries('http.server.duration', 'histogram').map((n) => n.name).sort();
     expect([...new Set(out.series.map((s) => s.metric))].sort()).toEqual(announced);
   });
 
@@ -130,17 +130,27 @@ describe('toDatadogSeries', () => {
   });
 });
 
-describe('datadogSeriesNames', () => {
-  it('names and types the series of each catalog type', () => {
-    expect(datadogSeriesNames({ name: 'orders.placed', type: 'counter' })).toEqual([{ name: 'orders.placed', type: 'count' }]);
-    expect(datadogSeriesNames({ name: 'queue.depth', type: 'updowncounter' })).toEqual([{ name: 'queue.depth', type: 'gauge' }]);
-    expect(datadogSeriesNames({ name: 'temp', type: 'gauge' })).toEqual([{ name: 'temp', type: 'gauge' }]);
-    expect(datadogSeriesNames({ name: 'lat', type: 'histogram' }).map((n) => `${n.name}:${n.type}`)).toEqual([
-      'lat.bucket:count',
-      'lat.count:count',
-      'lat.sum:count',
-      'lat.min:gauge',
-      'lat.max:gauge',
-    ]);
+describe('the Datadog naming convention', () => {
+  it('is what the converter sends for each instrument type, names and types', () => {
+    const at = (value: number, endMs: number) => [{ value, startMs: T0, endMs }];
+    const cases = [
+      { type: 'counter', name: 'orders.placed', data: (end: number) => sum('orders.placed', at(end - T0, end)) },
+      { type: 'updowncounter', name: 'queue.depth', data: (end: number) => sum('queue.depth', at(3, end), false) },
+      { type: 'gauge', name: 'temp', data: (end: number) => gauge('temp', at(3, end)) },
+      {
+        type: 'histogram',
+        name: 'lat',
+        data: (end: number) => histogram('lat', [{ value: { boundaries: [1], counts: [1, end - T0], sum: 2, min: 0.5, max: 1.5 }, startMs: T0, endMs: end }]),
+      },
+    ] as const;
+    for (const { type, name, data } of cases) {
+      // Two exports, so that deltas exist for every cumulative series.
+      const tracker = new DeltaTracker();
+      toDatadogSeries(resourceMetrics([data(T0 + 10_000)]), tracker, T0 + 10_000);
+      const out = toDatadogSeries(resourceMetrics([data(T0 + 20_000)]), tracker, T0 + 20_000);
+      const sent = [...new Map(out.series.map((s) => [s.metric, s.type])).entries()].sort();
+      const announced = datadogSeries(name, type).map((n): [string, string] => [n.name, n.type]).sort();
+      expect(sent, type).toEqual(announced);
+    }
   });
 });

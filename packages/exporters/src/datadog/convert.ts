@@ -1,7 +1,7 @@
 import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';
 import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
 import type { MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { HISTOGRAM_SUFFIXES } from './series-names.js';
+import { DATADOG_HISTOGRAM_SUFFIXES } from '@vigil/conventions';
 import type { DatadogSeries, DropReason } from './types.js';
 
 /** The window Datadog accepts points in, relative to now. */
@@ -202,15 +202,15 @@ function convertMetric(metric: MetricData, fromResource: readonly string[], trac
         const { deltas, intervalSec } = cumulative
           ? tracker.delta(key, startMs, endMs, values)
           : { deltas: values, intervalSec: intervalSeconds(endMs - startMs) };
-        made.push(count(name + HISTOGRAM_SUFFIXES.count, timestamp, deltas[0] ?? 0, intervalSec, tags, undefined));
-        if (h.sum !== undefined) made.push(count(name + HISTOGRAM_SUFFIXES.sum, timestamp, deltas[1] ?? 0, intervalSec, tags, unit));
-        if (h.min !== undefined && Number.isFinite(h.min)) made.push(gauge(name + HISTOGRAM_SUFFIXES.min, timestamp, h.min, tags, unit));
-        if (h.max !== undefined && Number.isFinite(h.max)) made.push(gauge(name + HISTOGRAM_SUFFIXES.max, timestamp, h.max, tags, unit));
+        made.push(count(name + DATADOG_HISTOGRAM_SUFFIXES.count, timestamp, deltas[0] ?? 0, intervalSec, tags, undefined));
+        if (h.sum !== undefined) made.push(count(name + DATADOG_HISTOGRAM_SUFFIXES.sum, timestamp, deltas[1] ?? 0, intervalSec, tags, unit));
+        if (h.min !== undefined && Number.isFinite(h.min)) made.push(gauge(name + DATADOG_HISTOGRAM_SUFFIXES.min, timestamp, h.min, tags, unit));
+        if (h.max !== undefined && Number.isFinite(h.max)) made.push(gauge(name + DATADOG_HISTOGRAM_SUFFIXES.max, timestamp, h.max, tags, unit));
         buckets.counts.forEach((_, i) => {
           const lower = i === 0 ? '-inf' : String(buckets.boundaries[i - 1]);
           const upper = i < buckets.boundaries.length ? String(buckets.boundaries[i]) : 'inf';
           const bucketTags = [...tags, `lower_bound:${lower}`, `upper_bound:${upper}`];
-          made.push(count(name + HISTOGRAM_SUFFIXES.bucket, timestamp, deltas[i + 2] ?? 0, intervalSec, bucketTags, undefined));
+          made.push(count(name + DATADOG_HISTOGRAM_SUFFIXES.bucket, timestamp, deltas[i + 2] ?? 0, intervalSec, bucketTags, undefined));
         });
         break;
       }

@@ -1,5 +1,4 @@
-/** Datadog intake types the v2 series API accepts (0 = unspecified, 1 = count, 2 = rate, 3 = gauge). */
-export type DatadogSeriesType = 'count' | 'gauge';
+import type { DatadogSeriesType } from '@vigil/conventions';
 
 /** One point: Unix seconds and a value. */
 export interface DatadogPoint {
@@ -78,8 +77,3 @@ export const systemClock: Clock = {
       signal?.addEventListener('abort', done, { once: true });
     }),
 };
-
-/** Throws at compile time when a switch misses a case. */
-export function assertNever(value: never): never {
-  throw new Error(`unexpected value: ${String(value)}`);
-}

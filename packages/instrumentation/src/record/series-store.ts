@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { CatalogMetric, InstrumentKind } from '../catalog.js';
+import type { InstrumentType } from '@vigil/conventions';
+import type { CatalogMetric } from '../catalog.js';
 
 /** The value a label takes when its value is outside the allowed set or past its cardinality cap. */
 export const OVERFLOW_VALUE = '__overflow__';
@@ -36,7 +37,7 @@ export const HIST_BUCKETS = 4;
 
 type Trie = Map<unknown, Trie | Series>;
 
-function cellCount(kind: InstrumentKind, buckets: number): number {
+function cellCount(kind: InstrumentType, buckets: number): number {
   switch (kind) {
     case 'counter':
     case 'updowncounter':
@@ -55,7 +56,7 @@ function cellCount(kind: InstrumentKind, buckets: number): number {
  * more than `maxSeries + 1` series nor more than its caps of trie keys.
  */
 export class SeriesStore {
-  readonly kind: InstrumentKind;
+  readonly kind: InstrumentType;
   readonly name: string;
   readonly unit: string;
   readonly description: string;

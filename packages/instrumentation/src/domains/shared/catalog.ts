@@ -1,7 +1,5 @@
 import type { Attributes, Counter, Gauge, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
-
-/** The instrument kinds of the Vigil catalog (`docs/definitions.md`, `metrics`). */
-export type InstrumentType = 'counter' | 'updowncounter' | 'gauge' | 'histogram';
+import { assertNever, type InstrumentType } from '@vigil/conventions';
 
 /** A label of a catalog metric: a closed set of values or a cardinality cap. */
 export type LabelSpec = { values: readonly string[] } | { max_cardinality: number };
@@ -23,10 +21,6 @@ export const OVERFLOW_LABEL_VALUE = '__overflow__';
 export interface CatalogInstrument {
   readonly spec: MetricSpec;
   record(value: number, attributes?: Attributes): void;
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected instrument type ${String(value)}`);
 }
 
 /**

@@ -1,7 +1,9 @@
+import type { InstrumentType } from './instrument-type.js';
+
 /**
  * Vigil's one naming rule for Prometheus, stated as the OpenTelemetry JS Prometheus exporter
  * applies it (`@opentelemetry/exporter-prometheus`, `PrometheusSerializer`), so that rules,
- * dashboards and definitions checks can predict the names a scrape will contain:
+ * dashboards and definitions checks predict the names a scrape will contain:
  *
  * - every character outside `[a-zA-Z0-9_]` becomes `_` (dots, dashes and also colons, which
  *   Prometheus reserves for recording rules), then runs of `_` collapse to one `_`;
@@ -10,8 +12,11 @@
  * - units add nothing: `request.duration` with unit `ms` stays `request_duration`.
  */
 
-/** The instrument kinds of the Vigil catalog (the same union as the rules generator's). */
-export type InstrumentKind = 'counter' | 'updowncounter' | 'gauge' | 'histogram';
+/** What Prometheus accepts as a metric name (colons are reserved for recording rules). */
+export const PROMETHEUS_METRIC_NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/** What Prometheus accepts as a label name. */
+export const PROMETHEUS_LABEL_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 const INVALID = /[^a-zA-Z0-9_]/g;
 const UNDERSCORE_RUNS = /_{2,}/g;
@@ -21,20 +26,34 @@ function sanitize(name: string): string {
 }
 
 /**
- * The Prometheus metric family name an OpenTelemetry instrument is exported under.
- * Histograms add `_bucket`, `_sum` and `_count` to this name for their samples.
+ * The Prometheus metric family name an OpenTelemetry instrument is exported under. Histograms
+ * add `_bucket`, `_sum` and `_count` to it for their samples ({@link prometheusSeriesNames}).
  *
  * @example prometheusMetricName('vvtv.selection.events', 'counter') === 'vvtv_selection_events_total'
  */
-export function prometheusMetricName(name: string, kind: InstrumentKind): string {
+export function prometheusMetricName(name: string, type: InstrumentType): string {
   let base = sanitize(name);
+  // A metric name must not start with a digit; the exporter prefixes `_` (labels it leaves alone).
   if (/^[0-9]/.test(base)) base = `_${base}`;
-  return kind === 'counter' && !base.endsWith('_total') ? `${base}_total` : base;
+  return type === 'counter' && !base.endsWith('_total') ? `${base}_total` : base;
 }
 
-/** The Prometheus label name an OpenTelemetry attribute key is exported under. */
+/**
+ * The Prometheus label name an OpenTelemetry attribute key is exported under.
+ *
+ * @example prometheusLabelName('http.route') === 'http_route'
+ */
 export function prometheusLabelName(key: string): string {
   return sanitize(key);
+}
+
+/**
+ * Every series name an instrument becomes in a scrape: the family name, or for a histogram its
+ * `_bucket`, `_sum` and `_count` series.
+ */
+export function prometheusSeriesNames(name: string, type: InstrumentType): string[] {
+  const base = prometheusMetricName(name, type);
+  return type === 'histogram' ? [`${base}_bucket`, `${base}_sum`, `${base}_count`] : [base];
 }
 
 /** Attribute keys that the exporter writes under one label name. */
