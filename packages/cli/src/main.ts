@@ -71,6 +71,25 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
   program
+    .command('init')
+    .description('start using Vigil here: definitions, a CI step, an instrumented service skeleton, .gitignore lines')
+    .option('--service <name>', 'the service to declare and scaffold', 'shop')
+    .option('--ci <kind>', 'the CI step: github (workflow), gitlab (job) or script', 'github')
+    .option('--dry-run', 'list what would be written, write nothing', false)
+    .option('--force', 'replace existing files', false)
+    .action(async (options: { service: string; ci: string; dryRun: boolean; force: boolean }) => {
+      const { root, definitions } = program.opts<CommonOptions>();
+      const { parseInitOptions, planInit, writeInit } = await import('./init/init.js');
+      const plan = planInit(parseInitOptions(options, definitions, VERSION));
+      const result = await writeInit(resolve(root), plan, { force: options.force, dryRun: options.dryRun });
+      const verb = options.dryRun ? 'would write' : 'wrote';
+      for (const path of result.written) io.out(`vigil init: ${verb} ${path}\n`);
+      for (const path of result.appended) io.out(`vigil init: ${options.dryRun ? 'would add' : 'added'} lines to ${path}\n`);
+      for (const path of result.unchanged) io.out(`vigil init: ${path} is already current\n`);
+      if (!options.dryRun) io.out('vigil init: next, `vigil generate`, then commit the definitions and the outputs\n');
+    });
+
+  program
     .command('generate')
     .description('write prometheus/rules, prometheus/tests, prometheus/prometheus.yml and the JSON Schema')
     .action(async () => {
