@@ -5,9 +5,13 @@
 // they use (the Datadog API client for `datadog sync`, the autopilot) stay separate chunks,
 // loaded on demand; the controller and its native SQLite binding are not bundled at all.
 import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 const pkg = resolve(import.meta.dirname, '../packages/cli');
+// Chunk names carry content hashes: without this, every rebuild would leave the old chunks
+// behind, and `npm pack` would ship them all.
+await rm(join(pkg, 'dist/bundle'), { recursive: true, force: true });
 
 const result = await build({
   entryPoints: { vigil: join(pkg, 'dist/bin.js') },

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel, type Model } from '@vigil/compiler';
 import { emitTypeScriptCatalog } from '@vigil/compiler/codegen';
-import { EXIT, runCli } from './main.js';
+import { runCli } from './main.js';
+import { EXIT } from './exit-codes.js';
 import { readDefinitionsDir } from './io/read-definitions.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');

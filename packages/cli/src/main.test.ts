@@ -3,7 +3,8 @@ import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXIT, runCli } from './main.js';
+import { runCli } from './main.js';
+import { EXIT } from './exit-codes.js';
 
 let root: string;
 let out: string;

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Command, CommanderError } from 'commander';
-import { DefinitionsError, formatIssue } from '@vigil/compiler';
-import { ToolError } from './errors.js';
+import { Command } from 'commander';
+import { CommandFailedError, InvalidDefinitionsError, UsageError } from '@vigil/conventions';
+import { EXIT, exitDecision } from './exit-codes.js';
 import { promtoolPath } from './check/promtool.js';
 import { amtoolPath } from './check/amtool.js';
 import { loadModel } from '@vigil/compiler';
@@ -12,26 +12,14 @@ import { definitionsJsonSchema } from '@vigil/compiler';
 import { staleGeneratedFiles, writeFileAtomically, writeOutputsAtomically } from './io/write-outputs.js';
 import { readDefinitionsDir } from './io/read-definitions.js';
 import type { UserRuleFile } from '@vigil/compiler/lint';
+import type { autopilotCommand as AutopilotBuilder } from '@vigil/controller/cli';
 
 /** Where hand-written rule files live; they are linted and loaded beside the generated ones. */
 const USER_RULES_DIR = 'prometheus/rules';
 const VERSION = '0.1.0';
 
-/**
- * Exit codes, in one place:
- * 0 success; 1 outputs are stale or a check failed (promtool, lint errors);
- * 2 the definitions are invalid; 3 a required tool is missing or failed to run; 64 bad usage.
- */
-export const EXIT = { ok: 0, checkFailed: 1, invalidDefinitions: 2, toolError: 3, usage: 64 } as const;
-
-/** Thrown by commands to end with a specific exit code after printing their own report. */
-class Exit extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
-
-interface Io {
+/** Where the CLI writes: injected so it is testable without a process. */
+export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
 }
@@ -44,9 +32,9 @@ interface CommonOptions {
 async function compile(options: CommonOptions): Promise<{ root: string; generation: Generation }> {
   const root = resolve(options.root);
   const sources = await readDefinitionsDir(resolve(root, options.definitions), root);
-  if (sources.length === 0) throw new DefinitionsError([{ file: options.definitions, line: 1, column: 1, message: 'no definitions found: expected *.yaml files' }]);
+  if (sources.length === 0) throw new InvalidDefinitionsError([{ file: options.definitions, line: 1, column: 1, message: 'no definitions found: expected *.yaml files' }]);
   const model = loadModel(sources);
-  if (!model.ok) throw new DefinitionsError(model.issues);
+  if (!model.ok) throw new InvalidDefinitionsError(model.issues);
   // Only the emitters this project's outputs need are loaded.
   return { root, generation: emitGeneration(model.value, await loadOutputEmitters(model.value.settings.outputs)) };
 }
@@ -68,14 +56,38 @@ async function routeTests(generation: Generation, amtool: string, io: Io): Promi
   return results.every((result) => !result.defaultOnly);
 }
 
-/** Builds the `vigil` program; `io` is injected so the CLI is testable without a process. */
-export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
+const AUTOPILOT_DESCRIPTION = "the controller's autopilot: status, history, explain, rollback, pause, resume, run-once, daemon";
+
+/**
+ * Builds the `vigil` program; `io` is injected so the CLI is testable without a process. With
+ * `autopilot` (the controller's command builder) the autopilot commands are the real ones.
+ */
+export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof AutopilotBuilder): Command {
   const program = new Command('vigil')
     .description('Compile Vigil definitions into Prometheus rules, promtool tests and configuration.')
     .option('--root <dir>', 'project root', '.')
     .option('--definitions <dir>', 'definitions directory, relative to the root', 'definitions')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program
+    .command('init')
+    .description('start using Vigil here: definitions, a CI step, an instrumented service skeleton, .gitignore lines')
+    .option('--service <name>', 'the service to declare and scaffold', 'shop')
+    .option('--ci <kind>', 'the CI step: github (workflow), gitlab (job) or script', 'github')
+    .option('--dry-run', 'list what would be written, write nothing', false)
+    .option('--force', 'replace existing files', false)
+    .action(async (options: { service: string; ci: string; dryRun: boolean; force: boolean }) => {
+      const { root, definitions } = program.opts<CommonOptions>();
+      const { parseInitOptions, planInit, writeInit } = await import('./init/init.js');
+      const plan = planInit(parseInitOptions(options, definitions, VERSION));
+      const result = await writeInit(resolve(root), plan, { force: options.force, dryRun: options.dryRun });
+      const verb = options.dryRun ? 'would write' : 'wrote';
+      for (const path of result.written) io.out(`vigil init: ${verb} ${path}\n`);
+      for (const path of result.appended) io.out(`vigil init: ${options.dryRun ? 'would add' : 'added'} lines to ${path}\n`);
+      for (const path of result.unchanged) io.out(`vigil init: ${path} is already current\n`);
+      if (!options.dryRun) io.out('vigil init: next, `vigil generate`, then commit the definitions and the outputs\n');
+    });
 
   program
     .command('generate')
@@ -106,7 +118,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
       io.out(formatChangeReport(report));
       // Route tests: every generated alert must reach a receiver other than the default one.
       const routed = await routeTests(generation, amtoolPath(env), io);
-      if (report.stale.length > 0 || !routed) throw new Exit(EXIT.checkFailed);
+      if (report.stale.length > 0 || !routed) throw new CommandFailedError('check failed', { reported: true });
     });
 
   program
@@ -116,11 +128,11 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
       const { root, generation } = await compile(program.opts<CommonOptions>());
       const { parseGeneratedExpressions, validateWithPromtool } = await import('./check/validate.js');
       const syntax = parseGeneratedExpressions(generation);
-      if (syntax.length > 0) throw new DefinitionsError(syntax);
+      if (syntax.length > 0) throw new InvalidDefinitionsError(syntax);
       io.out('schema and PromQL: ok\n');
       const steps = await validateWithPromtool(root, generation, promtoolPath(env), amtoolPath(env));
       for (const step of steps) io.out(`${step.step}: ${step.ok ? 'ok' : 'FAILED'}\n${step.ok ? '' : step.output}`);
-      if (steps.some((s) => !s.ok)) throw new Exit(EXIT.checkFailed);
+      if (steps.some((s) => !s.ok)) throw new CommandFailedError('validation failed', { reported: true });
     });
 
   program
@@ -137,7 +149,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
       const user: UserRuleFile[] = [];
       for (const source of userSources) {
         const parsed = parseUserRules(source);
-        if (!parsed.ok) throw new DefinitionsError(parsed.issues);
+        if (!parsed.ok) throw new InvalidDefinitionsError(parsed.issues);
         user.push(parsed.value);
       }
       const findings = lintRules({ model: generation.model, generated: generation.rules, user });
@@ -145,8 +157,8 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
       if (format === 'json') io.out(formatJson(findings));
       else if (format === 'sarif') io.out(formatSarif(findings, VERSION));
       else if (format === 'text') io.out(findings.length === 0 ? 'vigil lint: no findings\n' : formatText(findings));
-      else throw new CommanderError(EXIT.usage, 'vigil.format', `unknown format ${format}: expected text, json or sarif`);
-      if (findings.some((f) => f.severity === 'error')) throw new Exit(EXIT.checkFailed);
+      else throw new UsageError(`unknown format ${format}: expected text, json or sarif`);
+      if (findings.some((f) => f.severity === 'error')) throw new CommandFailedError('lint found errors', { reported: true });
     });
 
   const importer = program.command('import').description('convert SLO specs of other tools into Vigil definitions');
@@ -164,7 +176,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
         const root = resolve(program.opts<CommonOptions>().root);
         const text = await readFile(resolve(file), 'utf8');
         const result = (await converters[format]())(text, file);
-        if (!result.ok) throw new DefinitionsError(result.issues);
+        if (!result.ok) throw new InvalidDefinitionsError(result.issues);
         if (options.out === undefined) {
           io.out(result.value);
           return;
@@ -184,9 +196,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
       const { root, generation } = await compile(program.opts<CommonOptions>());
       const { model } = generation;
       if (options.service !== undefined && !model.services.some((s) => s.name === options.service)) {
-        const message = `unknown service ${options.service}: expected one of ${model.services.map((s) => s.name).join(', ')}`;
-        io.err(`vigil: ${message}\n`);
-        throw new CommanderError(EXIT.usage, 'vigil.service', message);
+        throw new UsageError(`unknown service ${options.service}: expected one of ${model.services.map((s) => s.name).join(', ')}`);
       }
       const { emitTypeScriptCatalog } = await import('@vigil/compiler/codegen');
       const out = resolve(options.out);
@@ -194,20 +204,12 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
       io.out(`vigil: wrote ${out.startsWith(root) ? out.slice(root.length + 1) : out}\n`);
     });
 
-  program
-    .command('autopilot')
-    .description("the controller's autopilot: status, history, explain, rollback, pause, resume, run-once, daemon")
-    .helpOption(false)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .argument('[args...]', 'the autopilot command and its options (`vigil autopilot --help`)')
-    .action(async (args: string[]) => {
-      const options = program.opts<CommonOptions>();
-      // Loaded on demand: most commands never pay for the controller and its native SQLite binding.
-      const { runAutopilotCli } = await import('@vigil/controller/cli');
-      const code = await runAutopilotCli(args, { root: options.root, definitions: options.definitions, io, env, readDefinitions: readDefinitionsDir });
-      if (code !== EXIT.ok) throw new Exit(code);
-    });
+  if (autopilot) {
+    program.addCommand(autopilot({ project: () => program.opts<CommonOptions>(), io, env, readDefinitions: readDefinitionsDir }));
+  } else {
+    // Listed in `vigil --help`; the real command is added when the arguments name it.
+    program.command('autopilot').description(AUTOPILOT_DESCRIPTION).allowUnknownOption().allowExcessArguments();
+  }
 
   program
     .command('datadog')
@@ -218,13 +220,12 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
     .option('--only <kind>', 'monitors or dashboards')
     .action(async (options: { apply: boolean; only?: string }) => {
       const only = options.only === undefined ? undefined : ({ monitors: 'monitor', dashboards: 'dashboard' } as const)[options.only as 'monitors' | 'dashboards'];
-      if (options.only !== undefined && only === undefined) throw new CommanderError(EXIT.usage, 'vigil.only', `unknown --only ${options.only}: expected monitors or dashboards`);
+      if (options.only !== undefined && only === undefined) throw new UsageError(`unknown --only ${options.only}: expected monitors or dashboards`);
       const { connectionFromEnv, datadogApi, runDatadogSync } = await import('./datadog/sync.js');
       const connection = connectionFromEnv(env);
-      if (typeof connection === 'string') throw new CommanderError(EXIT.usage, 'vigil.datadog', (io.err(`vigil datadog: ${connection}\n`), connection));
+      if (typeof connection === 'string') throw new UsageError(`datadog: ${connection}`);
       const { generation } = await compile(program.opts<CommonOptions>());
-      const code = await runDatadogSync(generation, { apply: options.apply, ...(only ? { only } : {}) }, datadogApi(connection), io);
-      if (code !== EXIT.ok) throw new Exit(code);
+      await runDatadogSync(generation, { apply: options.apply, ...(only ? { only } : {}) }, datadogApi(connection), io);
     });
 
   program
@@ -237,25 +238,19 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv): Command {
   return program;
 }
 
-/** Runs the CLI and returns its exit code; the only place errors become exit codes. */
+/** Runs the CLI and returns its exit code; the one place errors become exit codes. */
 export async function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
-  const program = buildProgram(io, env);
+  // Only `vigil autopilot ...` loads the controller (and its native SQLite binding), and then its
+  // command joins the program, so `vigil autopilot --help` lists the real subcommands.
+  const autopilot = argv.includes('autopilot') ? (await import('@vigil/controller/cli')).autopilotCommand : undefined;
+  const program = buildProgram(io, env, autopilot);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof Exit) return error.code;
-    if (error instanceof DefinitionsError) {
-      io.err(`${error.issues.map(formatIssue).join('\n')}\nvigil: ${error.issues.length} problem(s) in the definitions; nothing was written\n`);
-      return EXIT.invalidDefinitions;
-    }
-    if (error instanceof ToolError) {
-      io.err(`vigil: ${error.message}\n`);
-      return EXIT.toolError;
-    }
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    throw error;
+    const decision = exitDecision(error);
+    if (decision === undefined) throw error;
+    if (decision.message !== undefined) io.err(`${decision.message}\n`);
+    return decision.code;
   }
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { missingBinaries } from '../../../test/support/binaries.js';
-import { EXIT, runCli } from './main.js';
+import { runCli } from './main.js';
+import { EXIT } from './exit-codes.js';
 
 const skip = missingBinaries('amtool', 'promtool') !== undefined;
 

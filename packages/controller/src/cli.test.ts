@@ -1,8 +1,10 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runAutopilotCli } from './cli.js';
+import { isVigilError, type VigilErrorKind } from '@vigil/conventions';
+import { autopilotCommand, type AutopilotCliContext } from './cli.js';
 import { readDefinitionsDir } from '../../../test/support/definitions.js';
 
 const REPO = new URL('../../../', import.meta.url).pathname;
@@ -17,27 +19,35 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+/** How a run ended: 'ok', commander's own exit (help), or the kind of the typed error thrown. */
+type Outcome = 'ok' | 'commander' | VigilErrorKind;
+
+/** Runs `vigil autopilot ARGS` as the `vigil` program does: the command added to a parent. */
+async function runWith(args: string[], context: Partial<AutopilotCliContext> = {}): Promise<{ outcome: Outcome; message: string; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runAutopilotCli(args, {
-    root,
-    definitions: 'definitions',
-    io: { out: (t) => void (out += t), err: (t) => void (err += t) },
-    env: {},
-    readDefinitions: readDefinitionsDir,
-  });
-  return { code, out, err };
+  const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t) };
+  const program = new Command('vigil').exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  program.addCommand(autopilotCommand({ project: () => ({ root, definitions: 'definitions' }), io, env: {}, readDefinitions: readDefinitionsDir, ...context }));
+  try {
+    await program.parseAsync(['autopilot', ...args], { from: 'user' });
+    return { outcome: 'ok', message: '', out, err };
+  } catch (error) {
+    if (isVigilError(error)) return { outcome: error.kind, message: error.message, out, err };
+    if ((error as { code?: string }).code?.startsWith('commander.')) return { outcome: 'commander', message: (error as Error).message, out, err };
+    throw error;
+  }
 }
+const run = (...args: string[]) => runWith(args);
 
 describe('vigil autopilot', () => {
   it("shows the shipped VVTV autopilot's state, pauses and resumes it", async () => {
     const status = await run('status', '--json');
-    expect(status.code).toBe(0);
+    expect(status.outcome).toBe('ok');
     expect(JSON.parse(status.out)).toMatchObject({ phase: 'idle', emergencyPause: false, parameters: [{ name: 'diversity_weight', value: 0.4 }, {}, {}] });
-    expect((await run('pause')).code).toBe(0);
+    expect((await run('pause')).outcome).toBe('ok');
     expect(JSON.parse((await run('status', '--json')).out)).toMatchObject({ emergencyPause: true });
-    expect((await run('resume')).code).toBe(0);
+    expect((await run('resume')).outcome).toBe('ok');
     expect(JSON.parse((await run('status', '--json')).out)).toMatchObject({ emergencyPause: false });
   });
 
@@ -49,19 +59,30 @@ describe('vigil autopilot', () => {
     expect(id).toBeDefined();
     await writeFile(card, original.replace('diversity_weight: 0.4', 'diversity_weight: 0.5'));
     const back = await run('rollback', id as string);
-    expect(back.code, back.err).toBe(0);
+    expect(back.outcome, back.message).toBe('ok');
     expect(await readFile(card, 'utf8')).toBe(original);
     // The hand edit was seen and recorded before the rollback replaced it.
     expect((await run('history')).out).toMatch(/person: changed outside Vigil[\s\S]*initial/);
   });
 
-  it('answers bad input with a message and the exit codes of the vigil table', async () => {
-    expect(await run('explain', 'cycle-nope')).toMatchObject({ code: 64, err: expect.stringMatching(/no cycle cycle-nope/) });
-    expect(await run('rollback', 'deadbeef')).toMatchObject({ code: 1, err: expect.stringMatching(/no version deadbeef/) });
-    expect(await run('--service', 'shop', 'status')).toMatchObject({ code: 64, err: expect.stringMatching(/no autopilot for shop; declared: vvtv-core/) });
-    expect(await run('history', '--limit', 'x')).toMatchObject({ code: 64, err: expect.stringMatching(/--limit must be a positive integer/) });
+  it('answers bad input with typed errors (the CLI maps them to exit codes)', async () => {
+    expect(await run('explain', 'cycle-nope')).toMatchObject({ outcome: 'usage', message: expect.stringMatching(/no cycle cycle-nope/) });
+    expect(await run('rollback', 'deadbeef')).toMatchObject({ outcome: 'failed', message: expect.stringMatching(/no version deadbeef/) });
+    expect(await run('--service', 'shop', 'status')).toMatchObject({ outcome: 'usage', message: expect.stringMatching(/no autopilot for shop; declared: vvtv-core/) });
+    expect(await run('history', '--limit', 'x')).toMatchObject({ outcome: 'usage', message: expect.stringMatching(/--limit must be a positive integer/) });
     await writeFile(join(root, 'definitions/broken.yaml'), 'apiVersion: vigil.dev/v1\nautopilot: { service: 1 }\n');
-    expect(await run('status')).toMatchObject({ code: 2, err: expect.stringMatching(/broken.yaml:2:/) });
+    expect(await run('status')).toMatchObject({ outcome: 'invalid-definitions', message: expect.stringMatching(/broken.yaml:2:/) });
+  });
+
+  it('turns an untyped failure of a subcommand into a failed command carrying it', async () => {
+    const broken = await runWith(['status'], { readDefinitions: async () => Promise.reject(new Error('disk on fire')) });
+    expect(broken).toMatchObject({ outcome: 'failed', message: 'autopilot: disk on fire' });
+  });
+
+  it("is commander's own command: --help lists the subcommands", async () => {
+    const help = await run('--help');
+    expect(help.outcome).toBe('commander');
+    for (const name of ['status', 'history', 'explain', 'rollback', 'pause', 'resume', 'run-once', 'daemon']) expect(help.out).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
   });
 });
 
@@ -70,10 +91,9 @@ describe('vigil autopilot events', () => {
     const { startFakeDatadog } = await import('@vigil/exporters');
     const datadog = await startFakeDatadog();
     try {
-      const io = { out: () => undefined, err: () => undefined };
       const env = { DD_API_KEY: 'test-key', DD_API_URL: datadog.url };
-      expect(await runAutopilotCli(['pause'], { root, definitions: 'definitions', io, env, readDefinitions: readDefinitionsDir })).toBe(0);
-      expect(await runAutopilotCli(['resume'], { root, definitions: 'definitions', io, env, readDefinitions: readDefinitionsDir })).toBe(0);
+      expect((await runWith(['pause'], { env })).outcome).toBe('ok');
+      expect((await runWith(['resume'], { env })).outcome).toBe('ok');
       const events = datadog.acceptedEvents();
       expect(events.map((e) => e.title)).toEqual(['vigil autopilot vvtv-core: operator-emergency-pause', 'vigil autopilot vvtv-core: operator-resume']);
       expect(events[0]).toMatchObject({ alert_type: 'warning', aggregation_key: 'vigil-autopilot-vvtv-core', tags: expect.arrayContaining(['service:vvtv-core']) });

@@ -1,11 +1,12 @@
 /**
  * `vigil autopilot ...`: status, history, explain, rollback, pause, resume, run-once and the
- * daemon. The `vigil` CLI (@vigil/cli) loads this module on demand and passes the
- * arguments after `autopilot`; exit codes follow the `vigil` table (0 ok, 1 failed,
- * 2 invalid definitions, 64 bad usage).
+ * daemon, as a commander command that the `vigil` CLI (@vigil/cli) loads on demand and adds to
+ * its program, so `vigil autopilot --help` is commander's own. Failures are the typed errors of
+ * @vigil/conventions; the CLI alone turns them into exit codes.
  */
 import { resolve } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
+import { CommandFailedError, InvalidDefinitionsError, UsageError } from '@vigil/conventions';
 import { Cron } from 'croner';
 import { loadModel, type Autopilot, type SourceText } from '@vigil/compiler';
 import { DatadogEventPoster } from '@vigil/exporters';
@@ -19,38 +20,27 @@ export interface AutopilotIo {
   err: (text: string) => void;
 }
 
-/** Options from the `vigil` command line. */
+/** What the autopilot commands get from the `vigil` program. */
 export interface AutopilotCliContext {
-  root: string;
-  definitions: string;
+  /** The project root and definitions directory: the `vigil` options, read when a command runs. */
+  project: () => { root: string; definitions: string };
   io: AutopilotIo;
   env: NodeJS.ProcessEnv;
   /** Reads the definitions directory (the CLI's reader: this package does not walk the project). */
   readDefinitions: (dir: string, root: string) => Promise<SourceText[]>;
 }
 
-const EXIT = { ok: 0, failed: 1, invalidDefinitions: 2, usage: 64 } as const;
-
-class Exit extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
-
 async function loadAutopilot(context: AutopilotCliContext, service: string | undefined): Promise<Autopilot> {
-  const root = resolve(context.root);
-  const sources = await context.readDefinitions(resolve(root, context.definitions), root);
+  const project = context.project();
+  const root = resolve(project.root);
+  const sources = await context.readDefinitions(resolve(root, project.definitions), root);
   const model = loadModel(sources);
-  if (!model.ok) {
-    context.io.err(`${model.issues.map((i) => `${i.file}:${i.line}:${i.column}: ${i.message}`).join('\n')}\n`);
-    throw new Exit(EXIT.invalidDefinitions);
-  }
+  if (!model.ok) throw new InvalidDefinitionsError(model.issues);
   const autopilots = model.value.autopilots;
   const chosen = service === undefined && autopilots.length === 1 ? autopilots[0] : autopilots.find((a) => a.service === service);
   if (!chosen) {
     const known = autopilots.map((a) => a.service).join(', ') || '(none declared)';
-    context.io.err(`vigil autopilot: ${service === undefined ? 'several autopilots: pass --service' : `no autopilot for ${service}`}; declared: ${known}\n`);
-    throw new Exit(EXIT.usage);
+    throw new UsageError(`autopilot: ${service === undefined ? 'several autopilots: pass --service' : `no autopilot for ${service}`}; declared: ${known}`);
   }
   return chosen;
 }
@@ -77,17 +67,47 @@ function notifier(context: AutopilotCliContext, service: string): (notice: Autop
   };
 }
 
-function buildProgram(context: AutopilotCliContext): Command {
+/**
+ * A command whose subcommands' actions fail only with typed errors: anything else a subcommand
+ * throws (an unreachable Prometheus, a locked state file) becomes a {@link CommandFailedError}
+ * carrying it, so the CLI reports it in one line with exit 1 instead of a stack trace.
+ */
+class AutopilotCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new AutopilotCommand(name);
+  }
+
+  // `any[]` is commander's own signature for action arguments.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override action(fn: (this: this, ...args: any[]) => void | Promise<void>): this {
+    return super.action(async (...args: unknown[]) => {
+      try {
+        await fn.apply(this, args);
+      } catch (error) {
+        const typed = error instanceof UsageError || error instanceof InvalidDefinitionsError || error instanceof CommandFailedError;
+        throw typed ? error : new CommandFailedError(`autopilot: ${(error as Error).message}`, { cause: error });
+      }
+    });
+  }
+}
+
+/**
+ * The `autopilot` command and its subcommands, for `program.addCommand`. Errors are typed
+ * ({@link UsageError}, {@link InvalidDefinitionsError}, {@link CommandFailedError}); any other
+ * error of a subcommand (an unreachable Prometheus) becomes a {@link CommandFailedError}.
+ */
+export function autopilotCommand(context: AutopilotCliContext): Command {
   const { io } = context;
-  const program = new Command('vigil autopilot')
-    .description("the controller's autopilot: tunes parameters from PromQL with a canary and drift guards")
+  const program = new AutopilotCommand('autopilot')
+    .description("the controller's autopilot: status, history, explain, rollback, pause, resume, run-once, daemon")
     .option('--service <name>', 'the autopilot to act on (default: the only one declared)')
     .option('--metrics-port <port>', "port of the controller's /metrics (run-once, daemon; default: the port of the service owning the catalog's <metrics_prefix>_* metrics)")
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
+  const root = () => resolve(context.project().root);
   const open = async () => {
     const autopilot = await loadAutopilot(context, program.opts<{ service?: string }>().service);
-    return new AutopilotRunner({ autopilot, root: resolve(context.root), notify: notifier(context, autopilot.service) });
+    return new AutopilotRunner({ autopilot, root: root(), notify: notifier(context, autopilot.service) });
   };
 
   /**
@@ -100,7 +120,7 @@ function buildProgram(context: AutopilotCliContext): Command {
     const autopilot = await loadAutopilot(context, options.service);
     const port = options.metricsPort === undefined ? autopilot.metricsEndpoint?.port : Number(options.metricsPort);
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65_536)) {
-      throw new CommanderError(EXIT.usage, 'vigil.metricsPort', `--metrics-port must be a port number, got ${options.metricsPort ?? ''}`);
+      throw new UsageError(`--metrics-port must be a port number, got ${options.metricsPort ?? ''}`);
     }
     const notify = notifier(context, autopilot.service);
     let telemetry: Telemetry<Catalog> | undefined;
@@ -116,9 +136,9 @@ function buildProgram(context: AutopilotCliContext): Command {
         io.err(`vigil autopilot: metrics endpoint on port ${port} not started: ${(error as Error).message}\n`);
       }
     }
-    if (!telemetry) return { runner: new AutopilotRunner({ autopilot, root: resolve(context.root), notify }), telemetry };
+    if (!telemetry) return { runner: new AutopilotRunner({ autopilot, root: root(), notify }), telemetry };
     const metrics = new ControllerMetrics({ meter: telemetry.meter, prefix: autopilot.metricsPrefix, context: autopilotContext(autopilot) });
-    const runner = new AutopilotRunner({ autopilot, root: resolve(context.root), notify: metrics.notifier(notify), onStep: (state, actions) => metrics.observe(state, actions) });
+    const runner = new AutopilotRunner({ autopilot, root: root(), notify: metrics.notifier(notify), onStep: (state, actions) => metrics.observe(state, actions) });
     metrics.prime(await runner.state());
     return { runner, telemetry };
   };
@@ -158,7 +178,7 @@ function buildProgram(context: AutopilotCliContext): Command {
     .option('--limit <n>', 'how many of each', '20')
     .action(async (options: { limit: string }) => {
       const limit = Number(options.limit);
-      if (!Number.isInteger(limit) || limit <= 0) throw new CommanderError(EXIT.usage, 'vigil.limit', `--limit must be a positive integer, got ${options.limit}`);
+      if (!Number.isInteger(limit) || limit <= 0) throw new UsageError(`--limit must be a positive integer, got ${options.limit}`);
       const runner = await open();
       // Record the file as it is now, so a hand edit shows in the history.
       await runner.store.current();
@@ -180,9 +200,8 @@ function buildProgram(context: AutopilotCliContext): Command {
       const runner = await open();
       const cycle = runner.db.getCycle(cycleId);
       if (!cycle) {
-        io.err(`vigil autopilot: no cycle ${cycleId}\n`);
         runner.db.close();
-        throw new Exit(EXIT.usage);
+        throw new UsageError(`autopilot: no cycle ${cycleId}`);
       }
       io.out(`${JSON.stringify({ ...cycle, canaries: runner.db.canariesOf(cycleId) }, null, 2)}\n`);
       runner.db.close();
@@ -200,8 +219,7 @@ function buildProgram(context: AutopilotCliContext): Command {
         // A person changed the parameters: the autopilot keeps off for the override period.
         await runner.start();
       } catch (error) {
-        io.err(`vigil autopilot: ${(error as Error).message}\n`);
-        throw new Exit(EXIT.failed);
+        throw new CommandFailedError(`autopilot: ${(error as Error).message}`, { cause: error });
       } finally {
         runner.db.close();
       }
@@ -266,21 +284,4 @@ function buildProgram(context: AutopilotCliContext): Command {
     });
 
   return program;
-}
-
-/** Runs `vigil autopilot ARGS` and returns the exit code. */
-export async function runAutopilotCli(args: readonly string[], context: AutopilotCliContext): Promise<number> {
-  const program = buildProgram(context);
-  try {
-    await program.parseAsync([...args], { from: 'user' });
-    return EXIT.ok;
-  } catch (error) {
-    if (error instanceof Exit) return error.code;
-    if (error instanceof CommanderError) {
-      if (error.exitCode !== 0 && error.code.startsWith('vigil.')) context.io.err(`vigil autopilot: ${error.message}\n`);
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    context.io.err(`vigil autopilot: ${(error as Error).message}\n`);
-    return EXIT.failed;
-  }
 }

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceLocation } from '@vigil/compiler';
-import { ToolError } from '../errors.js';
+import { ToolError } from '@vigil/conventions';
 import { ALERTMANAGER_CONFIG_PATH } from '@vigil/compiler';
 import type { Generation } from '@vigil/compiler';
 import { writeOutputsAtomically } from '../io/write-outputs.js';

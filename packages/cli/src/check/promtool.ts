@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { ToolError } from '../errors.js';
+import { ToolError } from '@vigil/conventions';
 
 /** What a tool run printed, and whether it succeeded. */
 export interface ToolRun {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeDatadog, type FakeDatadog } from '@vigil/exporters';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXIT, runCli } from '../main.js';
+import { runCli } from '../main.js';
+import { EXIT } from '../exit-codes.js';
 import { planSync, sameWhereSet, type DesiredObject, type ExistingObject } from './sync.js';
 
 describe('planSync (pure)', () => {

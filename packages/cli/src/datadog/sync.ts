@@ -3,6 +3,7 @@ import { dashboardVigilId } from '@vigil/compiler';
 import { datadogMonitors, sortKeys } from '@vigil/compiler';
 import type { OutputFile } from '@vigil/compiler';
 import type { Model } from '@vigil/compiler';
+import { CommandFailedError } from '@vigil/conventions';
 
 /** What `vigil datadog sync` manages. */
 export type SyncKind = 'monitor' | 'dashboard';
@@ -216,7 +217,7 @@ export function formatPlan(plan: SyncPlan): string {
 
 /**
  * `vigil datadog sync`: plans against what Datadog holds and, with `apply`, creates and updates.
- * Returns the exit code: 0, or 1 when the API failed (after printing what was applied) or the
+ * Throws {@link CommandFailedError} when the API failed (after printing what was applied) or the
  * definitions do not turn Datadog on.
  */
 export async function runDatadogSync(
@@ -224,33 +225,30 @@ export async function runDatadogSync(
   options: SyncOptions,
   api: DatadogObjects,
   io: { out: (text: string) => void; err: (text: string) => void },
-): Promise<number> {
+): Promise<void> {
   if (!generation.model.settings.outputs.includes('datadog')) {
     // Syncing nothing would report every managed object as an orphan.
-    io.err('vigil datadog: the definitions do not ask for Datadog outputs: add datadog to settings.outputs; nothing was changed\n');
-    return 1;
+    throw new CommandFailedError('datadog: the definitions do not ask for Datadog outputs: add datadog to settings.outputs; nothing was changed');
   }
   const desired = desiredFromOutputs(generation.outputs, options.only);
   let existing: ExistingObject[];
   try {
     existing = await api.list(options.only ? [options.only] : ['monitor', 'dashboard']);
   } catch (error) {
-    io.err(`vigil datadog: listing existing objects failed: ${errorText(error)}; nothing was changed\n`);
-    return 1;
+    throw new CommandFailedError(`datadog: listing existing objects failed: ${errorText(error)}; nothing was changed`, { cause: error });
   }
   const plan = planSync(desired, existing);
   io.out(`vigil datadog: plan${options.apply ? '' : ' (dry run; pass --apply to change Datadog)'}\n${formatPlan(plan)}`);
   if (options.only !== 'dashboard') {
     for (const skipped of datadogMonitors(generation.model).skipped) io.out(`  skipped ${skipped.name}: ${skipped.reason}\n`);
   }
-  if (!options.apply) return 0;
+  if (!options.apply) return;
   const result = await applyPlan(plan, api);
   for (const line of result.applied) io.out(`  ${line}\n`);
   if (result.failed) {
     io.err(`vigil datadog: ${result.failed.object} failed: ${result.failed.error}\n`);
     io.err(`vigil datadog: applied ${result.applied.length} before the failure; not attempted: ${result.notAttempted.length ? result.notAttempted.join(', ') : 'none'}\n`);
-    return 1;
+    throw new CommandFailedError('datadog sync failed', { reported: true });
   }
   io.out(`vigil datadog: applied ${result.applied.length} change(s)\n`);
-  return 0;
 }
