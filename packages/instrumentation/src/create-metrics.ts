@@ -1,4 +1,5 @@
 import type { Meter } from '@opentelemetry/api';
+import { assertNever } from '@vigil/conventions';
 import type { Catalog, Metrics } from './catalog.js';
 import { CellCounter, CellGauge, CellHistogram, CellUpDownCounter } from './record/cell-handles.js';
 import { MeterHandle } from './record/meter-handles.js';
@@ -14,6 +15,34 @@ export interface CreateMetricsOptions {
   maxSeries?: number;
   /** Distinct values kept per label without `values` or `maxCardinality` (default 1000). */
   defaultLabelCardinality?: number;
+}
+
+// The store behind each handle, for the package's domain modules (not exported to users).
+const storeOfHandle = new WeakMap<object, SeriesStore>();
+
+/**
+ * The series store behind a handle made by `createMetrics`: its label folding and overflow counts
+ * are the ones the producer exports. Package-internal (the domain modules read it).
+ */
+export function seriesStoreOf(handle: object): SeriesStore {
+  const store = storeOfHandle.get(handle);
+  if (!store) throw new TypeError('not a handle made by createMetrics');
+  return store;
+}
+
+function cellHandle(store: SeriesStore): object {
+  switch (store.kind) {
+    case 'counter':
+      return new CellCounter(store);
+    case 'updowncounter':
+      return new CellUpDownCounter(store);
+    case 'gauge':
+      return new CellGauge(store);
+    case 'histogram':
+      return new CellHistogram(store);
+    default:
+      return assertNever(store.kind);
+  }
 }
 
 function isMeter(target: MetricsTarget): target is Meter {
@@ -54,30 +83,15 @@ export function createMetrics<C extends Catalog>(catalog: C, target: MetricsTarg
   };
   const producer = target instanceof VigilMetricProducer ? target : isMeter(target) ? undefined : target.producer;
   const meter = producer ? undefined : isMeter(target) ? target : (target as { meter: Meter }).meter;
-  const handles: Record<string, unknown> = {};
+  const handles: Record<string, object> = {};
   const stores: SeriesStore[] = [];
-  for (const [handle, metric] of Object.entries(catalog.metrics)) {
+  for (const [name, metric] of Object.entries(catalog.metrics)) {
     const store = new SeriesStore(metric, limits);
     stores.push(store);
-    if (meter) {
-      handles[handle] = new MeterHandle(store, meter);
-      continue;
-    }
-    producer?.register(store);
-    switch (metric.type) {
-      case 'counter':
-        handles[handle] = new CellCounter(store);
-        break;
-      case 'updowncounter':
-        handles[handle] = new CellUpDownCounter(store);
-        break;
-      case 'gauge':
-        handles[handle] = new CellGauge(store);
-        break;
-      case 'histogram':
-        handles[handle] = new CellHistogram(store);
-        break;
-    }
+    if (!meter) producer?.register(store);
+    const handle = meter ? new MeterHandle(store, meter) : cellHandle(store);
+    storeOfHandle.set(handle, store);
+    handles[name] = handle;
   }
   if (meter) registerSelfMetrics(meter, stores);
   return Object.freeze(handles) as Metrics<C>;

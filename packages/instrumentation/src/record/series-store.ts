@@ -112,8 +112,28 @@ export class SeriesStore {
     return leaf === undefined ? this.slowLookup(attributes) : (leaf as Series);
   }
 
+  /**
+   * The value `label` takes for `raw`, under the same allowed set, cap and overflow counting as a
+   * recording, without creating a series: for callers that must know the folded value before
+   * they record (a value shared by several metrics, a group held back until it may be reported).
+   * Undefined for a label the metric does not have.
+   */
+  labelValue(label: string, raw: unknown): string | undefined {
+    const index = this.labelNames.indexOf(label);
+    return index < 0 ? undefined : this.canonicalValue(index, raw);
+  }
+
+  /** Recordings whose `label` value was folded into the overflow value (0 for an unknown label). */
+  overflowsOf(label: string): number {
+    const index = this.labelNames.indexOf(label);
+    return index < 0 ? 0 : (this.overflows[index] as number);
+  }
+
   private canonicalValue(index: number, raw: unknown): string {
     const value = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : '';
+    // A value already folded (by `labelValue`) stays folded, and is neither counted again nor
+    // given a slot of the cap.
+    if (value === OVERFLOW_VALUE) return value;
     const allowed = this.allowed[index];
     if (allowed !== undefined) {
       if (allowed.has(value)) return value;

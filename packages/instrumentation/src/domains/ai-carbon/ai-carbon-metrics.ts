@@ -1,13 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { metrics, type Meter } from '@opentelemetry/api';
-import { CardinalityLimiter } from '../shared/cardinality.js';
-import { createInstrument, type CatalogInstrument } from '../shared/catalog.js';
-import { MODEL_CARDINALITY, aiCarbonCatalog, type ModelErrorType } from './catalog.js';
+import type { Metrics } from '../../catalog.js';
+import { createDomainMetrics, labelValueOf, overflowsOf, type DomainTargetOptions } from '../shared/domain-metrics.js';
+import { aiCarbonCatalog, type ModelErrorType } from './catalog.js';
 import { DEFAULT_CPU_TDP_WATTS, DEFAULT_GRID_INTENSITY_G_PER_KWH, emissionsKg, estimateCpuEnergyKwh } from './estimate.js';
 
 /** Options of {@link AiCarbonMetrics}; every default is documented in the README. */
-export interface AiCarbonOptions {
-  meter?: Meter;
+export interface AiCarbonOptions extends DomainTargetOptions {
   /** CPU TDP in W. Default 85 (CodeCarbon's fallback). */
   cpuTdpWatts?: number;
   /** Grid intensity in gCO2e/kWh. Default 475 (world average). */
@@ -41,8 +39,7 @@ export function classifyModelError(error: unknown): ModelErrorType {
 
 /** Records model invocations with latency, tokens, errors, and the CPU energy and CO2 they cost. */
 export class AiCarbonMetrics {
-  readonly #i: Record<string, CatalogInstrument>;
-  readonly #models = new CardinalityLimiter(MODEL_CARDINALITY);
+  readonly #metrics: Metrics<typeof aiCarbonCatalog>;
   readonly #tdp: number;
   readonly #intensity: number;
   readonly #cores: number;
@@ -51,8 +48,7 @@ export class AiCarbonMetrics {
   readonly #classify: (error: unknown) => ModelErrorType;
 
   constructor(options: AiCarbonOptions = {}) {
-    const meter = options.meter ?? metrics.getMeter('@vigil/instrumentation/ai-carbon');
-    this.#i = Object.fromEntries(aiCarbonCatalog.map((spec) => [spec.name, createInstrument(meter, spec)]));
+    this.#metrics = createDomainMetrics(aiCarbonCatalog, options, '@vigil/instrumentation/ai-carbon');
     this.#tdp = options.cpuTdpWatts ?? DEFAULT_CPU_TDP_WATTS;
     this.#intensity = options.gridIntensityGPerKwh ?? DEFAULT_GRID_INTENSITY_G_PER_KWH;
     this.#cores = options.cores ?? availableParallelism();
@@ -66,8 +62,12 @@ export class AiCarbonMetrics {
     this.#classify = options.classifyError ?? classifyModelError;
   }
 
-  #record(name: string, value: number, attributes: Record<string, string>): void {
-    (this.#i[name] as CatalogInstrument).record(value, attributes);
+  /**
+   * The `model` value of every metric of an invocation: folded once, by the invocations metric's
+   * cap (counted by the producer there), so a model is shown or folded alike on all six metrics.
+   */
+  #model(model: string): { model: string } {
+    return { model: labelValueOf(this.#metrics.invocations, 'model', model) };
   }
 
   /**
@@ -76,15 +76,15 @@ export class AiCarbonMetrics {
    * each see the others' CPU time, so under concurrency the sum over-counts (see README).
    */
   async invoke<T>(model: string, fn: () => Promise<T> | T, usage?: (result: T) => InvocationUsage | undefined): Promise<T> {
-    const attributes = { model: this.#models.admit(model) };
+    const attributes = this.#model(model);
     const started = this.#now();
     const cpuStarted = this.#cpuMicros();
-    this.#record('tta_ai_model_invocations', 1, attributes);
+    this.#metrics.invocations.add(1, attributes);
     let result: T;
     try {
       result = await fn();
     } catch (error) {
-      this.#record('tta_ai_model_errors', 1, { ...attributes, error_type: this.#classify(error) });
+      this.#metrics.errors.add(1, { ...attributes, error_type: this.#classify(error) });
       this.#finish(attributes, started, cpuStarted);
       throw error;
     }
@@ -97,22 +97,22 @@ export class AiCarbonMetrics {
   #finish(attributes: { model: string }, started: number, cpuStarted: number): void {
     const wallMillis = Math.max(0, this.#now() - started);
     const cpuMicros = Math.max(0, this.#cpuMicros() - cpuStarted);
-    this.#record('tta_ai_model_inference_duration_seconds', wallMillis / 1000, attributes);
+    this.#metrics.inferenceDuration.record(wallMillis / 1000, attributes);
     const energy = estimateCpuEnergyKwh({ cpuMicros, wallMillis, cores: this.#cores, tdpWatts: this.#tdp });
-    this.#record('tta_energy_consumed_kilowatt_hours', energy, { ...attributes, hardware: 'cpu' });
-    this.#record('tta_carbon_emissions_kilograms', emissionsKg(energy, this.#intensity), attributes);
+    this.#metrics.energy.add(energy, { ...attributes, hardware: 'cpu' });
+    this.#metrics.emissions.add(emissionsKg(energy, this.#intensity), attributes);
   }
 
   /** Records token usage reported apart from {@link invoke}. */
   recordTokens(model: string, tokens: InvocationUsage): void {
-    const attributes = { model: this.#models.admit(model) };
-    this.#record('tta_ai_model_tokens', tokens.prompt, { ...attributes, token_type: 'prompt' });
-    this.#record('tta_ai_model_tokens', tokens.completion, { ...attributes, token_type: 'completion' });
+    const attributes = this.#model(model);
+    this.#metrics.tokens.add(tokens.prompt, { ...attributes, token_type: 'prompt' });
+    this.#metrics.tokens.add(tokens.completion, { ...attributes, token_type: 'completion' });
   }
 
-  /** Invocations whose model name was folded into `__overflow__`. */
+  /** Invocations (and token reports) whose model name was folded into `__overflow__`: the producer's count for `tta_ai_model_invocations`. */
   get modelOverflows(): number {
-    return this.#models.overflowed;
+    return overflowsOf(this.#metrics.invocations, 'model');
   }
 }
 

@@ -1,24 +1,15 @@
-import { metrics, type Meter, type ObservableResult } from '@opentelemetry/api';
-import { CardinalityLimiter } from '../shared/cardinality.js';
-import { createInstrument, findSpec, type CatalogInstrument, type MetricSpec } from '../shared/catalog.js';
-import {
-  INTERACTION_TYPE_CARDINALITY,
-  RETENTION_PERIODS,
-  SESSION_OUTCOMES,
-  engagementCatalog,
-  type RetentionPeriod,
-  type SessionOutcome,
-} from './catalog.js';
+import type { Metrics } from '../../catalog.js';
+import { createDomainMetrics, labelValueOf, type DomainTargetOptions } from '../shared/domain-metrics.js';
+import { RETENTION_PERIODS, SESSION_OUTCOMES, engagementCatalog, type RetentionPeriod, type SessionOutcome } from './catalog.js';
 import { KAnonymousGroups } from './k-anonymous-groups.js';
 import { createPseudonymizer } from './pseudonymize.js';
 
 /** Options of {@link EngagementMetrics}. */
-export interface EngagementOptions {
+export interface EngagementOptions extends DomainTargetOptions {
   /** HMAC key for pseudonyms, at least 32 bytes. Required: there is no default key. */
   key: string | Buffer;
   /** k-anonymity threshold: a group is reported once it holds k distinct users. Default 5 (ours). */
   k?: number;
-  meter?: Meter;
   /** Monotonic ms clock for session durations. Default `performance.now`. */
   now?: () => number;
 }
@@ -29,57 +20,52 @@ export interface SessionHandle {
   readonly startedAt: number;
 }
 
+/** A k-anonymous group count and how much of it the counter has been given. */
+interface Published {
+  readonly groups: KAnonymousGroups;
+  readonly exported: Map<string, number>;
+}
+
 /**
  * Privacy-preserving engagement metrics (004). User ids are pseudonymized with HMAC-SHA256 on
- * entry and never become labels; aggregated counts are exported through observable
- * instruments whose callbacks report only groups with at least k distinct users.
+ * entry and never become labels; counts are kept per group with the distinct users behind them,
+ * and a group reaches its counter only once it holds at least k distinct users.
  */
 export class EngagementMetrics {
   readonly #pseudonymize: (userId: string) => string;
   readonly #k: number;
   readonly #now: () => number;
-  readonly #sessions: KAnonymousGroups;
-  readonly #interactions: KAnonymousGroups;
-  readonly #interactionTypes = new CardinalityLimiter(INTERACTION_TYPE_CARDINALITY);
+  readonly #metrics: Metrics<typeof engagementCatalog>;
+  readonly #sessions: Published;
+  readonly #interactions: Published;
   readonly #active = new Map<SessionHandle, string>();
   readonly #pendingDurations: { pseudonym: string; seconds: number }[] = [];
-  readonly #retention = new Map<RetentionPeriod, number>();
-  readonly #duration: CatalogInstrument;
-  readonly #failures: CatalogInstrument;
-  readonly #purges: CatalogInstrument;
 
   constructor(options: EngagementOptions) {
     this.#pseudonymize = createPseudonymizer(options.key);
     this.#k = options.k ?? 5;
-    this.#sessions = new KAnonymousGroups(this.#k);
-    this.#interactions = new KAnonymousGroups(this.#k);
+    this.#sessions = { groups: new KAnonymousGroups(this.#k), exported: new Map() };
+    this.#interactions = { groups: new KAnonymousGroups(this.#k), exported: new Map() };
     this.#now = options.now ?? (() => performance.now());
-    const meter = options.meter ?? metrics.getMeter('@vigil/instrumentation/engagement');
-    const spec = (name: string): MetricSpec => findSpec(engagementCatalog, name);
-    const observable = (name: string) => ({ description: spec(name).description, unit: spec(name).unit });
+    this.#metrics = createDomainMetrics(engagementCatalog, options, '@vigil/instrumentation/engagement');
+  }
 
-    this.#duration = createInstrument(meter, spec('tta_therapeutic_session_duration_seconds'));
-    this.#failures = createInstrument(meter, spec('tta_privacy_anonymization_failures'));
-    this.#purges = createInstrument(meter, spec('tta_privacy_emergency_purges'));
+  /**
+   * Adds to a group and gives its counter what became reportable: nothing while the group is
+   * under k distinct users, its whole count when it reaches k, each event after that.
+   */
+  #count(published: Published, group: string, pseudonym: string, count: number, add: (delta: number) => void): void {
+    published.groups.add(group, pseudonym, count);
+    const reportable = published.groups.reportable().get(group);
+    if (reportable === undefined) return;
+    const delta = reportable - (published.exported.get(group) ?? 0);
+    published.exported.set(group, reportable);
+    if (delta > 0) add(delta);
+  }
 
-    meter
-      .createObservableCounter('tta_therapeutic_sessions', observable('tta_therapeutic_sessions'))
-      .addCallback((result: ObservableResult) => {
-        for (const [outcome, count] of this.#sessions.reportable()) result.observe(count, { outcome });
-      });
-    meter
-      .createObservableCounter('tta_player_interactions', observable('tta_player_interactions'))
-      .addCallback((result: ObservableResult) => {
-        for (const [type, count] of this.#interactions.reportable()) result.observe(count, { interaction_type: type });
-      });
-    meter.createObservableGauge('tta_active_sessions', observable('tta_active_sessions')).addCallback((result: ObservableResult) => {
-      if (new Set(this.#active.values()).size >= this.#k) result.observe(this.#active.size);
-    });
-    meter
-      .createObservableGauge('tta_user_retention_ratio', observable('tta_user_retention_ratio'))
-      .addCallback((result: ObservableResult) => {
-        for (const [period, ratio] of this.#retention) result.observe(ratio, { period });
-      });
+  /** Records the active-session count, only while it holds k distinct users (else the last k-anonymous value stays). */
+  #recordActive(): void {
+    if (new Set(this.#active.values()).size >= this.#k) this.#metrics.activeSessions.record(this.#active.size);
   }
 
   /** Pseudonymizes or, if that fails, counts the failure and returns undefined (the event is withheld). */
@@ -87,7 +73,7 @@ export class EngagementMetrics {
     try {
       return this.#pseudonymize(userId);
     } catch {
-      this.#failures.record(1);
+      this.#metrics.anonymizationFailures.add(1);
       return undefined;
     }
   }
@@ -98,6 +84,7 @@ export class EngagementMetrics {
     if (pseudonym === undefined) return undefined;
     const handle: SessionHandle = { pseudonym, startedAt: this.#now() };
     this.#active.set(handle, pseudonym);
+    this.#recordActive();
     return handle;
   }
 
@@ -108,10 +95,11 @@ export class EngagementMetrics {
   endSession(handle: SessionHandle, outcome: SessionOutcome): void {
     if (!SESSION_OUTCOMES.includes(outcome)) throw new Error(`outcome must be one of ${SESSION_OUTCOMES.join(', ')}`);
     if (!this.#active.delete(handle)) return;
-    this.#sessions.add(outcome, handle.pseudonym);
+    this.#recordActive();
+    this.#count(this.#sessions, outcome, handle.pseudonym, 1, (delta) => this.#metrics.sessions.add(delta, { outcome }));
     this.#pendingDurations.push({ pseudonym: handle.pseudonym, seconds: (this.#now() - handle.startedAt) / 1000 });
     if (new Set(this.#pendingDurations.map((d) => d.pseudonym)).size >= this.#k) {
-      for (const { seconds } of this.#pendingDurations.splice(0)) this.#duration.record(seconds);
+      for (const { seconds } of this.#pendingDurations.splice(0)) this.#metrics.sessionDuration.record(seconds);
     }
   }
 
@@ -119,7 +107,9 @@ export class EngagementMetrics {
   recordInteraction(userId: string, interactionType: string, count = 1): void {
     const pseudonym = this.#pseudonymOf(userId);
     if (pseudonym === undefined) return;
-    this.#interactions.add(this.#interactionTypes.admit(interactionType), pseudonym, count);
+    // The type is folded by the catalog's cap (20) before grouping, counted by the producer.
+    const type = labelValueOf(this.#metrics.interactions, 'interaction_type', interactionType);
+    this.#count(this.#interactions, type, pseudonym, count, (delta) => this.#metrics.interactions.add(delta, { interaction_type: type }));
   }
 
   /**
@@ -131,7 +121,7 @@ export class EngagementMetrics {
     if (!RETENTION_PERIODS.includes(period)) throw new Error(`period must be one of ${RETENTION_PERIODS.join(', ')}`);
     if (retained < 0 || retained > cohortSize) throw new RangeError(`retained (${retained}) must be within 0..cohort size (${cohortSize})`);
     if (cohortSize < this.#k) return false;
-    this.#retention.set(period, retained / cohortSize);
+    this.#metrics.retention.record(retained / cohortSize, { period });
     return true;
   }
 
@@ -140,12 +130,13 @@ export class EngagementMetrics {
    * duration held in memory. Aggregates already exported (all k-anonymous) are not retracted.
    */
   emergencyPurge(): void {
-    this.#sessions.clear();
-    this.#interactions.clear();
+    for (const published of [this.#sessions, this.#interactions]) {
+      published.groups.clear();
+      published.exported.clear();
+    }
     this.#active.clear();
     this.#pendingDurations.length = 0;
-    this.#retention.clear();
-    this.#purges.record(1);
+    this.#metrics.emergencyPurges.add(1);
   }
 }
 

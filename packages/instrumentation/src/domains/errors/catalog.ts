@@ -1,4 +1,4 @@
-import type { MetricSpec } from '../shared/catalog.js';
+import type { Catalog } from '../../catalog.js';
 
 /** Error severities (004 ErrorSeverity). */
 export const ERROR_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -20,38 +20,40 @@ export const TTA_COMPONENTS = [
 export const ERROR_TYPE_CARDINALITY = 50;
 
 /** The error-tracking catalog: the first three are `definitions/tta.yaml`'s. */
-export const errorCatalog: readonly MetricSpec[] = [
-  {
-    name: 'tta_errors',
-    type: 'counter',
-    unit: '1',
-    description: 'Tracked errors by component, severity and error type (ErrorEvent; no user or session ids)',
-    labels: {
-      component: { values: TTA_COMPONENTS },
-      severity: { values: ERROR_SEVERITIES },
-      error_type: { max_cardinality: ERROR_TYPE_CARDINALITY },
+export const errorCatalog = {
+  metrics: {
+    errors: {
+      name: 'tta_errors',
+      type: 'counter',
+      unit: '1',
+      description: 'Tracked errors by component, severity and error type (ErrorEvent; no user or session ids)',
+      labels: {
+        component: { values: TTA_COMPONENTS },
+        severity: { values: ERROR_SEVERITIES },
+        error_type: { maxCardinality: ERROR_TYPE_CARDINALITY },
+      },
+    },
+    groupsUnresolved: {
+      name: 'tta_error_groups_unresolved',
+      type: 'gauge',
+      unit: '1',
+      description: 'Error groups (pattern-grouped errors) not yet resolved, by severity',
+      labels: { severity: { values: ERROR_SEVERITIES } },
+    },
+    resolutionDuration: {
+      name: 'tta_error_resolution_duration_seconds',
+      type: 'histogram',
+      unit: 's',
+      description: 'Time from first occurrence of an error group to its resolution (resolve_error)',
+      labels: { severity: { values: ERROR_SEVERITIES } },
+      buckets: [300, 900, 3600, 14400, 86400, 259200, 604800],
+    },
+    groupOverflows: {
+      name: 'tta_error_group_overflows',
+      type: 'counter',
+      unit: '1',
+      description: 'Errors whose new group was not kept because the tracker holds its maximum number of groups',
+      labels: {},
     },
   },
-  {
-    name: 'tta_error_groups_unresolved',
-    type: 'gauge',
-    unit: '1',
-    description: 'Error groups (pattern-grouped errors) not yet resolved, by severity',
-    labels: { severity: { values: ERROR_SEVERITIES } },
-  },
-  {
-    name: 'tta_error_resolution_duration_seconds',
-    type: 'histogram',
-    unit: 's',
-    description: 'Time from first occurrence of an error group to its resolution (resolve_error)',
-    labels: { severity: { values: ERROR_SEVERITIES } },
-    buckets: [300, 900, 3600, 14400, 86400, 259200, 604800],
-  },
-  {
-    name: 'tta_error_group_overflows',
-    type: 'counter',
-    unit: '1',
-    description: 'Errors whose new group was not kept because the tracker holds its maximum number of groups',
-    labels: {},
-  },
-];
+} as const satisfies Catalog;

@@ -1,7 +1,6 @@
-import { metrics, type Meter } from '@opentelemetry/api';
-import { CardinalityLimiter } from '../shared/cardinality.js';
-import { createInstrument, findSpec, type CatalogInstrument } from '../shared/catalog.js';
-import { ERROR_SEVERITIES, ERROR_TYPE_CARDINALITY, TTA_COMPONENTS, errorCatalog, type ErrorSeverity } from './catalog.js';
+import type { Metrics } from '../../catalog.js';
+import { createDomainMetrics, type DomainTargetOptions } from '../shared/domain-metrics.js';
+import { ERROR_SEVERITIES, TTA_COMPONENTS, errorCatalog, type ErrorSeverity } from './catalog.js';
 import { fingerprint, normalizeMessage } from './fingerprint.js';
 
 /** A group of errors sharing a fingerprint. */
@@ -28,14 +27,19 @@ export interface ErrorContext {
 export type TrackResult = { kind: 'grouped'; group: ErrorGroup; isNew: boolean } | { kind: 'overflow'; fingerprint: string };
 
 /** Options of {@link ErrorTracker}. */
-export interface ErrorTrackerOptions {
-  meter?: Meter;
+export interface ErrorTrackerOptions extends DomainTargetOptions {
   /** Groups kept in memory; errors of further new groups are counted as overflow. Default 1000. */
   maxGroups?: number;
   /** Allowed `component` values. Default: the TTA components. */
   components?: readonly string[];
   /** Wall clock in ms since the epoch. Default `Date.now`. */
   now?: () => number;
+}
+
+/** The error catalog with the tracker's own `component` values (the TTA components by default). */
+function catalogFor(components: readonly string[]) {
+  const errors = errorCatalog.metrics.errors;
+  return { metrics: { ...errorCatalog.metrics, errors: { ...errors, labels: { ...errors.labels, component: { values: components } } } } };
 }
 
 function asError(value: unknown): { name: string; message: string; stack?: string } {
@@ -49,23 +53,14 @@ export class ErrorTracker {
   readonly #maxGroups: number;
   readonly #components: readonly string[];
   readonly #now: () => number;
-  readonly #errorTypes = new CardinalityLimiter(ERROR_TYPE_CARDINALITY);
-  readonly #errors: CatalogInstrument;
-  readonly #unresolved: CatalogInstrument;
-  readonly #resolution: CatalogInstrument;
-  readonly #overflows: CatalogInstrument;
+  readonly #metrics: Metrics<ReturnType<typeof catalogFor>>;
   #overflowCount = 0;
 
   constructor(options: ErrorTrackerOptions = {}) {
     this.#maxGroups = options.maxGroups ?? 1000;
     this.#components = options.components ?? TTA_COMPONENTS;
     this.#now = options.now ?? Date.now;
-    const meter = options.meter ?? metrics.getMeter('@vigil/instrumentation/errors');
-    const make = (name: string) => createInstrument(meter, findSpec(errorCatalog, name));
-    this.#errors = make('tta_errors');
-    this.#unresolved = make('tta_error_groups_unresolved');
-    this.#resolution = make('tta_error_resolution_duration_seconds');
-    this.#overflows = make('tta_error_group_overflows');
+    this.#metrics = createDomainMetrics(catalogFor(this.#components), options, '@vigil/instrumentation/errors');
     this.#recordUnresolved();
   }
 
@@ -74,7 +69,7 @@ export class ErrorTracker {
     for (const group of this.#groups.values()) {
       if (group.resolvedAt === undefined) counts.set(group.severity, (counts.get(group.severity) ?? 0) + 1);
     }
-    for (const [severity, count] of counts) this.#unresolved.record(count, { severity });
+    for (const [severity, count] of counts) this.#metrics.groupsUnresolved.record(count, { severity });
   }
 
   /** Records one error: counts it, and adds it to its group (reopening a resolved group). */
@@ -84,14 +79,15 @@ export class ErrorTracker {
     }
     const normalized = asError(error);
     const now = this.#now();
-    this.#errors.record(1, { component: context.component, severity: context.severity, error_type: this.#errorTypes.admit(normalized.name) });
+    // error_type is capped by the catalog (50): later types fold into __overflow__ and are counted by the producer.
+    this.#metrics.errors.add(1, { component: context.component, severity: context.severity, error_type: normalized.name });
     const key = fingerprint(normalized);
     let group = this.#groups.get(key);
     const isNew = group === undefined;
     if (!group) {
       if (this.#groups.size >= this.#maxGroups) {
         this.#overflowCount++;
-        this.#overflows.record(1);
+        this.#metrics.groupOverflows.add(1);
         return { kind: 'overflow', fingerprint: key };
       }
       group = {
@@ -121,7 +117,7 @@ export class ErrorTracker {
     const group = this.#groups.get(fingerprintKey);
     if (!group || group.resolvedAt !== undefined) return false;
     group.resolvedAt = this.#now();
-    this.#resolution.record((group.resolvedAt - group.firstSeen) / 1000, { severity: group.severity });
+    this.#metrics.resolutionDuration.record((group.resolvedAt - group.firstSeen) / 1000, { severity: group.severity });
     this.#recordUnresolved();
     return true;
   }

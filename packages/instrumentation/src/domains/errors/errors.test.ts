@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { OVERFLOW_LABEL_VALUE } from '../shared/catalog.js';
+import { OVERFLOW_VALUE } from '../../record/series-store.js';
 import { createTestMetrics, histogramOf, valueOf, type TestMetrics } from '../shared/test-reader.js';
 import { createErrorTracker, fingerprint, normalizeMessage, normalizeStack } from './index.js';
 
@@ -93,7 +93,7 @@ describe('ErrorTracker', () => {
     expect(tracker.overflowCount).toBe(57);
     const got = await test.collect();
     expect(valueOf(got, 'tta_error_group_overflows')).toBe(57);
-    expect(valueOf(got, 'tta_errors', { error_type: OVERFLOW_LABEL_VALUE })).toBe(2);
+    expect(valueOf(got, 'tta_errors', { error_type: OVERFLOW_VALUE })).toBe(2);
     expect(() => tracker.track(new Error('x'), { component: 'billing', severity: 'low' })).toThrow(/component must be one of/);
   });
 });

@@ -1,4 +1,4 @@
-import type { MetricSpec } from '../shared/catalog.js';
+import type { Catalog, CatalogMetric } from '../../catalog.js';
 
 /** Health statuses, worst last. */
 export const HEALTH_STATUSES = ['healthy', 'degraded', 'unhealthy'] as const;
@@ -44,37 +44,40 @@ export const CHORUS_HEALTH_NAMING: HealthNaming = {
   checks: ['redis_trust_store', 'telemetry_exporter', 'gemini_client', 'trust_manager', 'quarantine_manager', 'trust_analytics'],
 };
 
-/** The health catalog of a naming. */
-export function healthCatalog(naming: HealthNaming): MetricSpec[] {
+/**
+ * The health catalog of a naming: handles `up`, `duration` and `status`, each present when the
+ * naming names it.
+ */
+export function healthCatalog(naming: HealthNaming): Catalog {
   const check = { [naming.checkLabel]: { values: naming.checks } };
-  const catalog: MetricSpec[] = [];
+  const metrics: Record<string, CatalogMetric> = {};
   if (naming.names.up) {
-    catalog.push({
+    metrics['up'] = {
       name: naming.names.up,
       type: 'gauge',
       unit: '1',
       description: '1 when the health-check endpoint reports healthy, 0 otherwise',
       labels: check,
-    });
+    };
   }
   if (naming.names.duration) {
-    catalog.push({
+    metrics['duration'] = {
       name: naming.names.duration,
       type: 'histogram',
       unit: 's',
       description: 'Time to evaluate a health-check endpoint',
       labels: check,
       buckets: HEALTH_DURATION_BUCKETS,
-    });
+    };
   }
   if (naming.names.status) {
-    catalog.push({
+    metrics['status'] = {
       name: naming.names.status,
       type: 'gauge',
       unit: '1',
       description: '1 for the current health status of each component, 0 for the others',
       labels: { ...check, status: { values: HEALTH_STATUSES } },
-    });
+    };
   }
-  return catalog;
+  return { metrics };
 }

@@ -1,6 +1,6 @@
-import { metrics, type Meter } from '@opentelemetry/api';
 import { TaskCancelledError, TimeoutStrategy, timeout } from 'cockatiel';
-import { createInstrument, findSpec } from '../shared/catalog.js';
+import type { GaugeHandle, HistogramHandle } from '../../catalog.js';
+import { createDomainMetrics, type DomainTargetOptions, type MetricOf } from '../shared/domain-metrics.js';
 import { HEALTH_STATUSES, healthCatalog, type HealthNaming, type HealthStatus } from './catalog.js';
 
 /** What a check returns; returning nothing means healthy, throwing means unhealthy. */
@@ -35,10 +35,9 @@ export interface HealthReport {
 }
 
 /** Options of {@link HealthRegistry}. */
-export interface HealthRegistryOptions {
+export interface HealthRegistryOptions extends DomainTargetOptions {
   checks: readonly HealthCheck[];
   naming: HealthNaming;
-  meter?: Meter;
   /** Timeout of a check in ms; a check past it is unhealthy. Default 5 000. */
   timeoutMs?: number;
   /** Name under which the aggregate is recorded, if it is one of the naming's checks. Default `comprehensive`. */
@@ -80,13 +79,14 @@ export class HealthRegistry {
       }
     }
     if (this.#checks.size !== options.checks.length) throw new Error('check names must be unique');
-    const meter = options.meter ?? metrics.getMeter('@vigil/instrumentation/health');
-    const { names, checkLabel, checks } = options.naming;
-    const catalog = healthCatalog(options.naming);
-    const make = (name: string | undefined) => (name ? createInstrument(meter, findSpec(catalog, name)) : undefined);
-    const up = make(names.up);
-    const duration = make(names.duration);
-    const statusGauge = make(names.status);
+    const { checkLabel, checks } = options.naming;
+    // The naming decides which of the three handles exist.
+    const handles = createDomainMetrics(healthCatalog(options.naming), options, '@vigil/instrumentation/health') as {
+      readonly up?: GaugeHandle<MetricOf<'gauge'>>;
+      readonly duration?: HistogramHandle<MetricOf<'histogram'>>;
+      readonly status?: GaugeHandle<MetricOf<'gauge'>>;
+    };
+    const { up, duration, status: statusGauge } = handles;
     this.#record = (check, status, durationMs) => {
       // The aggregate is recorded only where the naming has a value for it.
       if (!checks.includes(check)) return;

@@ -1,6 +1,8 @@
-import { metrics, type Attributes, type Meter } from '@opentelemetry/api';
-import { createInstrument, findSpec } from '../shared/catalog.js';
-import { jobCatalog, SCHOLAR_BACKUP_NAMING, type JobNaming } from './catalog.js';
+import type { Metrics } from '../../catalog.js';
+import { createDomainMetrics, type DomainTargetOptions } from '../shared/domain-metrics.js';
+import { jobCatalog, SCHOLAR_BACKUP_NAMING, type JobCatalog, type JobNaming } from './catalog.js';
+
+type Attributes = Record<string, string>;
 
 /** What a job reports back (all optional). */
 export interface JobReport {
@@ -11,8 +13,7 @@ export interface JobReport {
 }
 
 /** Options of {@link JobMetrics}. */
-export interface JobMetricsOptions {
-  meter?: Meter;
+export interface JobMetricsOptions extends DomainTargetOptions {
   naming?: JobNaming;
   /** Wall clock in ms since the epoch. Default `Date.now`. */
   now?: () => number;
@@ -22,24 +23,12 @@ export interface JobMetricsOptions {
 export class JobMetrics {
   readonly #naming: JobNaming;
   readonly #now: () => number;
-  readonly #record: Record<'runs' | 'duration' | 'lastSuccess' | 'bytes' | 'verifications', (value: number, attributes: Attributes) => void>;
+  readonly #metrics: Metrics<JobCatalog>;
 
   constructor(options: JobMetricsOptions = {}) {
     this.#naming = options.naming ?? SCHOLAR_BACKUP_NAMING;
     this.#now = options.now ?? Date.now;
-    const meter = options.meter ?? metrics.getMeter('@vigil/instrumentation/jobs');
-    const catalog = jobCatalog(this.#naming);
-    const make = (name: string) => {
-      const instrument = createInstrument(meter, findSpec(catalog, name));
-      return (value: number, attributes: Attributes) => instrument.record(value, attributes);
-    };
-    this.#record = {
-      runs: make(this.#naming.runs),
-      duration: make(this.#naming.duration),
-      lastSuccess: make(this.#naming.lastSuccess),
-      bytes: make(this.#naming.bytes),
-      verifications: make(this.#naming.verifications),
-    };
+    this.#metrics = createDomainMetrics(jobCatalog(this.#naming), options, '@vigil/instrumentation/jobs');
   }
 
   #jobAttributes(job: string): Attributes {
@@ -70,22 +59,22 @@ export class JobMetrics {
     try {
       report = await fn();
     } catch (error) {
-      this.#record.runs(1, { ...attributes.withKind, outcome: 'failure' });
-      this.#record.duration((this.#now() - started) / 1000, attributes.withKind);
+      this.#metrics.runs.add(1, { ...attributes.withKind, outcome: 'failure' });
+      this.#metrics.duration.record((this.#now() - started) / 1000, attributes.withKind);
       throw error;
     }
     const finished = this.#now();
-    this.#record.runs(1, { ...attributes.withKind, outcome: 'success' });
-    this.#record.duration((finished - started) / 1000, attributes.withKind);
-    this.#record.lastSuccess(finished / 1000, attributes.job);
-    if (report && report.bytes !== undefined) this.#record.bytes(report.bytes, attributes.withKind);
+    this.#metrics.runs.add(1, { ...attributes.withKind, outcome: 'success' });
+    this.#metrics.duration.record((finished - started) / 1000, attributes.withKind);
+    this.#metrics.lastSuccess.record(finished / 1000, attributes.job);
+    if (report && report.bytes !== undefined) this.#metrics.bytes.record(report.bytes, attributes.withKind);
     if (report && report.verified !== undefined) this.recordVerification(job, report.verified);
     return report;
   }
 
   /** Records a verification done apart from a run (e.g. a nightly restore probe). */
   recordVerification(job: string, passed: boolean): void {
-    this.#record.verifications(1, { ...this.#jobAttributes(job), result: passed ? 'passed' : 'failed' });
+    this.#metrics.verifications.add(1, { ...this.#jobAttributes(job), result: passed ? 'passed' : 'failed' });
   }
 }
 

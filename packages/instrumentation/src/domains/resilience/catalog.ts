@@ -1,4 +1,5 @@
-import type { LabelSpec, MetricSpec } from '../shared/catalog.js';
+import type { Catalog, CatalogLabel } from '../../catalog.js';
+import type { MetricOf } from '../shared/domain-metrics.js';
 
 /** Outcomes of one protected call (`rejected` = short-circuited by the open breaker). */
 export const CALL_OUTCOMES = ['success', 'error', 'timeout', 'rejected'] as const;
@@ -45,66 +46,82 @@ export function resilienceMetricNames(naming: ResilienceNaming) {
   } as const;
 }
 
+/** A resilience catalog: one metric per handle, named by a {@link ResilienceNaming}. */
+export interface ResilienceCatalog extends Catalog {
+  readonly metrics: {
+    readonly calls: MetricOf<'counter'>;
+    readonly callDuration: MetricOf<'histogram'>;
+    readonly fallbacks: MetricOf<'counter'>;
+    readonly retries: MetricOf<'counter'>;
+    readonly tokens: MetricOf<'counter'>;
+    readonly breakerState: MetricOf<'gauge'>;
+    readonly breakerTransitions: MetricOf<'counter'>;
+    readonly breakerFailures: MetricOf<'counter'>;
+  };
+}
+
 /**
  * The resilience catalog for a naming. With {@link VVTV_LLM_NAMING} and {@link CHORUS_NAMING}
  * the names, types, units and labels are those of `definitions/vvtv.yaml` and
  * `definitions/chorus.yaml`, so their alerts match what this module records.
  */
-export function resilienceCatalog(naming: ResilienceNaming): MetricSpec[] {
+export function resilienceCatalog(naming: ResilienceNaming): ResilienceCatalog {
   const names = resilienceMetricNames(naming);
-  const service: Record<string, LabelSpec> = naming.services ? { service: { values: naming.services } } : {};
-  const variant: Record<string, LabelSpec> = naming.variants ? { variant: { values: naming.variants } } : {};
-  return [
-    {
-      name: names.calls,
-      type: 'counter',
-      unit: '1',
-      description: 'Protected calls by outcome (rejected = short-circuited by the open breaker)',
-      labels: { ...service, outcome: { values: CALL_OUTCOMES }, ...variant },
+  const service: Record<string, CatalogLabel> = naming.services ? { service: { values: naming.services } } : {};
+  const variant: Record<string, CatalogLabel> = naming.variants ? { variant: { values: naming.variants } } : {};
+  return {
+    metrics: {
+      calls: {
+        name: names.calls,
+        type: 'counter',
+        unit: '1',
+        description: 'Protected calls by outcome (rejected = short-circuited by the open breaker)',
+        labels: { ...service, outcome: { values: CALL_OUTCOMES }, ...variant },
+      },
+      callDuration: {
+        name: names.callDuration,
+        type: 'histogram',
+        unit: 's',
+        description: 'Protected call latency, retries included',
+        labels: { ...service },
+        buckets: CALL_DURATION_BUCKETS,
+      },
+      fallbacks: {
+        name: names.fallbacks,
+        type: 'counter',
+        unit: '1',
+        description: 'Calls answered by the fallback path instead of the dependency',
+        labels: { ...service },
+      },
+      retries: { name: names.retries, type: 'counter', unit: '1', description: 'Retried attempts', labels: { ...service } },
+      tokens: {
+        name: names.tokens,
+        type: 'counter',
+        unit: '1',
+        description: 'LLM tokens used by protected calls',
+        labels: { ...service, token_type: { values: ['prompt', 'completion'] } },
+      },
+      breakerState: {
+        name: names.breakerState,
+        type: 'gauge',
+        unit: '1',
+        description: '1 for the current state of the circuit breaker, 0 for the others',
+        labels: { ...service, state: { values: BREAKER_STATES } },
+      },
+      breakerTransitions: {
+        name: names.breakerTransitions,
+        type: 'counter',
+        unit: '1',
+        description: 'Circuit breaker state transitions',
+        labels: { ...service, to_state: { values: BREAKER_STATES } },
+      },
+      breakerFailures: {
+        name: names.breakerFailures,
+        type: 'counter',
+        unit: '1',
+        description: 'Failures counted by the circuit breaker',
+        labels: { ...service },
+      },
     },
-    {
-      name: names.callDuration,
-      type: 'histogram',
-      unit: 's',
-      description: 'Protected call latency, retries included',
-      labels: { ...service },
-      buckets: CALL_DURATION_BUCKETS,
-    },
-    {
-      name: names.fallbacks,
-      type: 'counter',
-      unit: '1',
-      description: 'Calls answered by the fallback path instead of the dependency',
-      labels: { ...service },
-    },
-    { name: names.retries, type: 'counter', unit: '1', description: 'Retried attempts', labels: { ...service } },
-    {
-      name: names.tokens,
-      type: 'counter',
-      unit: '1',
-      description: 'LLM tokens used by protected calls',
-      labels: { ...service, token_type: { values: ['prompt', 'completion'] } },
-    },
-    {
-      name: names.breakerState,
-      type: 'gauge',
-      unit: '1',
-      description: '1 for the current state of the circuit breaker, 0 for the others',
-      labels: { ...service, state: { values: BREAKER_STATES } },
-    },
-    {
-      name: names.breakerTransitions,
-      type: 'counter',
-      unit: '1',
-      description: 'Circuit breaker state transitions',
-      labels: { ...service, to_state: { values: BREAKER_STATES } },
-    },
-    {
-      name: names.breakerFailures,
-      type: 'counter',
-      unit: '1',
-      description: 'Failures counted by the circuit breaker',
-      labels: { ...service },
-    },
-  ];
+  };
 }

@@ -1,4 +1,3 @@
-import { metrics, type Attributes, type Meter } from '@opentelemetry/api';
 import {
   BrokenCircuitError,
   CircuitState,
@@ -16,14 +15,15 @@ import {
   type CircuitBreakerPolicy,
   type IBreaker,
 } from 'cockatiel';
-import { createInstrument, type CatalogInstrument } from '../shared/catalog.js';
+import type { Metrics } from '../../catalog.js';
+import { createDomainMetrics, type DomainTargetOptions } from '../shared/domain-metrics.js';
 import {
   BREAKER_STATES,
   VVTV_LLM_NAMING,
   resilienceCatalog,
-  resilienceMetricNames,
   type BreakerStateName,
   type CallOutcome,
+  type ResilienceCatalog,
   type ResilienceNaming,
 } from './catalog.js';
 import { systemClock, type Clock } from './clock.js';
@@ -59,8 +59,7 @@ export interface ProtectedCall<T> {
 }
 
 /** Options of {@link createResilienceMetrics}. */
-export interface ResilienceMetricsOptions {
-  meter?: Meter;
+export interface ResilienceMetricsOptions extends DomainTargetOptions {
   naming?: ResilienceNaming;
   clock?: Clock;
 }
@@ -87,31 +86,17 @@ export function classifyFailure(error: unknown): Exclude<CallOutcome, 'success'>
 
 /** Records resilience metrics and builds protected calls that report into them. */
 export class ResilienceMetrics {
-  readonly #instruments: Record<keyof ReturnType<typeof resilienceMetricNames>, CatalogInstrument>;
+  readonly #instruments: Metrics<ResilienceCatalog>;
   readonly #naming: ResilienceNaming;
   readonly #clock: Clock;
 
   constructor(options: ResilienceMetricsOptions = {}) {
     this.#naming = options.naming ?? VVTV_LLM_NAMING;
     this.#clock = options.clock ?? systemClock;
-    const meter = options.meter ?? metrics.getMeter('@vigil/instrumentation/resilience');
-    const catalog = resilienceCatalog(this.#naming);
-    const names = resilienceMetricNames(this.#naming);
-    const byName = new Map(catalog.map((spec) => [spec.name, createInstrument(meter, spec)]));
-    const pick = (name: string) => byName.get(name) as CatalogInstrument;
-    this.#instruments = {
-      calls: pick(names.calls),
-      callDuration: pick(names.callDuration),
-      fallbacks: pick(names.fallbacks),
-      retries: pick(names.retries),
-      tokens: pick(names.tokens),
-      breakerState: pick(names.breakerState),
-      breakerTransitions: pick(names.breakerTransitions),
-      breakerFailures: pick(names.breakerFailures),
-    };
+    this.#instruments = createDomainMetrics(resilienceCatalog(this.#naming), options, '@vigil/instrumentation/resilience');
   }
 
-  #serviceAttributes(service: string | undefined): Attributes {
+  #serviceAttributes(service: string | undefined): Record<string, string> {
     const services = this.#naming.services;
     if (!services) return {};
     if (service === undefined || !services.includes(service)) {
@@ -120,7 +105,7 @@ export class ResilienceMetrics {
     return { service };
   }
 
-  #variantAttributes(variant: string | undefined): Attributes {
+  #variantAttributes(variant: string | undefined): Record<string, string> {
     const variants = this.#naming.variants;
     if (!variants) return {};
     const value = variant ?? variants[0];
@@ -131,8 +116,8 @@ export class ResilienceMetrics {
   /** Records LLM token usage of one call. */
   recordTokens(usage: { prompt: number; completion: number }, service?: string): void {
     const attributes = this.#serviceAttributes(service);
-    this.#instruments.tokens.record(usage.prompt, { ...attributes, token_type: 'prompt' });
-    this.#instruments.tokens.record(usage.completion, { ...attributes, token_type: 'completion' });
+    this.#instruments.tokens.add(usage.prompt, { ...attributes, token_type: 'prompt' });
+    this.#instruments.tokens.add(usage.completion, { ...attributes, token_type: 'completion' });
   }
 
   /** Wraps a dependency in cockatiel policies (fallback → retry → breaker → timeout) and metrics. */
@@ -164,10 +149,10 @@ export class ResilienceMetrics {
     breakerPolicy.onStateChange((state) => {
       const name = breakerStateName(state);
       recordState(name);
-      instruments.breakerTransitions.record(1, { ...attributes, to_state: name });
+      instruments.breakerTransitions.add(1, { ...attributes, to_state: name });
     });
-    breakerPolicy.onFailure(() => instruments.breakerFailures.record(1, attributes));
-    retryPolicy.onRetry(() => instruments.retries.record(1, attributes));
+    breakerPolicy.onFailure(() => instruments.breakerFailures.add(1, attributes));
+    retryPolicy.onRetry(() => instruments.retries.add(1, attributes));
 
     const measured = async (fn: (signal: AbortSignal) => Promise<T>): Promise<T> => {
       const started = clock.now();
@@ -178,14 +163,14 @@ export class ResilienceMetrics {
         outcome = classifyFailure(error);
         throw error;
       } finally {
-        instruments.calls.record(1, { ...callAttributes, outcome });
+        instruments.calls.add(1, { ...callAttributes, outcome });
         instruments.callDuration.record((clock.now() - started) / 1000, attributes);
       }
     };
 
     const fallbackFn = options.fallback;
     const fallbackPolicy = fallbackFn ? fallback(handleAll, () => fallbackFn()) : undefined;
-    fallbackPolicy?.onFailure(() => instruments.fallbacks.record(1, attributes));
+    fallbackPolicy?.onFailure(() => instruments.fallbacks.add(1, attributes));
 
     return {
       execute: (fn) => (fallbackPolicy ? fallbackPolicy.execute(() => measured(fn)) : measured(fn)) as Promise<T>,
@@ -197,7 +182,7 @@ export class ResilienceMetrics {
   }
 }
 
-/** Creates {@link ResilienceMetrics} on the given meter (default: the global meter provider). */
+/** Creates {@link ResilienceMetrics} on the given target (default: the global meter provider's `@vigil/instrumentation/resilience` meter). */
 export function createResilienceMetrics(options: ResilienceMetricsOptions = {}): ResilienceMetrics {
   return new ResilienceMetrics(options);
 }

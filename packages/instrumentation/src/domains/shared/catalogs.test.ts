@@ -1,21 +1,19 @@
-import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { loadModel } from '@vigil/compiler';
-import type { MetricSpec } from './catalog.js';
-import { toDefinitionsDocument } from './catalog.js';
-import { CHORUS_NAMING, VVTV_LLM_NAMING, resilienceCatalog } from '../resilience/index.js';
-import { businessCatalog } from '../business/index.js';
-import { CHORUS_HEALTH_NAMING, SCHOLAR_HEALTH_NAMING, healthCatalog } from '../health/index.js';
-import { SCHOLAR_BACKUP_NAMING, jobCatalog } from '../jobs/index.js';
-import { errorCatalog } from '../errors/index.js';
-import { trustCatalog } from '../trust/index.js';
-import { aiCarbonCatalog } from '../ai-carbon/index.js';
-import { engagementCatalog } from '../engagement/index.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { loadModel, type Metric } from '@vigil/compiler';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import type { Catalog, CatalogMetric } from '../../catalog.js';
+import { aiCarbonCatalog } from '../ai-carbon/index.js';
+import { businessCatalog } from '../business/index.js';
+import { engagementCatalog } from '../engagement/index.js';
+import { errorCatalog } from '../errors/index.js';
+import { CHORUS_HEALTH_NAMING, SCHOLAR_HEALTH_NAMING, healthCatalog } from '../health/index.js';
+import { SCHOLAR_BACKUP_NAMING, jobCatalog } from '../jobs/index.js';
+import { CHORUS_NAMING, VVTV_LLM_NAMING, resilienceCatalog } from '../resilience/index.js';
+import { trustCatalog } from '../trust/index.js';
 
-const catalogs: Record<string, readonly MetricSpec[]> = {
+const catalogs: Record<string, Catalog> = {
   'resilience-vvtv': resilienceCatalog(VVTV_LLM_NAMING),
   'resilience-chorus': resilienceCatalog(CHORUS_NAMING),
   business: businessCatalog,
@@ -28,13 +26,56 @@ const catalogs: Record<string, readonly MetricSpec[]> = {
   engagement: engagementCatalog,
 };
 
+/** A catalog metric as a `metrics` entry of a definitions file. */
+function definitionOf(metric: CatalogMetric, service: string): Record<string, unknown> {
+  return {
+    name: metric.name,
+    type: metric.type,
+    unit: metric.unit,
+    description: metric.description,
+    service,
+    labels: Object.fromEntries(
+      Object.entries(metric.labels).map(([label, spec]) => [
+        label,
+        spec.values ? { values: [...spec.values] } : { max_cardinality: spec.maxCardinality },
+      ]),
+    ),
+    ...(metric.buckets ? { buckets: [...metric.buckets] } : {}),
+  };
+}
+
+/** The compiler's metric as the catalog entry `vigil codegen` would write for it (without `promName`). */
+function catalogEntryOf(metric: Metric): CatalogMetric {
+  return {
+    name: metric.name,
+    type: metric.type,
+    unit: metric.unit,
+    description: metric.description,
+    labels: Object.fromEntries(
+      metric.labels.map((label) => [
+        label.name,
+        { ...(label.allowedValues ? { values: label.allowedValues } : {}), ...(label.maxCardinality !== undefined ? { maxCardinality: label.maxCardinality } : {}) },
+      ]),
+    ),
+    ...(metric.buckets ? { buckets: metric.buckets } : {}),
+  };
+}
+
+function plain(metric: CatalogMetric): CatalogMetric {
+  return JSON.parse(JSON.stringify(metric)) as CatalogMetric;
+}
+
 describe('module catalogs', () => {
   for (const [module, catalog] of Object.entries(catalogs)) {
-    it(`${module} compiles through the rules compiler`, () => {
-      const text = stringify(toDefinitionsDocument(`instrumentation-${module}`, catalog));
+    it(`${module} is what the compiler makes of the same metrics`, () => {
+      const service = `instrumentation-${module}`;
+      const metrics = Object.values(catalog.metrics);
+      const text = stringify({ apiVersion: 'vigil.dev/v1', services: [{ name: service, team: 'vigil' }], metrics: metrics.map((m) => definitionOf(m, service)) });
       const result = loadModel([{ path: `${module}.yaml`, text }]);
       if (!result.ok) expect.fail(result.issues.map((i) => `${i.file}:${i.line}: ${i.message}`).join('\n'));
-      expect(result.value.metrics.map((m) => m.name).sort()).toEqual(catalog.map((m) => m.name).sort());
+      const compiled = new Map(result.value.metrics.map((m) => [m.name, catalogEntryOf(m)]));
+      expect([...compiled.keys()].sort()).toEqual(metrics.map((m) => m.name).sort());
+      for (const metric of metrics) expect(plain(metric), metric.name).toEqual(compiled.get(metric.name));
     });
   }
 
@@ -49,14 +90,13 @@ describe('module catalogs', () => {
     }
     let shared = 0;
     for (const catalog of Object.values(catalogs)) {
-      for (const spec of catalog) {
-        const theirs = declared.get(spec.name);
+      for (const metric of Object.values(catalog.metrics)) {
+        const theirs = declared.get(metric.name);
         if (!theirs) continue;
         shared++;
-        const ours = toDefinitionsDocument('x', [spec]).metrics as Record<string, unknown>[];
-        const { service: _ours, description: _d1, ...mine } = ours[0] as Record<string, unknown>;
+        const { service: _ours, description: _d1, ...mine } = definitionOf(metric, 'x');
         const { service: _theirs, description: _d2, ...their } = theirs;
-        expect({ name: spec.name, ...mine }, spec.name).toEqual({ name: spec.name, unit: '1', labels: {}, ...their });
+        expect(mine, metric.name).toEqual({ name: metric.name, unit: '1', labels: {}, ...their });
       }
     }
     expect(shared).toBeGreaterThan(40);

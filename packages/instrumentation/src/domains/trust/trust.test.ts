@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OVERFLOW_LABEL_VALUE } from '../shared/catalog.js';
+import { OVERFLOW_VALUE } from '../../record/series-store.js';
+import { OVERFLOW_METRIC } from '../../record/vigil-producer.js';
 import { createTestMetrics, histogramOf, pointsOf, valueOf, type TestMetrics } from '../shared/test-reader.js';
 import { createTrustMetrics } from './index.js';
 
@@ -39,9 +40,10 @@ describe('trust metrics', () => {
     trust.recordScore('agent-0', 50);
     const got = await test.collect();
     const series = pointsOf(got, 'chorus_trust_score').map((p) => p.attributes['agent_id']);
-    expect(series.sort()).toEqual(['agent-0', 'agent-1', 'agent-2', OVERFLOW_LABEL_VALUE].sort());
+    expect(series.sort()).toEqual(['agent-0', 'agent-1', 'agent-2', OVERFLOW_VALUE].sort());
     expect(valueOf(got, 'chorus_trust_score', { agent_id: 'agent-0' })).toBe(50);
-    expect(valueOf(got, 'chorus_trust_label_overflows', { label: 'agent_id' })).toBe(7);
+    // The overflow is counted by the producer, as for any catalog.
+    expect(valueOf(got, OVERFLOW_METRIC, { metric: 'chorus_trust_score', label: 'agent_id' })).toBe(7);
     expect(trust.overflows().agent_id).toBe(7);
     expect(valueOf(got, 'chorus_agents')).toBe(10);
   });
