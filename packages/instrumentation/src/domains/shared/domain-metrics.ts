@@ -1,9 +1,10 @@
 import { metrics as globalMetrics, type Meter } from '@opentelemetry/api';
-import type { Catalog, CatalogMetric, InstrumentKind, Metrics } from '../../catalog.js';
+import type { InstrumentType } from '@vigil/conventions';
+import type { Catalog, CatalogMetric, Metrics } from '../../catalog.js';
 import { createMetrics, seriesStoreOf, type MetricsTarget } from '../../create-metrics.js';
 
 /** A catalog metric of a known instrument kind, for catalogs built from a naming at run time. */
-export type MetricOf<K extends InstrumentKind> = CatalogMetric & { readonly type: K };
+export type MetricOf<K extends InstrumentType> = CatalogMetric & { readonly type: K };
 
 /** Where a domain module records, an option of every module. */
 export interface DomainTargetOptions {
