@@ -1,8 +1,7 @@
 /** The page header: title, range picker, refresh button and the variables' selects. */
 import type { PageVariable } from '../page-config.js';
 import { el, setParam } from './dom.js';
-import type { ApiGet, PageState } from './page-state.js';
-import { rangeSeconds } from './page-state.js';
+import { type ApiGet, type PageState, rangeSeconds } from './page-state.js';
 import { labelValuesRequest, namesVariable, parseRange, RANGES, selectionValue } from './queries.js';
 
 /** What the header calls back into. */

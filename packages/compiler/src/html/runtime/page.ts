@@ -7,14 +7,14 @@ import { el } from './dom.js';
 import { buildHeader } from './header.js';
 import { initialState } from './page-state.js';
 import { buildPanel, loadPanel, type PanelView, resizeChart } from './panels.js';
-import { prometheusGet } from './prometheus-api.js';
+import { type ApiParams, prometheusGet } from './prometheus-api.js';
 import { parseRange } from './queries.js';
 
 /** Starts the dashboard in `root`. */
 export function startPage(config: PageConfig, root: HTMLElement): void {
   const state = initialState(config, location);
   const dashboard = state.dashboard;
-  const get = <T>(path: string, params: Record<string, string | number>): Promise<T> => prometheusGet<T>(state.prometheusUrl, path, params);
+  const get = <T>(path: string, params: ApiParams): Promise<T> => prometheusGet<T>(state.prometheusUrl, path, params);
   let panels: PanelView[] = [];
   const refreshAll = (): void => {
     for (const panel of panels) if (panel.row.open) void loadPanel(panel, state, get);

@@ -3,8 +3,7 @@ import type UPlot from 'uplot';
 import type { PagePanel } from '../page-config.js';
 import { CHART_HEIGHT, chartKey, chartOptions } from './chart.js';
 import { el } from './dom.js';
-import type { ApiGet, PageState } from './page-state.js';
-import { rangeSeconds } from './page-state.js';
+import { type ApiGet, type PageState, rangeSeconds } from './page-state.js';
 import { asMatrix, type MatrixData, type QueryData } from './prometheus-api.js';
 import { panelRequest, queryWindow } from './queries.js';
 import { type AlignedData, alignSeries, lastValue, type PanelSeries, panelSeries } from './series.js';
@@ -128,6 +127,10 @@ export async function loadPanel(panel: PanelView, state: PageState, get: ApiGet)
         ),
       );
       break;
+    default: {
+      const unknown: never = kind;
+      throw new Error('unknown panel kind ' + String(unknown));
+    }
   }
   panel.node.dataset.state = 'ok';
   panel.node.dataset.series = String(series.length);
