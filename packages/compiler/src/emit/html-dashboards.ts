@@ -1,6 +1,4 @@
-import { PAGE_SCRIPT } from '../html/page-script.js';
-import { PAGE_STYLE } from '../html/page-style.js';
-import { loadUplotAssets, type UplotAssets } from '../html/uplot-assets.js';
+import { PAGE_SCRIPT, PAGE_STYLE, type PageConfig, UPLOT_ASSETS, type UplotAssets } from '../html/index.js';
 import type { Dashboard } from '../model/dashboards.js';
 import type { Model } from '../model/types.js';
 import type { OutputFile } from './output.js';
@@ -52,11 +50,11 @@ function inlineSafe(text: string, element: 'script' | 'style', what: string): st
  * runtime and the dashboard model are all inline, so the file works from any static host (or
  * Prometheus's `/user/` assets) with no network access other than the Prometheus API.
  */
-export function renderHtmlDashboard(dashboard: Dashboard, options: HtmlDashboardOptions, assets: UplotAssets = loadUplotAssets()): string {
+export function renderHtmlDashboard(dashboard: Dashboard, options: HtmlDashboardOptions, assets: UplotAssets = UPLOT_ASSETS): string {
   // Where the dashboard was defined is not the page's business, and its line numbers would
   // rewrite every page whenever a definitions file shifts.
   const { origin: _origin, ...shown } = dashboard;
-  const embedded = {
+  const embedded: PageConfig = {
     dashboard: shown,
     scrapeIntervalSeconds: options.scrapeIntervalSeconds,
     ...(options.prometheusUrl ? { prometheusUrl: options.prometheusUrl } : {}),
@@ -88,7 +86,7 @@ export function renderHtmlDashboard(dashboard: Dashboard, options: HtmlDashboard
  * One `dashboards/html/<uid>.html` per dashboard of the model. The settings name no Prometheus
  * address, so the pages query their own origin unless opened with `?prometheus=`.
  */
-export function emitHtmlDashboards(model: Model, assets: UplotAssets = loadUplotAssets()): OutputFile[] {
+export function emitHtmlDashboards(model: Model, assets: UplotAssets = UPLOT_ASSETS): OutputFile[] {
   const options: HtmlDashboardOptions = { scrapeIntervalSeconds: model.settings.scrapeIntervalSeconds };
   return model.dashboards.map((dashboard) => ({
     path: `${HTML_DASHBOARD_DIR}/${dashboard.uid}.html`,

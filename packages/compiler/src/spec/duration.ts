@@ -1,3 +1,6 @@
+// Shared by the compiler and the HTML page runtime (html/runtime/, bundled for browsers): keep
+// it pure and free of imports, since the runtime's TypeScript project lists it file by file.
+
 const UNIT_SECONDS: Record<string, number> = {
   ms: 0.001,
   s: 1,

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { PagePanel } from '../page-config.js';
+import { axisValues, chartKey, chartOptions, chartUnit, PALETTE, rangeBounds, yRange } from './chart.js';
+import type { AlignedData, PanelSeries } from './series.js';
+
+const panel: PagePanel = {
+  title: 'Latency',
+  type: 'timeseries',
+  unit: 's',
+  queries: [],
+  thresholds: [{ value: 2, op: '>', severity: 'warning', alert: 'Slow' }],
+  min: 0,
+};
+const series: PanelSeries[] = [
+  { name: 'api', labels: {}, values: [] },
+  { name: 'web', labels: {}, values: [] },
+];
+const data: AlignedData = [
+  [1, 2, 3],
+  [0.1, 0.2, 0.3],
+  [null, 0.5, null],
+];
+
+describe('chart options', () => {
+  it('keeps thresholds, min and max in the y range, padded, from 0 rather than just below it', () => {
+    expect(rangeBounds({ ...panel, max: 10 })).toEqual([2, 0, 10]);
+    const [lo, hi] = yRange([2], 0.05, 0.5); // padding would dip below 0: starts at 0
+    expect(lo).toBe(0);
+    expect(hi).toBeCloseTo(2.0975);
+    expect(yRange([2], 0.1, 0.5)[0]).toBeCloseTo(0.005); // padding stays above 0: kept
+    expect(yRange([], -10, 10)).toEqual([-11, 11]);
+    expect(yRange([], 5, 5).map((v) => v.toFixed(6))).toEqual(['3.900000', '6.100000']);
+  });
+
+  it('labels the y axis in the panel unit, a heatmap in observations per second', () => {
+    expect(axisValues('s')(undefined as never, [0.5, 90])).toEqual(['500 ms', '1.5 min']);
+    expect(chartUnit(panel)).toBe('s');
+    expect(chartUnit({ ...panel, type: 'heatmap' })).toBe('ops');
+  });
+
+  it('draws one coloured line per series, dots for series with fewer than three samples', () => {
+    const options = chartOptions(panel, series, data, 640);
+    expect(options.width).toBe(640);
+    const lines = options.series.slice(1);
+    expect(lines.map((s) => s.label)).toEqual(['api', 'web']);
+    expect(lines.map((s) => s.stroke)).toEqual([PALETTE[0], PALETTE[1]]);
+    expect(lines.map((s) => s.points?.show)).toEqual([false, true]);
+    const value = lines[0]?.value as unknown as (u: never, v: number) => string;
+    expect(value(undefined as never, 1.5)).toBe('1.5 s');
+  });
+
+  it('keys a chart by its series names and which are dotted', () => {
+    expect(chartKey(series, data)).toBe(chartKey(series, [[1, 2, 3], [1, 2, 3], [null, 1, null]]));
+    expect(chartKey(series, data)).not.toBe(chartKey(series, [[1, 2, 3], [1, 2, 3], [1, 1, 1]]));
+    expect(chartKey(series, data)).not.toBe(chartKey([series[1] as PanelSeries, series[0] as PanelSeries], data));
+  });
+});
