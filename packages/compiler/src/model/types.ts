@@ -2,7 +2,7 @@ import type { Autopilot } from './autopilot.js';
 import type { SourceLocation } from '../errors.js';
 import type { Dashboard } from './dashboards.js';
 import type { Notifications } from './routing.js';
-import type { OptionalOutput } from '../outputs.js';
+import type { OptionalTarget } from '../target-names.js';
 
 /** Alert severities, lowest first. */
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -26,7 +26,7 @@ export interface Settings {
   alertmanagers: string[];
   externalLabels: Record<string, string>;
   /** The outputs written beside Prometheus's, in the order the definitions list them. */
-  outputs: readonly OptionalOutput[];
+  outputs: readonly OptionalTarget[];
 }
 
 export interface Service {
