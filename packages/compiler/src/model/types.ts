@@ -2,6 +2,9 @@ import type { Autopilot } from './autopilot.js';
 import type { SourceLocation } from '../errors.js';
 import type { Dashboard } from './dashboards.js';
 import type { Notifications } from './routing.js';
+import type { Matcher } from '../promql/matcher.js';
+
+export type { Matcher } from '../promql/matcher.js';
 import type { OptionalTarget } from '../target-names.js';
 
 /** Alert severities, lowest first. */
@@ -11,12 +14,6 @@ export type Severity = (typeof SEVERITIES)[number];
 export type InstrumentType = 'counter' | 'updowncounter' | 'gauge' | 'histogram';
 export type Aggregation = 'avg' | 'min' | 'max' | 'sum';
 
-/** A label matcher, already split into operator and value. */
-export interface Matcher {
-  label: string;
-  op: '=' | '!=' | '=~' | '!~';
-  value: string;
-}
 
 /** Global settings, defaults applied. Durations are in seconds. */
 export interface Settings {
