@@ -6,7 +6,7 @@ import { EXIT, exitDecision } from './exit-codes.js';
 import { promtoolPath } from './check/promtool.js';
 import { amtoolPath } from './check/amtool.js';
 import { loadModel } from '@vigil/compiler';
-import { loadOutputEmitters } from '@vigil/compiler';
+import { loadTargets, targetNamesFor } from '@vigil/compiler';
 import { emitGeneration, type Generation } from '@vigil/compiler';
 import { definitionsJsonSchema } from '@vigil/compiler';
 import { staleGeneratedFiles, writeFileAtomically, writeOutputsAtomically } from './io/write-outputs.js';
@@ -36,7 +36,7 @@ async function compile(options: CommonOptions): Promise<{ root: string; generati
   const model = loadModel(sources);
   if (!model.ok) throw new InvalidDefinitionsError(model.issues);
   // Only the emitters this project's outputs need are loaded.
-  return { root, generation: emitGeneration(model.value, await loadOutputEmitters(model.value.settings.outputs)) };
+  return { root, generation: emitGeneration(model.value, await loadTargets(targetNamesFor(model.value.settings))) };
 }
 
 async function readCommitted(root: string, paths: readonly string[]): Promise<Map<string, string>> {

@@ -1,13 +1,8 @@
-import type { TestCoverage } from './emit/promtool-tests.js';
-import { emitJsonSchema } from './emit/json-schema.js';
 import type { OutputFile } from './emit/output.js';
-import { emitPrometheusConfig } from './emit/prometheus-config.js';
-import { emitPrometheusRules } from './emit/prometheus-rules.js';
-import { emitPromtoolTests } from './emit/promtool-tests.js';
 import type { Model } from './model/types.js';
-import type { OutputEmitters } from './outputs.js';
 import { compileRules } from './rules/compile.js';
 import type { RuleFile } from './rules/types.js';
+import type { LoadedTarget, TestCoverage } from './targets/target.js';
 import { compareText } from './text-order.js';
 
 /** Everything one run of the compiler produces, before anything is written. */
@@ -19,17 +14,24 @@ export interface Generation {
 }
 
 /**
- * Every output of a model, in memory: the Prometheus ones, then each output the settings ask
- * for, by its emitter. Adding a target is adding an emitter (see outputs.ts), not editing this.
+ * Every output of a model, in memory: the rules compiled once, then each target's emitter in
+ * turn. Which targets run is the caller's choice (`targetNamesFor(model.settings)`); adding a
+ * target is adding it to the registry (targets/registry.ts), not editing this.
  */
-export function emitGeneration(model: Model, emitters: OutputEmitters): Generation {
+export function emitGeneration(model: Model, targets: readonly LoadedTarget[]): Generation {
   const rules = compileRules(model);
-  const tests = emitPromtoolTests(model);
-  const outputs = [...emitPrometheusRules(rules), ...tests.files, ...emitPrometheusConfig(model), ...emitJsonSchema()];
-  for (const output of model.settings.outputs) {
-    const emit = emitters[output];
-    if (!emit) throw new Error(`no emitter loaded for output ${output}`);
-    outputs.push(...emit(model));
+  const outputs: OutputFile[] = [];
+  const coverage: TestCoverage[] = [];
+  const writers = new Map<string, string>();
+  for (const target of targets) {
+    const emitted = target.emit({ model, rules });
+    for (const file of emitted.files) {
+      const other = writers.get(file.path);
+      if (other !== undefined) throw new Error(`targets ${other} and ${target.name} both write ${file.path}`);
+      writers.set(file.path, target.name);
+      outputs.push(file);
+    }
+    if (emitted.coverage) coverage.push(...emitted.coverage);
   }
-  return { model, rules, outputs: outputs.sort((a, b) => compareText(a.path, b.path)), coverage: tests.coverage };
+  return { model, rules, outputs: outputs.sort((a, b) => compareText(a.path, b.path)), coverage };
 }

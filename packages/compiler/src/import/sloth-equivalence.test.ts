@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../compile.js';
-import { emitPrometheusRules } from '../emit/prometheus-rules.js';
+import { emitPrometheusRules } from '../targets/prometheus-rules/prometheus-rules.js';
 import { compileRules, META_RULE_FILE } from '../rules/compile.js';
 import { importSloth } from './sloth.js';
 

@@ -1,4 +1,4 @@
-import { RULES_DIR } from '../emit/prometheus-rules.js';
+import { RULES_DIR } from '../targets/prometheus-rules/prometheus-rules.js';
 import { assertNever, type SourceLocation } from '../errors.js';
 import type { InstrumentType, Model, Settings, Slo } from '../model/types.js';
 import { num } from '../promql/build.js';

@@ -2,7 +2,7 @@ import { prometheusLabelName } from '@vigil/conventions';
 import { createHash } from 'node:crypto';
 import type { SourceLocation } from '../errors.js';
 import { by, escapeRegex, num, quote, selector } from '../promql/build.js';
-import { errorBudget, errorRatioRecord } from '../rules/slos.js';
+import { errorBudget, errorRatioRecord } from './slo-series.js';
 import type { DashboardSpec, DashboardVariableSpec, MetricPanelSpec, PromqlPanelSpec } from '../spec/dashboards-schema.js';
 import { formatDuration } from '../spec/duration.js';
 import type { LoadedDefinitions } from '../spec/load.js';

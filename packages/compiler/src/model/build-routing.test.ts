@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../compile.js';
-import { emitGrafanaDashboards } from '../emit/grafana-dashboards.js';
+import { emitGrafanaDashboards } from '../targets/grafana/grafana-dashboards.js';
 import { panelIds } from './build-routing.js';
 import type { Dashboard } from './dashboards.js';
 

@@ -173,7 +173,7 @@ export function buildNotifications(
 }
 
 /**
- * Grafana panel ids, numbered as emit/grafana-dashboards.ts numbers them: one sequence over the
+ * Grafana panel ids, numbered as targets/grafana/grafana-dashboards.ts numbers them: one sequence over the
  * dashboard, each row header then its panels. build-routing.test.ts checks both agree.
  */
 export function panelIds(board: Dashboard): Map<Panel, number> {

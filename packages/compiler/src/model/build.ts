@@ -27,7 +27,7 @@ import type {
 } from './types.js';
 import { SEVERITIES } from './types.js';
 import { compareText } from '../text-order.js';
-import { DEFAULT_OUTPUTS } from '../outputs.js';
+import { DEFAULT_OUTPUTS } from '../target-names.js';
 
 /** Labels every scraped series carries besides the metric's own. */
 export const SCRAPE_LABELS = ['job', 'instance'] as const;

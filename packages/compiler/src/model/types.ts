@@ -3,7 +3,10 @@ import type { Autopilot } from './autopilot.js';
 import type { SourceLocation } from '../errors.js';
 import type { Dashboard } from './dashboards.js';
 import type { Notifications } from './routing.js';
-import type { OptionalOutput } from '../outputs.js';
+import type { Matcher } from '../promql/matcher.js';
+
+export type { Matcher } from '../promql/matcher.js';
+import type { OptionalTarget } from '../target-names.js';
 
 /** Alert severities, lowest first. */
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -13,12 +16,6 @@ export type Severity = (typeof SEVERITIES)[number];
 export type { InstrumentType };
 export type Aggregation = 'avg' | 'min' | 'max' | 'sum';
 
-/** A label matcher, already split into operator and value. */
-export interface Matcher {
-  label: string;
-  op: '=' | '!=' | '=~' | '!~';
-  value: string;
-}
 
 /** Global settings, defaults applied. Durations are in seconds. */
 export interface Settings {
@@ -28,7 +25,7 @@ export interface Settings {
   alertmanagers: string[];
   externalLabels: Record<string, string>;
   /** The outputs written beside Prometheus's, in the order the definitions list them. */
-  outputs: readonly OptionalOutput[];
+  outputs: readonly OptionalTarget[];
 }
 
 export interface Service {

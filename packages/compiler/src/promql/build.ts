@@ -1,4 +1,4 @@
-import type { Matcher } from '../model/types.js';
+import type { Matcher } from './matcher.js';
 import { formatDuration } from '../spec/duration.js';
 
 /** Quotes a string for PromQL (Go string-literal rules, which JSON escaping satisfies). */

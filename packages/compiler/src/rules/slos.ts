@@ -1,5 +1,6 @@
 import { assertNever } from '../errors.js';
 import { burnWindowsSeconds } from '../model/burn-tiers.js';
+import { errorBudget, errorRatioRecord } from '../model/slo-series.js';
 import type { BurnTier, CounterSignal, Slo } from '../model/types.js';
 import { bucketMatcher, by, num, range, selector } from '../promql/build.js';
 import { formatDuration } from '../spec/duration.js';
@@ -12,15 +13,7 @@ export function sloLabels(slo: Slo): Record<string, string> {
   return { slo_id: `${slo.service.name}-${slo.name}`, slo_name: slo.name, slo_service: slo.service.name };
 }
 
-/** `slo:sli_error:ratio_rate5m`: the SLI error ratio over a window. */
-export function errorRatioRecord(windowSeconds: number): string {
-  return `slo:sli_error:ratio_rate${formatDuration(windowSeconds)}`;
-}
-
-/** The error budget as a ratio: (100 - objective) / 100, computed as Sloth does. */
-export function errorBudget(slo: Slo): number {
-  return (100 - slo.objectivePercent) / 100;
-}
+export { errorBudget, errorRatioRecord } from '../model/slo-series.js';
 
 function rateOf(slo: Slo, signal: CounterSignal, windowSeconds: number, suffix = ''): string {
   const name = suffix === '' && signal.metric.type === 'histogram' ? '_count' : suffix;

@@ -4,7 +4,7 @@ import { duration, identifier, labelName, positiveDuration, prometheusLabelName 
 import { AutopilotSchema } from './autopilot-schema.js';
 import { dashboardSchema } from './dashboards-schema.js';
 import { NotificationsSchema } from './routing-schema.js';
-import { OPTIONAL_OUTPUTS } from '../outputs.js';
+import { DEFAULT_OUTPUTS, OPTIONAL_TARGETS } from '../target-names.js';
 
 /** The only definitions version this compiler reads. */
 export const API_VERSION = 'vigil.dev/v1';
@@ -41,9 +41,9 @@ const settings = z.strictObject({
   grafana_url: z.string().url().optional(),
   /** Outputs beside Prometheus's own (always written); by default all but Datadog. */
   outputs: z
-    .array(z.enum(OPTIONAL_OUTPUTS))
+    .array(z.enum(OPTIONAL_TARGETS))
     .refine((list) => new Set(list).size === list.length, 'each output once')
-    .describe('Outputs beside the Prometheus rules, tests and config (always written): alertmanager, grafana, html, datadog. Default: alertmanager, grafana, html.')
+    .describe(`Outputs beside the Prometheus rules, tests and config (always written): ${OPTIONAL_TARGETS.join(', ')}. Default: ${DEFAULT_OUTPUTS.join(', ')}.`)
     .optional(),
 });
 
