@@ -3,7 +3,7 @@
 // Test-only: excluded from the published build (see the package's tsconfig).
 import { assertNever, type SourceLocation } from '../../errors.js';
 import { BURN_TIERS } from '../burn-tiers.js';
-import { prometheusName } from '../names.js';
+import { prometheusMetricName } from '@vigil/conventions';
 import type { Integration, NotificationRoute, Notifications, Receiver } from '../routing.js';
 import type { Alert, CounterSignal, Metric, Model, Service, Settings, Slo, ValueSignal } from '../types.js';
 
@@ -35,7 +35,7 @@ export function service(overrides: Partial<Service> = {}): Service {
 export function metric(overrides: Partial<Metric> = {}): Metric {
   const name = overrides.name ?? 'shop_queue_depth';
   const type = overrides.type ?? 'gauge';
-  return { name, type, unit: '', description: name, service: 'shop', labels: [], promName: prometheusName(name, type), source: at(), ...overrides };
+  return { name, type, unit: '', description: name, service: 'shop', labels: [], promName: prometheusMetricName(name, type), source: at(), ...overrides };
 }
 
 /** A metric's value as an alert reads it: averaged over the evaluation interval. */
