@@ -1,7 +1,6 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { CommandFailedError, InvalidDefinitionsError, ToolError, UsageError } from '@vigil/conventions';
-import { DefinitionsError } from '@vigil/compiler';
 import { EXIT, exitDecision } from './exit-codes.js';
 
 describe('exitDecision', () => {
@@ -14,7 +13,7 @@ describe('exitDecision', () => {
       code: EXIT.invalidDefinitions,
       message: 'a.yaml:3:5: unknown key x\nvigil: 1 problem(s) in the definitions; nothing was written',
     });
-    expect(exitDecision(new DefinitionsError([issue, issue]))?.code).toBe(EXIT.invalidDefinitions);
+    expect(exitDecision(new InvalidDefinitionsError([issue, issue]))?.code).toBe(EXIT.invalidDefinitions);
   });
 
   it('prints nothing more for an error whose report is already printed', () => {

@@ -1,5 +1,4 @@
-import { assertNever, isVigilError, type VigilErrorKind } from '@vigil/conventions';
-import { DefinitionsError } from '@vigil/compiler';
+import { assertNever, isVigilError, type VigilError, type VigilErrorKind } from '@vigil/conventions';
 
 /**
  * The `vigil` exit codes, the only table of them: 0 success; 1 outputs are stale or a check or
@@ -45,9 +44,8 @@ function commanderExitCode(error: unknown): number | undefined {
  * the entry lets crash with its stack). Commander has printed its own errors already.
  */
 export function exitDecision(error: unknown): ExitDecision | undefined {
-  // The compiler's own class is still exported by @vigil/compiler; it means the same.
-  if (error instanceof DefinitionsError || (isVigilError(error) && error.kind === 'invalid-definitions' && !error.reported)) {
-    const { issues } = error as { issues: readonly unknown[] };
+  if (isVigilError(error) && error.kind === 'invalid-definitions' && !error.reported) {
+    const { issues } = error as VigilError & { issues: readonly unknown[] };
     return { code: EXIT.invalidDefinitions, message: `${error.message}\nvigil: ${issues.length} problem(s) in the definitions; nothing was written` };
   }
   if (isVigilError(error)) {

@@ -23,20 +23,8 @@ export function fail<T = never>(issues: SourceIssue[]): Result<T> {
   return { ok: false, issues };
 }
 
-/** Formats an issue the way compilers do: `file:line:column: message`. */
-export function formatIssue(issue: SourceIssue): string {
-  return `${issue.file}:${issue.line}:${issue.column}: ${issue.message}`;
-}
-
-/** Definitions were rejected; carries every issue found. Thrown only at the CLI boundary. */
-export class DefinitionsError extends Error {
-  readonly issues: SourceIssue[];
-  constructor(issues: SourceIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
-    this.name = 'DefinitionsError';
-    this.issues = issues;
-  }
-}
+/** Formats an issue as `file:line:column: message` (the shared rule). */
+export { formatIssue } from '@vigil/conventions';
 
 /** Marks the end of an exhaustive `switch` over a closed set (the shared one, re-exported for the compiler's modules). */
 export { assertNever } from '@vigil/conventions';

@@ -4,7 +4,7 @@
  * (targets/<name>/, listed in targets/registry.ts).
  */
 export type { SourceIssue, SourceLocation, Result } from './errors.js';
-export { DefinitionsError, formatIssue, assertNever, ok, fail } from './errors.js';
+export { formatIssue, assertNever, ok, fail } from './errors.js';
 export type { SourceText, LoadedDefinitions } from './spec/load.js';
 export { parseDefinitions } from './spec/load.js';
 export { API_VERSION, DefinitionsFileSchema, definitionsJsonSchema } from './spec/schema.js';

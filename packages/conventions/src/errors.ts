@@ -15,6 +15,11 @@ export interface DefinitionIssue {
   message: string;
 }
 
+/** Formats an issue the way compilers do: `file:line:column: message`. */
+export function formatIssue(issue: DefinitionIssue): string {
+  return `${issue.file}:${issue.line}:${issue.column}: ${issue.message}`;
+}
+
 // The CLI bundles its own copy of this module while the controller loads the installed one, so
 // `instanceof` fails across them; a registry-wide symbol marks Vigil errors from either copy.
 const BRAND = Symbol.for('@vigil/conventions/error');
@@ -50,7 +55,7 @@ export class InvalidDefinitionsError extends VigilError {
   override readonly name = 'InvalidDefinitionsError';
   readonly issues: readonly DefinitionIssue[];
   constructor(issues: readonly DefinitionIssue[], options: VigilErrorOptions = {}) {
-    super(issues.map((i) => `${i.file}:${i.line}:${i.column}: ${i.message}`).join('\n'), options);
+    super(issues.map(formatIssue).join('\n'), options);
     this.issues = issues;
   }
 }

@@ -44,4 +44,4 @@ export type {
   TimeOfDay,
   WeekDay,
 } from './autopilot-contract.js';
-export { VigilError, UsageError, InvalidDefinitionsError, CommandFailedError, ToolError, isVigilError, type VigilErrorKind, type DefinitionIssue, type VigilErrorOptions } from './errors.js';
+export { VigilError, UsageError, InvalidDefinitionsError, CommandFailedError, ToolError, isVigilError, formatIssue, type VigilErrorKind, type DefinitionIssue, type VigilErrorOptions } from './errors.js';
