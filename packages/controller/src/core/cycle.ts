@@ -103,7 +103,13 @@ export type AutopilotEvent =
   | { type: 'canary-result'; now: number; cycleId: string; observations: KpiObservation[] }
   | { type: 'action-completed'; now: number; cycleId: string; action: 'Promote' | 'Rollback' }
   | { type: 'action-failed'; now: number; cycleId: string; action: Action['type']; error: string }
-  | { type: 'operator'; now: number; command: 'emergency-pause' | 'resume' | 'manual-override' };
+  | { type: 'operator'; now: number; command: 'emergency-pause' | 'resume' | 'manual-override' }
+  /**
+   * The parameters file as the edges read it at a start or a tick, after it changed since they
+   * last looked. `changedByPerson` is true when any version since then was written by a person
+   * (a hand edit or an operator rollback), which starts the manual override.
+   */
+  | { type: 'parameters-observed'; now: number; values: Readonly<Record<string, number>>; changedByPerson: boolean };
 
 /** Severity of an emitted event. */
 export type Severity = 'info' | 'warning' | 'critical';
@@ -184,6 +190,8 @@ export function step(context: AutopilotContext, state: AutopilotState, event: Au
       return onActionFailed(context, state, event);
     case 'operator':
       return onOperator(context, state, event);
+    case 'parameters-observed':
+      return onParametersObserved(context, state, event);
     default:
       return assertNever(event);
   }
@@ -525,6 +533,28 @@ function onOperator(context: AutopilotContext, state: AutopilotState, event: Ext
     default:
       return assertNever(event.command);
   }
+}
+
+/**
+ * Reconciles the state with the parameters file: the file is the truth. A value that differs
+ * from the remembered one is taken from the file (so a later move starts from it and is recorded
+ * from it), except a promotion decided but not yet written. A person's change also starts the
+ * manual override, which aborts a running cycle.
+ */
+function onParametersObserved(context: AutopilotContext, state: AutopilotState, event: Extract<AutopilotEvent, { type: 'parameters-observed' }>): StepResult {
+  const pendingPromotion = state.phase === 'canary' && state.cycle?.decision?.kind === 'promote' ? new Set(state.cycle.changes.map((c) => c.parameter)) : new Set<string>();
+  const actions: Action[] = [];
+  const parameters = state.parameters.map((p) => {
+    const seen = event.values[p.name];
+    if (seen === undefined || seen === p.value || pendingPromotion.has(p.name)) return p;
+    actions.push(emit('parameter-reconciled', 'warning', `${p.name}: ${p.value} in memory, ${seen} in the parameters file; taking the file's value`, { parameter: p.name, remembered: p.value, file: seen }));
+    // A value set from outside breaks the momentum of the autopilot's own moves.
+    return { ...p, value: seen, momentum: 0, lastDirection: 0 as const };
+  });
+  const next: AutopilotState = { ...state, parameters };
+  if (!event.changedByPerson) return { state: next, actions };
+  const override = onOperator(context, next, { type: 'operator', now: event.now, command: 'manual-override' });
+  return { state: override.state, actions: [...actions, ...override.actions] };
 }
 
 const RETENTION_MS = 60 * DAY_MS;

@@ -105,4 +105,56 @@ describe('AutopilotRunner', () => {
     expect(await readFile(join(dir, 'card.yaml'), 'utf8')).toBe('pricing:\n  discount: 0.1 # tuned by the autopilot\n');
     pilot.db.close();
   }, 60_000);
+
+  it('reconciles with an operator rollback: the value comes from the file and the manual override starts (finding 1)', async () => {
+    const prometheus = await fakePrometheus(() => ({ canaryFailed: 9_900, canaryBasket: 52 }));
+    const notices: AutopilotNotice[] = [];
+    try {
+      const pilot = await runner(prometheus.url, notices);
+      await runCycle(pilot);
+      const promoted = (await pilot.state()).parameters[0]!.value;
+      expect(promoted).not.toBe(0.1);
+      const initial = (await pilot.store.history()).find((v) => v.author === 'initial')!;
+      await pilot.store.rollback(initial.id, 'operator rollback');
+      clock += 60_000;
+      await pilot.tick();
+      const state = await pilot.state();
+      expect(state.parameters[0]!.value).toBe(0.1);
+      expect(state.manualOverrideUntil).toBe(clock + 24 * 3_600_000);
+      pilot.db.close();
+    } finally {
+      await prometheus.close();
+    }
+  }, 60_000);
+
+  it('takes a hand edit outside the bounds as the value and starts the override, even when another command saw the edit first (finding 1)', async () => {
+    const notices: AutopilotNotice[] = [];
+    const port = await freePort();
+    const pilot = await runner(`http://127.0.0.1:${port}`, notices);
+    await pilot.start();
+    await writeFile(join(dir, 'card.yaml'), 'pricing:\n  discount: 0.3\n');
+    // `vigil autopilot history` records the file as it is: the edit must still count.
+    await pilot.store.current();
+    clock += 60_000;
+    await pilot.tick();
+    const state = await pilot.state();
+    expect(state.parameters[0]!.value).toBe(0.3);
+    expect(state.manualOverrideUntil).toBe(clock + 24 * 3_600_000);
+    pilot.db.close();
+  });
+
+  it('removes temporary files an interrupted write left behind, on the next start (finding 10)', async () => {
+    const port = await freePort();
+    const pilot = await runner(`http://127.0.0.1:${port}`, []);
+    await pilot.start();
+    const stale = [join(dir, 'card.yaml.vigil-tmp-999999-0badf00d'), join(pilot.store.historyDir, '000000000000001-abc.json.vigil-tmp-999999-0badf00d')];
+    for (const path of stale) await writeFile(path, 'torn');
+    await writeFile(join(dir, 'other.txt'), 'kept');
+    const again = await runner(`http://127.0.0.1:${port}`, []);
+    await again.start();
+    for (const path of stale) await expect(readFile(path, 'utf8')).rejects.toThrow(/ENOENT/);
+    expect(await readFile(join(dir, 'other.txt'), 'utf8')).toBe('kept');
+    pilot.db.close();
+    again.db.close();
+  });
 });

@@ -38,6 +38,9 @@ const CYCLE_STATUS: Record<CycleOutcome, CycleStatus> = {
 /** When the parameter history was last pruned (epoch ms). */
 const PRUNE_KEY = 'last-prune';
 
+/** The parameters history entry (version id and time) the core's state was last reconciled with. */
+const RECONCILED_KEY = 'reconciled-version';
+
 /** Where the autopilot's state lives in the key-value table. */
 const STATE_KEY = 'autopilot';
 /** Issues opened on the forge, by triage report id (so a report never opens two). */
@@ -208,17 +211,36 @@ export class AutopilotRunner {
     await this.draining;
   }
 
-  /** On start: recover a cycle left running, and notice a person's edit of the parameters. */
+  /**
+   * On start: remove temporary files a crash left, recover a cycle left running, and reconcile
+   * with the parameters file (a person's edit or rollback starts the manual override).
+   */
   async start(): Promise<void> {
-    const current = await this.store.current();
+    const removed = await this.store.removeStaleTemporaries();
+    if (removed.length > 0) {
+      await this.notify({ name: 'temporaries-removed', severity: 'info', message: `removed ${removed.length} temporary file(s) left by an interrupted write`, attributes: { removed: removed.length } });
+    }
+    await this.reconcile();
     await this.dispatch({ type: 'started', now: this.now() });
-    if (current.changedByPerson) await this.dispatch({ type: 'operator', now: this.now(), command: 'manual-override' });
+  }
+
+  /**
+   * Feeds the parameters file to the core when it changed since the last reconciliation, with
+   * whether a person changed it in between (judged from the history, so a command that read the
+   * file first, such as `history`, cannot hide an edit).
+   */
+  private async reconcile(): Promise<void> {
+    const current = await this.store.current();
+    const seen = this.db.getState<{ id: string; createdAt: string }>(RECONCILED_KEY);
+    if (seen?.id === current.version.id && seen.createdAt === current.version.createdAt) return;
+    const changedByPerson = seen === undefined ? current.changedByPerson : await this.store.changedByPersonSince(seen);
+    await this.dispatch({ type: 'parameters-observed', now: this.now(), values: numbersAt(current.values, this.context.parameters), changedByPerson });
+    this.db.setState(RECONCILED_KEY, { id: current.version.id, createdAt: current.version.createdAt }, new Date(this.now()).toISOString());
   }
 
   /** A clock tick: starts the daily cycle, watches a running canary, runs the weekly triage. */
   async tick(): Promise<void> {
-    const current = await this.store.current();
-    if (current.changedByPerson) await this.dispatch({ type: 'operator', now: this.now(), command: 'manual-override' });
+    await this.reconcile();
     await this.dispatch({ type: 'tick', now: this.now() });
     const state = await this.state();
     if (state.phase === 'canary' && state.cycle?.canaryStartedAt !== undefined && !state.cycle.decision) {
