@@ -104,6 +104,11 @@ export interface JudgeConfig {
   sequentialMixtureEffect: number;
   /** Use the exact Mann-Whitney distribution when both groups are at most this size and untied. */
   exactMannWhitneyMaxN: number;
+  /**
+   * Share of the canary window's expected readings each group must have before a time-series KPI
+   * is judged (a gauge read every minute for 60 minutes expects 61); below it the KPI is insufficient.
+   */
+  minimumCoverage: number;
 }
 
 /** Pre-canary gates. */
@@ -189,6 +194,7 @@ export const AUTOPILOT_DEFAULTS: Readonly<AutopilotConfig> = Object.freeze({
     marginalThreshold: 75,
     sequentialMixtureEffect: 0.05,
     exactMannWhitneyMaxN: 50,
+    minimumCoverage: 0.9,
   },
   validation: { maxBenchmarkRegression: 0.2 },
 });

@@ -71,6 +71,18 @@ describe('judgeCanary', () => {
     expect(j.decision).toBe('inconclusive');
   });
 
+  it('judges a success-rate KPI on its failures when they are rare: 20/14,400 against 5/57,600 rolls back (finding 2)', () => {
+    const success = kpi({ name: 'success_rate', direction: 'higher-is-better' });
+    const observations: KpiObservation[] = [{ kpi: 'success_rate', data: 'counts', control: { events: 57_600 - 5, exposure: 57_600 }, canary: { events: 14_400 - 20, exposure: 14_400 }, query }];
+    const j = judgeCanary({ kpis: [success], observations, canaryTrafficShare: 0.2, config });
+    expect(j.verdicts[0]).toMatchObject({ verdict: 'low', failed: true, test: 'poisson-exact-conditional' });
+    // The same data as failures on a lower-is-better KPI gives the same p-value.
+    const failures = judgeCanary({ kpis: [errorRate], observations: [{ kpi: 'error_rate', data: 'counts', control: { events: 5, exposure: 57_600 }, canary: { events: 20, exposure: 14_400 }, query }], canaryTrafficShare: 0.2, config });
+    expect(j.verdicts[0]!.pValue).toBeCloseTo(failures.verdicts[0]!.pValue, 15);
+    expect(j.verdicts[0]!.pValue).toBeLessThan(1e-9);
+    expect(j.decision).toBe('rollback');
+  });
+
   it('does not fail a degradation inside the non-inferiority margin', () => {
     const withMargin = { ...conversion, role: 'must-not-degrade' as const, nonInferiorityMargin: 0.05 };
     const observations: KpiObservation[] = [{ kpi: 'conversion', data: 'counts', control: { events: 40_000, exposure: 400_000 }, canary: { events: 9_700, exposure: 100_000 }, query }];

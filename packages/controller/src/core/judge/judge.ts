@@ -26,10 +26,15 @@ export interface QueryReference {
   stepSeconds: number;
 }
 
-/** What the fetch stage produced for one KPI over the canary window. */
+/**
+ * What the fetch stage produced for one KPI over the canary window. `coverage` is, for readings
+ * taken at steps over the window (gauges), the smaller of the two groups' shares of the expected
+ * readings; data that is not a time series of readings (counts from `increase()`, histogram
+ * buckets) has none. A group whose series is missing is no observation at all, never zero.
+ */
 export type KpiObservation =
   | { kpi: string; data: 'counts'; control: Counts; canary: Counts; query: QueryReference }
-  | { kpi: string; data: 'samples'; control: ArrayLike<number>; canary: ArrayLike<number>; query: QueryReference };
+  | { kpi: string; data: 'samples'; control: ArrayLike<number>; canary: ArrayLike<number>; query: QueryReference; coverage?: number };
 
 /** Kayenta's closed set of classifications: canary significantly higher, lower, neither, or unknown. */
 export type Verdict = 'pass' | 'high' | 'low' | 'insufficient';
@@ -143,6 +148,26 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
           effectSize: { name: 'cohens-h', value: h },
         };
       }
+      if (proportions && kpi.direction === 'higher-is-better') {
+        // A success rate with rare failures: the exact test must count the failures. On the
+        // successes it sees a near-certain ratio of 1 and passes a canary failing 4x as often.
+        // Non-inferiority p1 >= p2 (1 - m) is, on failure rates, f1 <= f2 + m p2.
+        const failures = (c: Counts): Counts => ({ events: c.exposure - c.events, exposure: c.exposure });
+        const f2 = 1 - p2;
+        const ratio0 = f2 > 0 ? 1 + (kpi.nonInferiorityMargin * p2) / f2 : 1;
+        const worseTest = poissonRateRatioTest(failures(canary), failures(control), { alternative: 'greater', ratio0, confidence });
+        const betterTest = poissonRateRatioTest(failures(canary), failures(control), { alternative: 'less', confidence });
+        return {
+          ...base,
+          test: 'poisson-exact-conditional',
+          statistic: worseTest.statistic,
+          pValue: worseTest.pValue,
+          rawImprovementPValue: betterTest.pValue,
+          // The estimate is the failure-rate ratio (canary / control): above 1 is worse.
+          effect: { scale: 'rate-ratio', estimate: worseTest.estimate, confidenceInterval: worseTest.confidenceInterval },
+          effectSize: { name: 'log-rate-ratio', value: Math.log(worseTest.estimate) },
+        };
+      }
       const worseTest = poissonRateRatioTest(canary, control, { alternative: worse, ratio0: 1 + marginSign * kpi.nonInferiorityMargin, confidence });
       const betterTest = poissonRateRatioTest(canary, control, { alternative: better, confidence });
       return {
@@ -225,12 +250,18 @@ export function judgeCanary(input: JudgeInput): CanaryJudgement {
     const observation = byName.get(kpi.name);
     return observation ? testKpi(kpi, observation, alpha, input.config, input.canaryTrafficShare) : undefined;
   });
-  const tested = raws.flatMap((r, i) => (r && r.test !== 'none' ? [i] : []));
+  // Only KPIs with enough data enter the correction: a KPI that cannot be judged spends no alpha.
+  const tested = raws.flatMap((r, i) => (r && r.test !== 'none' && coverageOf(byName.get(input.kpis[i]!.name)) >= input.config.minimumCoverage ? [i] : []));
   const adjustedWorse = holmAdjust(tested.map((i) => raws[i]!.pValue));
   const adjustedBetter = holmAdjust(tested.map((i) => raws[i]!.rawImprovementPValue));
   const verdicts = input.kpis.map((kpi, i): KpiVerdict => {
     const raw = raws[i];
     const position = tested.indexOf(i);
+    const coverage = coverageOf(byName.get(kpi.name));
+    if (raw && raw.test !== 'none' && coverage < input.config.minimumCoverage) {
+      const { rawImprovementPValue: _unused, ...rest } = raw;
+      return { ...rest, verdict: 'insufficient', failed: false, reason: `data coverage ${(coverage * 100).toFixed(0)}% of the canary window, below the ${(input.config.minimumCoverage * 100).toFixed(0)}% needed`, adjustedPValue: 1, improvementPValue: 1 };
+    }
     if (!raw || position < 0) {
       const empty = raw ?? noData(kpi, { kpi: kpi.name, data: 'counts', control: { events: 0, exposure: 0 }, canary: { events: 0, exposure: 0 }, query: { expr: kpi.query, range: { start: 0, end: 0 }, stepSeconds: 0 } });
       const { rawImprovementPValue: _unused, ...rest } = empty;
@@ -275,6 +306,10 @@ export function scoreVerdicts(kpis: readonly KpiDefinition[], verdicts: readonly
   if (score >= config.passThreshold) return { decision: 'proceed', reason: `score ${score.toFixed(1)} >= ${config.passThreshold}`, score };
   if (score < config.marginalThreshold) return { decision: 'rollback', reason: `score ${score.toFixed(1)} < ${config.marginalThreshold}`, score };
   return { decision: 'inconclusive', reason: `score ${score.toFixed(1)} between ${config.marginalThreshold} and ${config.passThreshold}`, score };
+}
+
+function coverageOf(observation: KpiObservation | undefined): number {
+  return observation?.data === 'samples' && observation.coverage !== undefined ? observation.coverage : 1;
 }
 
 function fmt(p: number): string {
