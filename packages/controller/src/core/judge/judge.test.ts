@@ -124,6 +124,29 @@ describe('watchCanary', () => {
     const better = watchCanary([errorRate], [{ kpi: 'error_rate', control, canary: { kind: 'counts', events: 10, exposure: 10_000 } }], config);
     expect(better.alarm).toBeUndefined();
   });
+
+  /** Minute of the first alarm for expected (noise-free) counts at 20 req/s, 20% on the canary. */
+  function firstAlarmMinute(controlRate: number, canaryRate: number): number | undefined {
+    for (let minute = 1; minute <= 60; minute++) {
+      const control = { kind: 'counts' as const, events: Math.round(960 * minute * controlRate), exposure: 960 * minute };
+      const canary = { kind: 'counts' as const, events: Math.round(240 * minute * canaryRate), exposure: 240 * minute };
+      if (watchCanary([errorRate], [{ kpi: 'error_rate', control, canary }], config).alarm) return minute;
+    }
+    return undefined;
+  }
+
+  it('stops a canary failing every request against a control failing none within 5 minutes (finding 4)', () => {
+    expect(firstAlarmMinute(0, 1)).toBeLessThanOrEqual(5);
+  });
+
+  it('stops 0.1% -> 1% errors before the end of the canary (finding 4)', () => {
+    expect(firstAlarmMinute(0.001, 0.01)).toBeLessThanOrEqual(45);
+  });
+
+  it('raises no alarm on an A/A canary at a zero baseline', () => {
+    expect(firstAlarmMinute(0, 0)).toBeUndefined();
+    expect(firstAlarmMinute(0.001, 0.001)).toBeUndefined();
+  });
 });
 
 // Peeking every minute for 60 minutes. Traffic: 10,000 requests/min, 20% canary (2,000/min, so

@@ -16,7 +16,7 @@ import { holmAdjust } from './holm.js';
 import { hodgesLehmann, mannWhitneyU, sortedCopy, sortedMedian } from './mann-whitney.js';
 import { minimumDetectableDifference, minimumSampleSize } from './power.js';
 import { poissonRateRatioTest, twoProportionZTest, type Counts } from './rate-tests.js';
-import { msprtLook, type GroupSummary, type SequentialLook } from './sequential.js';
+import { msprtLook, pooledUnit, type GroupSummary, type SequentialLook } from './sequential.js';
 
 /** The query that produced a KPI's data, passed through so a verdict can be reproduced. */
 export interface QueryReference {
@@ -308,6 +308,20 @@ export function scoreVerdicts(kpis: readonly KpiDefinition[], verdicts: readonly
   return { decision: 'inconclusive', reason: `score ${score.toFixed(1)} between ${config.marginalThreshold} and ${config.passThreshold}`, score };
 }
 
+/**
+ * The mSPRT's mixing scale τ for one KPI: the configured relative effect of the control's mean, or
+ * of the pooled per-unit standard deviation when that is larger. The standard deviation keeps τ
+ * away from zero at a zero baseline (where 5% of 0 made every look undefined) and useful for rare
+ * events (5% of a 0.1% error rate is far below any effect worth stopping for).
+ */
+function mixtureScale(o: WatchObservation, relativeEffect: number): number {
+  const control = o.control;
+  const controlMean = control.kind === 'counts' ? control.events / control.exposure : control.sum / control.count;
+  const pooled = pooledUnit(o.canary, o.control);
+  const scale = Math.max(Number.isFinite(controlMean) ? Math.abs(controlMean) : 0, Number.isFinite(pooled.variance) ? Math.sqrt(pooled.variance) : 0);
+  return relativeEffect * scale;
+}
+
 function coverageOf(observation: KpiObservation | undefined): number {
   return observation?.data === 'samples' && observation.coverage !== undefined ? observation.coverage : 1;
 }
@@ -345,9 +359,7 @@ export function watchCanary(kpis: readonly KpiDefinition[], observations: readon
   for (const kpi of guarded) {
     const o = byName.get(kpi.name);
     if (!o) continue;
-    const control = o.control;
-    const controlMean = control.kind === 'counts' ? control.events / control.exposure : control.sum / control.count;
-    const look = msprtLook(o.canary, o.control, alphaPerKpi, config.sequentialMixtureEffect * Math.abs(controlMean));
+    const look = msprtLook(o.canary, o.control, alphaPerKpi, mixtureScale(o, config.sequentialMixtureEffect));
     looks.push({ kpi: kpi.name, look });
     if (!look || alarm) continue;
     const margin = kpi.nonInferiorityMargin * Math.abs(look.controlMean);
