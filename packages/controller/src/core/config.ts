@@ -137,6 +137,12 @@ export interface AutopilotConfig {
   minimumDataCoverage: number;
   /** How far back the analysis reads the KPIs before proposing (design: the last 24 h). */
   analysisWindowMinutes: number;
+  /**
+   * Consecutive per-minute looks at a canary without data for a must-not-degrade KPI (a query
+   * failed or a series is missing) after which the canary is reverted (Argo's consecutive error
+   * limit): a canary never runs unwatched.
+   */
+  maxConsecutiveQueryErrors: number;
   slidingBounds: SlidingBoundsConfig;
   drift: DriftConfig;
   triage: TriageConfig;
@@ -165,6 +171,7 @@ export const AUTOPILOT_DEFAULTS: Readonly<AutopilotConfig> = Object.freeze({
   maxParametersPerCycle: 3,
   minimumDataCoverage: 0.9,
   analysisWindowMinutes: 24 * 60,
+  maxConsecutiveQueryErrors: 3,
   slidingBounds: {
     expansionRatePerWeek: 0.05,
     contractionRateAfterRollback: 0.25,

@@ -119,6 +119,20 @@ describe('analysis and validation', () => {
 });
 
 describe('canary', () => {
+  it('reverts a canary whose guard KPIs have no data for 3 looks in a row, never running it unwatched (finding 7)', () => {
+    let s = toCanary();
+    const id = cycleId(s);
+    const good: WatchObservation = { kpi: 'conversion', control: { kind: 'counts', events: 1000, exposure: 10_000 }, canary: { kind: 'counts', events: 250, exposure: 2_500 } };
+    // Two failed looks, then one with data: the count starts again.
+    s = run(s, [3, 4].map((m) => ({ type: 'canary-look' as const, now: slot + m * MIN, cycleId: id, observations: [] }))).state;
+    s = run(s, [{ type: 'canary-look', now: slot + 5 * MIN, cycleId: id, observations: [good] }]).state;
+    s = run(s, [6, 7].map((m) => ({ type: 'canary-look' as const, now: slot + m * MIN, cycleId: id, observations: [] }))).state;
+    expect(s.cycle?.decision).toBeUndefined();
+    const r = run(s, [{ type: 'canary-look', now: slot + 8 * MIN, cycleId: id, observations: [] }]);
+    expect(types(r.actions)).toEqual(['RecordCycle', 'Rollback']);
+    expect(r.state.cycle?.decision).toMatchObject({ kind: 'revert', outcome: 'query-errors' });
+  });
+
   it('requests the result at the end of the window, records the decision before promoting, and closes on confirmation', () => {
     let s = toCanary();
     expect(s.phase).toBe('canary');

@@ -71,6 +71,8 @@ export interface ActiveCycle {
   predictedKpiChanges: Record<string, number>;
   canaryStartedAt?: number;
   resultRequested?: boolean;
+  /** Consecutive canary looks that lacked data for a must-not-degrade KPI. */
+  failedLooks?: number;
   decision?: RecordedDecision;
 }
 
@@ -351,7 +353,18 @@ function onValidation(context: AutopilotContext, state: AutopilotState, event: E
 function onLook(context: AutopilotContext, state: AutopilotState, event: Extract<AutopilotEvent, { type: 'canary-look' }>): StepResult {
   if (!isCurrent(state, event.cycleId, 'canary') || state.cycle.decision) return ignored(state, event);
   const watch = watchCanary(context.kpis, event.observations, context.config.judge);
-  if (!watch.alarm) return { state, actions: [] };
+  if (!watch.alarm) {
+    // A look without data for a guard is a query error: past the limit the canary is reverted.
+    const seen = new Set(event.observations.map((o) => o.kpi));
+    const blind = context.kpis.filter((k) => k.role === 'must-not-degrade' && !seen.has(k.name)).map((k) => k.name);
+    const failedLooks = blind.length > 0 ? (state.cycle.failedLooks ?? 0) + 1 : 0;
+    const next: AutopilotState = { ...state, cycle: { ...state.cycle, failedLooks } };
+    if (failedLooks < context.config.maxConsecutiveQueryErrors) {
+      return { state: next, actions: blind.length > 0 ? [emit('canary-look-failed', 'warning', `no data for ${blind.join(', ')} (${failedLooks} of ${context.config.maxConsecutiveQueryErrors} looks in a row)`, { cycleId: state.cycle.cycleId })] : [] };
+    }
+    const reason = `no data for ${blind.join(', ')} in ${failedLooks} consecutive looks: the canary cannot be watched`;
+    return decideCanary(context, next, next.cycle!, event.now, 'revert', 'query-errors', reason, {}, undefined, 'stability-issues');
+  }
   const { kpi, look } = watch.alarm;
   const reason = `early stop: ${kpi} degraded (always-valid interval [${look.confidenceSequence[0].toPrecision(4)}, ${look.confidenceSequence[1].toPrecision(4)}] on canary - control)`;
   const realised: Record<string, number> = {};

@@ -32,6 +32,7 @@ const CYCLE_STATUS: Record<CycleOutcome, CycleStatus> = {
   timeout: 'failed',
   'action-failed': 'failed',
   aborted: 'failed',
+  'query-errors': 'failed',
   recovered: 'recovered',
 };
 
