@@ -23,7 +23,7 @@ function client(options: { failed: InstantSample[]; total: InstantSample[]; gaug
     range: async (_query: string, range: { start: number; end: number; stepSeconds: number }) => ({ ok: true, value: options.gauge(Math.floor((range.end - range.start) / range.stepSeconds) + 1) }),
   } as unknown as PromQlClient;
 }
-const sample = (variant: string, value: number): InstantSample => ({ labels: { variant }, value }) as InstantSample;
+const sample = (variant: string, value: number): InstantSample => ({ labels: { variant }, value, timestamp: end / 1000 });
 const series = (variant: string, n: number, value: number): RangeSeries => ({ labels: { variant }, points: Array.from({ length: n }, (_, i) => [start / 1000 + 60 * i, value + (i % 5)]) }) as RangeSeries;
 const judge = (observations: Awaited<ReturnType<KpiFetcher['result']>>) =>
   judgeCanary({ kpis: context.kpis, observations, canaryTrafficShare: 0.2, config: AUTOPILOT_DEFAULTS.judge });
