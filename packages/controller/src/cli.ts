@@ -10,6 +10,7 @@ import { Cron } from 'croner';
 import { loadModel, type Autopilot, type SourceText } from '@vigil/compiler';
 import { DatadogEventPoster } from '@vigil/exporters';
 import { startTelemetry, type Catalog, type Telemetry } from '@vigil/instrumentation';
+import { isPostedNotice } from './core/notices.js';
 import { ControllerMetrics } from './edges/controller-metrics.js';
 import { AutopilotRunner, autopilotContext, type AutopilotNotice } from './edges/runner.js';
 
@@ -61,11 +62,9 @@ function notifier(context: AutopilotCliContext, service: string): (notice: Autop
   const poster = apiKey
     ? new DatadogEventPoster({ apiKey, ...(context.env.DD_SITE ? { site: context.env.DD_SITE } : {}), ...(context.env.DD_API_URL ? { baseUrl: context.env.DD_API_URL } : {}) })
     : undefined;
-  // Promotions, rollbacks, pauses (drift, validation, operator) and anything critical reach Datadog.
-  const posted = new Set(['canary-promoted', 'canary-rolled-back', 'canary-early-stopped', 'autopilot-paused', 'drift-detected', 'validation-failed', 'operator-emergency-pause', 'operator-resume', 'operator-manual-override', 'cycle-timeout', 'action-failed']);
   return async (notice) => {
     context.io.out(`${JSON.stringify({ time: new Date().toISOString(), service, ...notice })}\n`);
-    if (poster && (posted.has(notice.name) || notice.severity === 'critical')) {
+    if (poster && (isPostedNotice(notice.name) || notice.severity === 'critical')) {
       await poster.post({
         title: `vigil autopilot ${service}: ${notice.name}`,
         text: notice.message,

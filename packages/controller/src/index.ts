@@ -33,6 +33,8 @@ export type {
 export { blockedReason, initialAutopilotState, lastSlot, step } from './core/cycle.js';
 export type { CycleOutcome, CycleRecord, FailureCategory, FailureInstance } from './core/records.js';
 export { FAILURE_CATEGORIES, isDecided, isRollback } from './core/records.js';
+export { canaryNotice, isPostedNotice } from './core/notices.js';
+export type { CanaryOutcome, NoticeName, OperatorCommand } from './core/notices.js';
 
 // Analysis and validation gates
 export type {

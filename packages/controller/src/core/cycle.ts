@@ -29,6 +29,7 @@ import { analyzeWindow, validateCandidate, type BenchmarkResult, type GoldenSetR
 import { checkDrift, type DriftMetrics, type DriftPauseState } from './drift.js';
 import { judgeCanary, watchCanary, type CanaryJudgement, type KpiObservation, type KpiVerdict, type WatchObservation } from './judge/judge.js';
 import { predictedKpiChanges, weightedScore, type EffectObservation, type Optimizer, type ProposedChange } from './propose.js';
+import { boundsNotice, canaryNotice, operatorNotice, type CanaryOutcome, type NoticeName, type OperatorCommand } from './notices.js';
 import type { CycleOutcome, CycleRecord, FailureCategory, FailureInstance } from './records.js';
 import { createRng } from './rng.js';
 import { buildTriageReport, renderTriageJson, renderTriageMarkdown } from './triage.js';
@@ -105,7 +106,7 @@ export type AutopilotEvent =
   | { type: 'canary-result'; now: number; cycleId: string; observations: KpiObservation[] }
   | { type: 'action-completed'; now: number; cycleId: string; action: 'Promote' | 'Rollback' }
   | { type: 'action-failed'; now: number; cycleId: string; action: Action['type']; error: string }
-  | { type: 'operator'; now: number; command: 'emergency-pause' | 'resume' | 'manual-override' }
+  | { type: 'operator'; now: number; command: OperatorCommand }
   /**
    * The parameters file as the edges read it at a start or a tick, after it changed since they
    * last looked. `changedByPerson` is true when any version since then was written by a person
@@ -129,7 +130,7 @@ export type Action =
   | { type: 'Rollback'; cycleId: string; changes: ProposedChange[]; reason: string }
   | { type: 'Pause'; until: number; reason: string }
   | { type: 'PublishTriage'; reportId: string; markdown: string; json: string }
-  | { type: 'EmitEvent'; name: string; severity: Severity; message: string; attributes: Record<string, string | number | boolean> };
+  | { type: 'EmitEvent'; name: NoticeName; severity: Severity; message: string; attributes: Record<string, string | number | boolean> };
 
 /** Result of one step. */
 export interface StepResult {
@@ -199,7 +200,7 @@ export function step(context: AutopilotContext, state: AutopilotState, event: Au
   }
 }
 
-function emit(name: string, severity: Severity, message: string, attributes: Record<string, string | number | boolean> = {}): Action {
+function emit(name: NoticeName, severity: Severity, message: string, attributes: Record<string, string | number | boolean> = {}): Action {
   return { type: 'EmitEvent', name, severity, message, attributes };
 }
 
@@ -325,7 +326,7 @@ function onAnalysis(context: AutopilotContext, state: AutopilotState, event: Ext
 }
 
 function expansionEvents(adjustments: readonly BoundsAdjustment[]): Action[] {
-  return adjustments.map((a) => emit(`bounds-${a.kind}`, 'info', `${a.parameter}: ${a.kind}`, { parameter: a.parameter }));
+  return adjustments.map((a) => emit(boundsNotice(a.kind), 'info', `${a.parameter}: ${a.kind}`, { parameter: a.parameter }));
 }
 
 function onValidation(context: AutopilotContext, state: AutopilotState, event: Extract<AutopilotEvent, { type: 'validation-ready' }>): StepResult {
@@ -417,7 +418,7 @@ function decideCanary(
   cycle: ActiveCycle,
   now: number,
   kind: RecordedDecision['kind'],
-  outcome: CycleOutcome,
+  outcome: CanaryOutcome,
   reason: string,
   realised: Record<string, number>,
   judged?: { judgement: CanaryJudgement },
@@ -458,7 +459,7 @@ function decideCanary(
     actions: [
       { type: 'RecordCycle', record: { cycleId: cycle.cycleId, status: 'running', startedAt: cycle.startedAt, decision } },
       actOn(decidedCycle, decision),
-      emit(`canary-${outcome}`, severity, reason, { cycleId: cycle.cycleId }),
+      emit(canaryNotice(outcome), severity, reason, { cycleId: cycle.cycleId }),
     ],
   };
 }
@@ -533,7 +534,7 @@ function onOperator(context: AutopilotContext, state: AutopilotState, event: Ext
         event.command === 'emergency-pause'
           ? { ...state, emergencyPause: true }
           : { ...state, manualOverrideUntil: event.now + context.config.manualOverrideHours * HOUR_MS };
-      const actions: Action[] = [emit(`operator-${event.command}`, 'warning', `${event.command} by an operator`)];
+      const actions: Action[] = [emit(operatorNotice(event.command), 'warning', `${event.command} by an operator`)];
       const cycle = state.cycle;
       if (!cycle || state.phase === 'idle' || cycle.decision) return { state: next, actions };
       if (state.phase === 'canary') {

@@ -12,7 +12,9 @@ import { AUTOPILOT_DEFAULTS, type AutopilotConfig, type KpiDefinition, type Para
 import { initialAutopilotState, step, type Action, type AutopilotContext, type AutopilotEvent, type AutopilotState } from '../core/cycle.js';
 import type { BenchmarkResult, GoldenSetResult } from '../core/decide.js';
 import { slopeOptimizer } from '../core/propose.js';
+import type { NoticeName } from '../core/notices.js';
 import type { CycleOutcome } from '../core/records.js';
+import { assertNever } from '@vigil/conventions';
 import { TriageForge, type OpenedIssue } from './forge.js';
 import { KpiFetcher } from './kpi-fetch.js';
 import { parameterAt, ParametersStore } from './parameters-store.js';
@@ -49,7 +51,7 @@ const FORGE_KEY = 'forge-issues';
 
 /** An event for people and other systems (Datadog events, logs). */
 export interface AutopilotNotice {
-  name: string;
+  name: NoticeName;
   severity: 'info' | 'warning' | 'critical';
   message: string;
   attributes: Record<string, string | number | boolean>;
@@ -382,7 +384,8 @@ export class AutopilotRunner {
           await this.notify({ name: action.name, severity: action.severity, message: action.message, attributes: action.attributes });
           return undefined;
         default:
-          return undefined;
+          // A new action must be carried out here: it fails to compile until it is.
+          return assertNever(action);
       }
     } catch (error) {
       const cycleId = 'cycleId' in action ? action.cycleId : state.cycle?.cycleId;
