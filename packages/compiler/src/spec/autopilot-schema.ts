@@ -77,8 +77,20 @@ export const AutopilotSchema = z.strictObject({
   schedule: z.strictObject({ daily: clock.default('03:00') }).default({ daily: '03:00' }),
   analysis_window: duration.default('24h'),
   canary: z
-    .strictObject({ duration: duration.default('60m'), traffic_percent: z.number().gt(0).lt(100).default(20), confidence: share.default(0.95) })
-    .default({ duration: '60m', traffic_percent: 20, confidence: 0.95 }),
+    .strictObject({
+      duration: duration.default('60m'),
+      traffic_percent: z.number().gt(0).lt(100).default(20),
+      confidence: share.default(0.95),
+      /** Time after the canary starts before the watcher looks (warm-up); none by default. */
+      initial_delay: duration.optional(),
+      /** What an inconclusive canary leads to: it is always reverted; `pause` also waits for a person. */
+      on_inconclusive: z.enum(['pause', 'revert', 'notify']).default('pause'),
+      /** Consecutive per-minute looks without data for a guard KPI after which the canary is reverted. */
+      max_query_errors: z.number().int().positive().default(3),
+    })
+    .default({ duration: '60m', traffic_percent: 20, confidence: 0.95, on_inconclusive: 'pause', max_query_errors: 3 }),
+  /** Decide and explain without writing the parameters file or its candidate. */
+  dry_run: z.boolean().default(false),
   max_cycle_duration: duration.default('10m'),
   /** How long versions of the parameters file are kept (the newest 10 and the current one always are). */
   history_retention: duration.default('90d'),

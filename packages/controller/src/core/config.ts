@@ -37,6 +37,13 @@ export interface KpiDefinition {
   minimumDetectableEffect: number;
 }
 
+/**
+ * What an inconclusive canary leads to. It is always reverted and recorded for triage; `pause`
+ * (the default, as Argo Rollouts pauses for a person) also stops new cycles until an operator
+ * resumes, `notify` posts an event for a person and carries on, `revert` only logs it.
+ */
+export type InconclusivePolicy = 'pause' | 'revert' | 'notify';
+
 /** One tunable parameter of the business-logic file. */
 export interface ParameterDefinition {
   name: string;
@@ -143,6 +150,9 @@ export interface AutopilotConfig {
    * limit): a canary never runs unwatched.
    */
   maxConsecutiveQueryErrors: number;
+  /** Minutes after a canary starts before the per-minute watcher looks (warm-up). */
+  canaryInitialDelayMinutes: number;
+  onInconclusive: InconclusivePolicy;
   slidingBounds: SlidingBoundsConfig;
   drift: DriftConfig;
   triage: TriageConfig;
@@ -172,6 +182,8 @@ export const AUTOPILOT_DEFAULTS: Readonly<AutopilotConfig> = Object.freeze({
   minimumDataCoverage: 0.9,
   analysisWindowMinutes: 24 * 60,
   maxConsecutiveQueryErrors: 3,
+  canaryInitialDelayMinutes: 0,
+  onInconclusive: 'pause',
   slidingBounds: {
     expansionRatePerWeek: 0.05,
     contractionRateAfterRollback: 0.25,

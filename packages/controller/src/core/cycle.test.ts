@@ -169,6 +169,35 @@ describe('canary', () => {
     expect(r.state.cycle!.decision!.outcome).toBe('not-improved');
     expect(types(r.actions)).toEqual(['RecordCycle', 'Rollback']);
   });
+  /** Runs a canary to an inconclusive result (no observations) and confirms the revert. */
+  function inconclusive(config: AutopilotContext['config']): AutopilotState {
+    const ctx = { ...context, config };
+    const s = toCanary();
+    let r = step(ctx, s, { type: 'canary-result', now: slot + 64 * MIN, cycleId: cycleId(s), observations: [] });
+    expect(r.state.cycle!.decision!.outcome).toBe('canary-inconclusive');
+    r = step(ctx, r.state, { type: 'action-completed', now: slot + 65 * MIN, cycleId: cycleId(s), action: 'Rollback' });
+    return r.state;
+  }
+  it('records an inconclusive canary for the weekly triage (finding 9)', () => {
+    const s = inconclusive({ ...AUTOPILOT_DEFAULTS, onInconclusive: 'revert' });
+    expect(s.failures.at(-1)).toMatchObject({ category: 'stability-issues', detail: expect.stringMatching(/no KPI had enough data/) });
+  });
+  it('pauses for a person after an inconclusive canary by default, until resumed', () => {
+    const s = inconclusive(AUTOPILOT_DEFAULTS);
+    expect(step(context, s, { type: 'tick', now: slot + DAY }).state.phase).toBe('idle');
+    const resumed = step(context, s, { type: 'operator', now: slot + DAY, command: 'resume' }).state;
+    expect(step(context, resumed, { type: 'tick', now: slot + DAY }).state.phase).toBe('analyzing');
+    // With the revert policy the next day's cycle starts on its own.
+    const reverting = { ...context, config: { ...AUTOPILOT_DEFAULTS, onInconclusive: 'revert' as const } };
+    expect(step(reverting, inconclusive(reverting.config), { type: 'tick', now: slot + DAY }).state.phase).toBe('analyzing');
+  });
+  it('does not look at the canary during its initial delay', () => {
+    const ctx = { ...context, config: { ...AUTOPILOT_DEFAULTS, canaryInitialDelayMinutes: 15 } };
+    const s = toCanary();
+    const look: WatchObservation = { kpi: 'conversion', control: { kind: 'counts', events: 16_000, exposure: 160_000 }, canary: { kind: 'counts', events: 3_200, exposure: 40_000 } };
+    expect(step(ctx, s, { type: 'canary-look', now: slot + 12 * MIN, cycleId: cycleId(s), observations: [look] }).state.cycle!.decision).toBeUndefined();
+    expect(step(ctx, s, { type: 'canary-look', now: slot + 18 * MIN, cycleId: cycleId(s), observations: [look] }).state.cycle!.decision!.outcome).toBe('early-stopped');
+  });
   it('stops early when the watcher sees a degradation', () => {
     const s = toCanary();
     const look: WatchObservation = { kpi: 'conversion', control: { kind: 'counts', events: 16_000, exposure: 160_000 }, canary: { kind: 'counts', events: 3_200, exposure: 40_000 } };

@@ -90,6 +90,8 @@ export interface AutopilotState {
   /** Set by an operator command; the config flag works too. */
   emergencyPause: boolean;
   manualOverrideUntil?: number;
+  /** Set by an inconclusive canary under the `pause` policy: cycles wait for an operator's resume. */
+  awaitingPerson?: string;
   lastCycleSlot?: number;
   lastTriageSlot?: number;
   cycleCounter: number;
@@ -167,6 +169,7 @@ export function lastSlot(now: number, at: { hour: number; minute: number; dayOfW
 export function blockedReason(context: AutopilotContext, state: AutopilotState, now: number): string | undefined {
   if (!context.config.enabled) return 'autopilot disabled';
   if (context.config.emergencyPause || state.emergencyPause) return 'emergency pause';
+  if (state.awaitingPerson !== undefined) return `waiting for a person: ${state.awaitingPerson}`;
   if (state.manualOverrideUntil !== undefined && now < state.manualOverrideUntil) return `manual override until ${new Date(state.manualOverrideUntil).toISOString()}`;
   if (state.drift.pausedUntil !== undefined && now < state.drift.pausedUntil) return `drift pause until ${new Date(state.drift.pausedUntil).toISOString()}`;
   return undefined;
@@ -353,6 +356,8 @@ function onValidation(context: AutopilotContext, state: AutopilotState, event: E
 
 function onLook(context: AutopilotContext, state: AutopilotState, event: Extract<AutopilotEvent, { type: 'canary-look' }>): StepResult {
   if (!isCurrent(state, event.cycleId, 'canary') || state.cycle.decision) return ignored(state, event);
+  // Warm-up: the first minutes of a canary are neither judged nor counted as query errors.
+  if (state.cycle.canaryStartedAt !== undefined && event.now < state.cycle.canaryStartedAt + context.config.canaryInitialDelayMinutes * MINUTE_MS) return { state, actions: [] };
   const watch = watchCanary(context.kpis, event.observations, context.config.judge);
   if (!watch.alarm) {
     // A look without data for a guard is a query error: past the limit the canary is reverted.
@@ -390,9 +395,27 @@ function onResult(context: AutopilotContext, state: AutopilotState, event: Extra
     case 'rollback':
       return decideCanary(context, state, state.cycle, event.now, 'rollback', 'rolled-back', judgement.reason, realised, judged);
     case 'inconclusive':
-      return decideCanary(context, state, state.cycle, event.now, 'revert', 'canary-inconclusive', judgement.reason, realised, judged);
+      return onInconclusive(context, decideCanary(context, state, state.cycle, event.now, 'revert', 'canary-inconclusive', judgement.reason, realised, judged, 'stability-issues'), state.cycle.cycleId, judgement.reason);
     default:
       return assertNever(judgement.decision);
+  }
+}
+
+/** Applies the inconclusive policy to a reverted inconclusive canary (it is recorded for triage either way). */
+function onInconclusive(context: AutopilotContext, reverted: StepResult, cycleId: string, reason: string): StepResult {
+  const policy = context.config.onInconclusive;
+  switch (policy) {
+    case 'revert':
+      return reverted;
+    case 'notify':
+      return { state: reverted.state, actions: [...reverted.actions, emit('canary-needs-review', 'warning', `inconclusive canary ${cycleId} reverted: ${reason}`, { cycleId })] };
+    case 'pause':
+      return {
+        state: { ...reverted.state, awaitingPerson: `inconclusive canary ${cycleId} (${reason})` },
+        actions: [...reverted.actions, emit('canary-needs-review', 'warning', `inconclusive canary ${cycleId} reverted: ${reason}; no new cycle until an operator runs vigil autopilot resume`, { cycleId })],
+      };
+    default:
+      return assertNever(policy);
   }
 }
 
@@ -527,7 +550,7 @@ function onActionFailed(context: AutopilotContext, state: AutopilotState, event:
 function onOperator(context: AutopilotContext, state: AutopilotState, event: Extract<AutopilotEvent, { type: 'operator' }>): StepResult {
   switch (event.command) {
     case 'resume':
-      return { state: { ...state, emergencyPause: false, manualOverrideUntil: undefined }, actions: [emit('operator-resume', 'info', 'autopilot resumed by an operator')] };
+      return { state: { ...state, emergencyPause: false, manualOverrideUntil: undefined, awaitingPerson: undefined }, actions: [emit('operator-resume', 'info', 'autopilot resumed by an operator')] };
     case 'manual-override':
     case 'emergency-pause': {
       const next: AutopilotState =

@@ -38,6 +38,7 @@ export type NoticeName =
   | 'canary-query-errors'
   | 'canary-look-failed'
   | 'canary-dry-run'
+  | 'canary-needs-review'
   | 'drift-detected'
   | 'action-failed'
   | 'operator-emergency-pause'
@@ -114,7 +115,7 @@ export function isPostedNotice(name: NoticeName): boolean {
     case 'canary-promoted':
     case 'canary-rolled-back':
     case 'canary-early-stopped':
-    case 'canary-inconclusive':
+    case 'canary-needs-review':
     case 'canary-aborted':
     case 'canary-action-failed':
     case 'canary-query-errors':
@@ -140,6 +141,7 @@ export function isPostedNotice(name: NoticeName): boolean {
     case 'bounds-contraction':
     case 'bounds-anti-windup':
     case 'canary-not-improved':
+    case 'canary-inconclusive':
     case 'canary-look-failed':
     case 'canary-dry-run':
     case 'history-pruned':

@@ -18,11 +18,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function runner(url: string, notices: AutopilotNotice[]): Promise<AutopilotRunner> {
+async function runner(url: string, notices: AutopilotNotice[], dryRun?: boolean): Promise<AutopilotRunner> {
   const model = loadModel([{ path: 'defs.yaml', text: DEFINITIONS.replace('state_file: state.db', `state_file: state.db\n  prometheus_url: ${url}`) }]);
   if (!model.ok) throw new Error(JSON.stringify(model.issues));
   const autopilot = model.value.autopilots[0] as Autopilot;
-  return new AutopilotRunner({ autopilot, root: dir, now: () => clock, notify: (n) => void notices.push(n), seed: 7 });
+  return new AutopilotRunner({ autopilot, root: dir, now: () => clock, notify: (n) => void notices.push(n), seed: 7, ...(dryRun === undefined ? {} : { dryRun }) });
 }
 
 /** Runs the daily cycle through its 60-minute canary, one tick a minute. */
@@ -104,6 +104,26 @@ describe('AutopilotRunner', () => {
     expect(cycle).toMatchObject({ status: 'inconclusive', decision: { outcome: 'analysis-inconclusive' } });
     expect(await readFile(join(dir, 'card.yaml'), 'utf8')).toBe('pricing:\n  discount: 0.1 # tuned by the autopilot\n');
     pilot.db.close();
+  }, 60_000);
+
+  it('in a dry run decides and explains a promotion without writing the parameters file or a candidate', async () => {
+    const prometheus = await fakePrometheus(() => ({ canaryFailed: 9_900, canaryBasket: 52 }));
+    const notices: AutopilotNotice[] = [];
+    try {
+      const pilot = await runner(prometheus.url, notices, true);
+      await runCycle(pilot);
+      expect(pilot.db.listCycles()[0], JSON.stringify(notices, null, 1)).toMatchObject({ decision: { outcome: 'promoted' } });
+      expect(await readFile(join(dir, 'card.yaml'), 'utf8')).toBe('pricing:\n  discount: 0.1 # tuned by the autopilot\n');
+      await expect(readFile(pilot.store.candidateFile, 'utf8')).rejects.toThrow(/ENOENT/);
+      expect(notices.filter((n) => n.name === 'canary-dry-run').map((n) => n.message)).toEqual([expect.stringMatching(/would write the candidate pricing.discount 0.1 ->/), expect.stringMatching(/would promote/)]);
+      // The next pass takes the value from the file again: a dry run leaves no trace in the state.
+      clock += 60_000;
+      await pilot.tick();
+      expect((await pilot.state()).parameters[0]!.value).toBe(0.1);
+      pilot.db.close();
+    } finally {
+      await prometheus.close();
+    }
   }, 60_000);
 
   it('reconciles with an operator rollback: the value comes from the file and the manual override starts (finding 1)', async () => {

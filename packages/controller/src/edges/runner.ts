@@ -74,6 +74,8 @@ export interface AutopilotRunnerOptions {
   store?: ParametersStore;
   /** Seed of the core's random source (proposals explore with it). */
   seed?: number;
+  /** Decide and explain without writing the parameters file or its candidate (default: the definitions' `dry_run`). */
+  dryRun?: boolean;
 }
 
 /** Maps the definitions' autopilot to the core's configuration. */
@@ -90,6 +92,9 @@ export function autopilotContext(autopilot: Autopilot): AutopilotContext {
     manualOverrideHours: autopilot.manualOverrideSeconds / 3600,
     maxParametersPerCycle: autopilot.maxParametersPerCycle,
     analysisWindowMinutes: autopilot.analysisWindowSeconds / 60,
+    maxConsecutiveQueryErrors: autopilot.canary.maxQueryErrors,
+    canaryInitialDelayMinutes: autopilot.canary.initialDelaySeconds / 60,
+    onInconclusive: autopilot.canary.onInconclusive,
     slidingBounds: {
       ...defaults.slidingBounds,
       expansionRatePerWeek: autopilot.slidingBounds.expansionPerWeek,
@@ -235,9 +240,12 @@ export class AutopilotRunner {
   private async reconcile(): Promise<void> {
     const current = await this.store.current();
     const seen = this.db.getState<{ id: string; createdAt: string }>(RECONCILED_KEY);
-    if (seen?.id === current.version.id && seen.createdAt === current.version.createdAt) return;
-    const changedByPerson = seen === undefined ? current.changedByPerson : await this.store.changedByPersonSince(seen);
-    await this.dispatch({ type: 'parameters-observed', now: this.now(), values: numbersAt(current.values, this.context.parameters), changedByPerson });
+    const values = numbersAt(current.values, this.context.parameters);
+    const sameEntry = seen?.id === current.version.id && seen.createdAt === current.version.createdAt;
+    // The same file can still differ from memory (a dry run decided without writing).
+    if (sameEntry && (await this.state()).parameters.every((p) => values[p.name] === undefined || values[p.name] === p.value)) return;
+    const changedByPerson = sameEntry ? false : seen === undefined ? current.changedByPerson : await this.store.changedByPersonSince(seen);
+    await this.dispatch({ type: 'parameters-observed', now: this.now(), values, changedByPerson });
     this.db.setState(RECONCILED_KEY, { id: current.version.id, createdAt: current.version.createdAt }, new Date(this.now()).toISOString());
   }
 
@@ -279,9 +287,42 @@ export class AutopilotRunner {
     }
   }
 
+  /** In a dry run, what an action that writes would have done (undefined: the action writes nothing). */
+  private dryRunNotice(action: Action): AutopilotNotice | undefined {
+    const moves = (changes: readonly { path: string; oldValue: number; newValue: number }[]) => changes.map((c) => `${c.path} ${c.oldValue} -> ${c.newValue}`).join(', ');
+    switch (action.type) {
+      case 'WriteCandidate':
+        return { name: 'canary-dry-run', severity: 'info', message: `dry run: would write the candidate ${moves(action.changes)}`, attributes: { cycleId: action.cycleId } };
+      case 'DiscardCandidate':
+        return { name: 'canary-dry-run', severity: 'info', message: 'dry run: would remove the candidate', attributes: { cycleId: action.cycleId } };
+      case 'Promote':
+        return { name: 'canary-dry-run', severity: 'info', message: `dry run: would promote ${moves(action.changes)}`, attributes: { cycleId: action.cycleId } };
+      case 'Rollback':
+        return { name: 'canary-dry-run', severity: 'info', message: `dry run: would revert the candidate (${action.reason})`, attributes: { cycleId: action.cycleId } };
+      case 'RecordCycle':
+      case 'RequestAnalysis':
+      case 'RequestValidation':
+      case 'StartCanary':
+      case 'RequestCanaryResult':
+      case 'Pause':
+      case 'PublishTriage':
+      case 'EmitEvent':
+        return undefined;
+      default:
+        return assertNever(action);
+    }
+  }
+
   private async execute(action: Action, state: AutopilotState): Promise<AutopilotEvent | undefined> {
     const now = this.now();
     const iso = (ms: number) => new Date(ms).toISOString();
+    const dryRun = this.options.dryRun ?? this.options.autopilot.dryRun;
+    const wouldWrite = dryRun ? this.dryRunNotice(action) : undefined;
+    if (wouldWrite) {
+      // Decided and explained, not written: the parameters file and its candidate stay as they are.
+      await this.notify(wouldWrite);
+      return action.type === 'Promote' || action.type === 'Rollback' ? { type: 'action-completed', now: this.now(), cycleId: action.cycleId, action: action.type } : undefined;
+    }
     try {
       switch (action.type) {
         case 'RecordCycle': {
