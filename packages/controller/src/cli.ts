@@ -11,6 +11,7 @@ import { loadModel, type Autopilot, type SourceText } from '@vigil/compiler';
 import { DatadogEventPoster } from '@vigil/exporters';
 import { startTelemetry, type Catalog, type Telemetry } from '@vigil/instrumentation';
 import { isPostedNotice } from './core/notices.js';
+import { planCanary } from './core/plan.js';
 import { ControllerMetrics } from './edges/controller-metrics.js';
 import { AutopilotRunner, autopilotContext, type AutopilotNotice } from './edges/runner.js';
 
@@ -201,6 +202,23 @@ function buildProgram(context: AutopilotCliContext): Command {
       } catch (error) {
         io.err(`vigil autopilot: ${(error as Error).message}\n`);
         throw new Exit(EXIT.failed);
+      } finally {
+        runner.db.close();
+      }
+    });
+
+  // `plan`: the smallest effect each KPI can detect at the current traffic (finding 8).
+  program
+    .command('plan')
+    .description('the smallest effect each KPI can detect within the canary window at the last hour\'s traffic, with a warning when the defaults cannot decide')
+    .option('--json', 'as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const runner = await open();
+      try {
+        const now = Date.now();
+        const plans = planCanary(runner.context.kpis, runner.context.config, await runner.fetcher.traffic(now, 3_600_000));
+        if (options.json) io.out(`${JSON.stringify(plans, null, 2)}\n`);
+        else for (const p of plans) io.out(`${p.canDecide ? 'ok  ' : 'WARN'} ${p.kpi}: ${p.note}\n`);
       } finally {
         runner.db.close();
       }

@@ -34,6 +34,8 @@ export { blockedReason, initialAutopilotState, lastSlot, step } from './core/cyc
 export type { CycleOutcome, CycleRecord, FailureCategory, FailureInstance } from './core/records.js';
 export { FAILURE_CATEGORIES, isDecided, isRollback } from './core/records.js';
 export { canaryNotice, isPostedNotice } from './core/notices.js';
+export { planCanary } from './core/plan.js';
+export type { KpiPlan, KpiTraffic } from './core/plan.js';
 export type { CanaryOutcome, NoticeName, OperatorCommand } from './core/notices.js';
 
 // Analysis and validation gates

@@ -50,4 +50,11 @@ describe('KpiFetcher feeding the judge', () => {
     const full = new KpiFetcher(client({ failed: [sample('control', 40_000), sample('canary', 10_000)], total, gauge: gauges }), autopilot);
     expect(judge(await full.result(start, end)).verdicts[1]!.verdict).not.toBe('insufficient');
   });
+
+  it('measures the traffic that vigil autopilot plan needs: exposure per minute and rate for ratios, dispersion for gauges', async () => {
+    const fetcher = new KpiFetcher(client({ failed: [sample('control', 600)], total: [sample('control', 72_000)], gauge: (n) => [series('control', n, 50)] }), autopilot);
+    const [orders, basket] = await fetcher.traffic(end, 3_600_000);
+    expect(orders).toEqual({ kpi: 'failed_orders', kind: 'counts', exposurePerMinute: 1200, rate: 600 / 72_000 });
+    expect(basket).toMatchObject({ kpi: 'basket_value', kind: 'readings', readingsPerMinute: 1 });
+  });
 });

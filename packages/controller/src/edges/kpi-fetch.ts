@@ -6,6 +6,7 @@
 import type { Autopilot, AutopilotKpi } from '@vigil/compiler';
 import type { KpiWindow, KpiWindowValue } from '../core/decide.js';
 import type { KpiObservation, QueryReference, WatchObservation } from '../core/judge/judge.js';
+import type { KpiTraffic } from '../core/plan.js';
 import type { PromQlClient, PromQlFailure, RangeSeries } from './promql-client.js';
 
 /** Per-group sample cap for distribution KPIs: bucket counts are scaled down beyond it. */
@@ -67,6 +68,36 @@ export class KpiFetcher {
       if (observation) observations.push(observation);
     }
     return observations;
+  }
+
+  /**
+   * Each KPI's recent traffic for `vigil autopilot plan`: exposure per minute and rate of ratio
+   * KPIs, reading dispersion of gauges, over `[now - lookbackMs, now]`. What cannot be measured
+   * says why.
+   */
+  async traffic(now: number, lookbackMs: number): Promise<KpiTraffic[]> {
+    const out: KpiTraffic[] = [];
+    for (const kpi of this.autopilot.kpis) {
+      const queries = kpi.queries;
+      if ('promql' in queries) {
+        out.push({ kpi: kpi.name, kind: 'unknown', reason: 'raw PromQL KPIs are not estimated' });
+      } else if (queries.kind === 'ratio') {
+        const events = await this.instantSum(kpi, withRange(queries.numerator, lookbackMs), now);
+        const exposure = await this.instantSum(kpi, withRange(queries.denominator, lookbackMs), now);
+        if (events === undefined || exposure === undefined || !(exposure > 0)) out.push({ kpi: kpi.name, kind: 'unknown', reason: 'no traffic in the last hour (or the query failed)' });
+        else out.push({ kpi: kpi.name, kind: 'counts', exposurePerMinute: exposure / (lookbackMs / 60_000), rate: events / exposure });
+      } else if (queries.kind === 'gauge') {
+        const series = await this.range(kpi, `avg(${queries.value})`, { start: (now - lookbackMs) / 1000, end: now / 1000, stepSeconds: 60 });
+        const values = (series?.[0]?.points ?? []).map(([, v]) => v).filter(Number.isFinite);
+        const mean = values.reduce((a, b) => a + b, 0) / values.length;
+        const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
+        if (values.length < 2 || mean === 0) out.push({ kpi: kpi.name, kind: 'unknown', reason: 'too few readings in the last hour' });
+        else out.push({ kpi: kpi.name, kind: 'readings', readingsPerMinute: 1, relativeSd: sd / Math.abs(mean) });
+      } else {
+        out.push({ kpi: kpi.name, kind: 'unknown', reason: 'distribution KPIs are not estimated yet' });
+      }
+    }
+    return out;
   }
 
   private async windowValue(kpi: AutopilotKpi, start: number, end: number, stepMs: number): Promise<KpiWindowValue> {

@@ -171,7 +171,8 @@ export class AutopilotRunner {
   readonly context: AutopilotContext;
   readonly db: StateDb;
   readonly store: ParametersStore;
-  private readonly fetcher: KpiFetcher;
+  /** The KPI fetch stage (also used by `vigil autopilot plan`). */
+  readonly fetcher: KpiFetcher;
   private readonly now: () => number;
   private readonly notify: (notice: AutopilotNotice) => void | Promise<void>;
   /** Opens issues for triage reports with patch suggestions, when the definitions name a forge. */
