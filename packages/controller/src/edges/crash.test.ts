@@ -49,9 +49,11 @@ function restarted(dir: string, now: number, notices: AutopilotNotice[]): Autopi
 
 /** What a SIGKILL at each point must leave behind, and what the restart must make of it. */
 const CASES = [
-  { killAt: 'canary', fileAfterKill: 'original', status: 'recovered', outcome: 'recovered', fileAfterRestart: 'original' },
-  { killAt: 'promoting', fileAfterKill: 'original', status: 'completed', outcome: 'promoted', fileAfterRestart: 'promoted' },
-  { killAt: 'promoted', fileAfterKill: 'promoted', status: 'completed', outcome: 'promoted', fileAfterRestart: 'promoted' },
+  { killAt: 'canary', fileAfterKill: 'original', status: 'recovered', outcome: 'recovered', fileAfterRestart: 'original', temporaries: 0 },
+  { killAt: 'promoting', fileAfterKill: 'original', status: 'completed', outcome: 'promoted', fileAfterRestart: 'promoted', temporaries: 0 },
+  // Between the temporary write and the rename: the temporary is left, and the restart removes it.
+  { killAt: 'staged', fileAfterKill: 'original', status: 'completed', outcome: 'promoted', fileAfterRestart: 'promoted', temporaries: 1 },
+  { killAt: 'promoted', fileAfterKill: 'promoted', status: 'completed', outcome: 'promoted', fileAfterRestart: 'promoted', temporaries: 0 },
 ] as const;
 
 describe('a controller killed with SIGKILL in the middle of a cycle', () => {
@@ -69,12 +71,15 @@ describe('a controller killed with SIGKILL in the middle of a cycle', () => {
       if (c.fileAfterKill === 'original') expect(card).toBe(ORIGINAL);
       else expect((parse(card) as { pricing: { discount: number } }).pricing.discount).not.toBe(0.1);
       const leftovers = (await readdir(dir)).filter((name) => !['card.yaml', 'card.canary.yaml', 'defs.yaml', '.vigil-history'].includes(name) && !name.startsWith('state.db'));
-      expect(leftovers).toEqual([]);
+      expect(leftovers.filter((name) => !name.startsWith('card.yaml.vigil-tmp-'))).toEqual([]);
+      expect(leftovers).toHaveLength(c.temporaries);
 
       const notices: AutopilotNotice[] = [];
       const pilot = restarted(dir, START + 90 * MINUTE, notices);
       await pilot.start();
       expect(notices.map((n) => n.name)).toContain('cycle-recovered');
+      expect(notices.some((n) => n.name === 'temporaries-removed')).toBe(c.temporaries > 0);
+      expect((await readdir(dir)).filter((name) => name.includes('.vigil-tmp-'))).toEqual([]);
       const state = await pilot.state();
       expect(state.phase).toBe('idle');
       const [cycle] = pilot.db.listCycles();

@@ -4,13 +4,14 @@
 //   node crash-child.mjs <dir> <definitions.yaml> <kill point> <start ms>
 // Kill points: `canary` (three looks into the canary, candidate written), `promoting` (decision
 // recorded, the new version pending in the history, before the parameters file is written),
+// `staged` (the new file's temporary copy written and synced, killed before the rename),
 // `promoted` (file written, before the promotion is confirmed to the core), `none`.
 import { writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AutopilotRunner, ParametersStore } from '@vigil/controller';
 import { loadModel } from '@vigil/compiler';
-import { writeFileAtomically } from '@vigil/conventions/atomic-file';
+import { stageFile, writeFileAtomically } from '@vigil/conventions/atomic-file';
 
 const [dir, definitionsFile, killAt, startMs] = process.argv.slice(2);
 const model = loadModel([{ path: definitionsFile, text: await readFile(definitionsFile, 'utf8') }]);
@@ -29,6 +30,11 @@ const store = new ParametersStore({
   now: () => new Date(clock),
   writeFile: async (path, content) => {
     if (path === file && killAt === 'promoting') die('promoting');
+    if (path === file && killAt === 'staged') {
+      // The new content is fsynced beside the file; the rename never happens.
+      await stageFile(path, content);
+      die('staged');
+    }
     await writeFileAtomically(path, content);
   },
 });
