@@ -182,7 +182,7 @@ const counts = (perMinute, controlRate, canaryRate) => (rng, _m, g) => {
   g.canary.events += binomialVariate(rng, canaryN, canaryRate);
   g.canary.exposure += canaryN;
 };
-const gauge = (rho) => {
+const gauge = (rho, shift = 0) => {
   let c = 0;
   let k = 0;
   return (rng, m, g) => {
@@ -194,7 +194,7 @@ const gauge = (rho) => {
       k = rho * k + Math.sqrt(1 - rho * rho) * normalVariate(rng);
     }
     g.control.push(50 + 2 * c);
-    g.canary.push(50 + 2 * k);
+    g.canary.push(50 + shift + 2 * k);
   };
 };
 const latency = (perMinute) => (rng, _m, g) => {
@@ -214,6 +214,7 @@ const detectRows = [
   ['5% worse conversion (10%), 20 req/s', scenario(conversion, 'counts', 1000, 21, counts(1200, 0.1, 0.095))],
   ['5% worse conversion (10%), 10k req/min', scenario(conversion, 'counts', 1000, 22, counts(10_000, 0.1, 0.095))],
   ['0% -> 100% failures, 20 req/s', scenario(errors, 'counts', 200, 23, counts(1200, 0, 1))],
+  ['gauge 5% lower (50 -> 47.5, sd 2), AR(1) rho 0.8', scenario(guard('gauge', 'gauge', 'higher-is-better'), 'samples', 1000, 24, gauge(0.8, -2.5))],
 ];
 console.log(`\nautopilot simulation (alpha ${judgeConfig.alpha}; 60 per-minute looks + final judgement; 20% canary)`);
 console.log('| A/A scenario | runs | false alarms | rate | 95% interval | within alpha |');

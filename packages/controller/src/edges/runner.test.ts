@@ -67,7 +67,7 @@ describe('AutopilotRunner', () => {
       const verdicts = (cycle?.decision as { verdicts: Array<Record<string, unknown>> }).verdicts;
       expect(verdicts.map((v) => [v.kpi, v.test])).toEqual([
         ['failed_orders', 'two-proportion-z'],
-        ['basket_value', 'mann-whitney-u'],
+        ['basket_value', 'autocorrelated-mean-t'],
       ]);
       expect(verdicts[0]).toMatchObject({ pValue: expect.any(Number), effect: { confidenceInterval: [expect.any(Number), expect.any(Number)] }, query: { expr: expect.stringContaining('increase(shop_orders_total') } });
       // Every query asked for the variants.

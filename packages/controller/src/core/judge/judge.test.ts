@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AUTOPILOT_DEFAULTS, type KpiDefinition } from '../config.js';
-import { createRng, normalVariate } from '../rng.js';
+import { createRng, normalVariate, type Rng } from '../rng.js';
 import { simulateCanaryRuns } from './canary-monte-carlo.js';
 import { judgeCanary, watchCanary, type KpiObservation } from './judge.js';
 
@@ -146,6 +146,37 @@ describe('watchCanary', () => {
   it('raises no alarm on an A/A canary at a zero baseline', () => {
     expect(firstAlarmMinute(0, 0)).toBeUndefined();
     expect(firstAlarmMinute(0.001, 0.001)).toBeUndefined();
+  });
+});
+
+describe('gauge readings (finding 5)', () => {
+  const gaugeGuard = kpi({ name: 'queue', kind: 'gauge', direction: 'lower-is-better', minimumDetectableEffect: 0.05 });
+  /** 61 AR(1) readings a group around 50 (sd 2); the canary shifted by `shift`. */
+  function readings(rng: Rng, rho: number, shift: number): number[] {
+    let x = normalVariate(rng);
+    return Array.from({ length: 61 }, () => {
+      x = rho * x + Math.sqrt(1 - rho * rho) * normalVariate(rng);
+      return 50 + shift + 2 * x;
+    });
+  }
+  const rollbacks = (rho: number, shift: number, seed: number, runs: number): number => {
+    const rng = createRng(seed);
+    let count = 0;
+    for (let r = 0; r < runs; r++) {
+      const observations: KpiObservation[] = [{ kpi: 'queue', data: 'samples', control: readings(rng, rho, 0), canary: readings(rng, rho, shift), query, coverage: 1 }];
+      if (judgeCanary({ kpis: [gaugeGuard], observations, canaryTrafficShare: 0.2, config }).decision === 'rollback') count++;
+    }
+    return count;
+  };
+  it('keeps A/A false alarms within alpha for autocorrelated readings (AR(1), rho 0.8)', () => {
+    expect(rollbacks(0.8, 0, 5, 600) / 600).toBeLessThanOrEqual(config.alpha);
+  });
+  it('still rolls back a clear degradation of autocorrelated readings', () => {
+    expect(rollbacks(0.8, 4, 6, 200) / 200).toBeGreaterThanOrEqual(0.8);
+  });
+  it('never stops early on a gauge: its readings are not independent', () => {
+    const look = watchCanary([gaugeGuard], [{ kpi: 'queue', control: { kind: 'moments', count: 30, sum: 1500, sumOfSquares: 75_120 }, canary: { kind: 'moments', count: 30, sum: 1800, sumOfSquares: 108_120 } }], config);
+    expect(look.alarm).toBeUndefined();
   });
 });
 

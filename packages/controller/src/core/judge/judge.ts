@@ -12,7 +12,9 @@
  * (the per-minute early-stop look).
  */
 import { assertNever, type JudgeConfig, type KpiDefinition } from '../config.js';
+import { autocorrelatedMeanTest } from './gauge-test.js';
 import { holmAdjust } from './holm.js';
+import { normalQuantile } from './normal.js';
 import { hodgesLehmann, mannWhitneyU, sortedCopy, sortedMedian } from './mann-whitney.js';
 import { minimumDetectableDifference, minimumSampleSize } from './power.js';
 import { poissonRateRatioTest, twoProportionZTest, type Counts } from './rate-tests.js';
@@ -40,7 +42,7 @@ export type KpiObservation =
 export type Verdict = 'pass' | 'high' | 'low' | 'insufficient';
 
 /** The test a verdict came from. */
-export type TestName = 'two-proportion-z' | 'poisson-exact-conditional' | 'mann-whitney-u' | 'none';
+export type TestName = 'two-proportion-z' | 'poisson-exact-conditional' | 'mann-whitney-u' | 'autocorrelated-mean-t' | 'none';
 
 /** One KPI's verdict with everything needed to audit it. */
 export interface KpiVerdict {
@@ -62,7 +64,7 @@ export interface KpiVerdict {
   effect: { scale: 'difference' | 'rate-ratio' | 'shift'; estimate: number; confidenceInterval: [number, number] };
   /** (canary - control) / |control|: the relative change used by the score and the optimiser. */
   relativeChange: number;
-  effectSize: { name: 'cohens-h' | 'log-rate-ratio' | 'rank-biserial'; value: number };
+  effectSize: { name: 'cohens-h' | 'log-rate-ratio' | 'rank-biserial' | 'cohens-d'; value: number };
   /** Smallest relative change detectable at the sample size reached (one-sided, configured power). */
   minimumDetectableEffect: number;
   /** Canary units needed to detect the KPI's configured minimum detectable effect. */
@@ -182,6 +184,7 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
     }
     case 'samples': {
       if (observation.control.length === 0 || observation.canary.length === 0) return noData(kpi, observation);
+      if (kpi.kind === 'gauge') return testGauge(kpi, observation, alpha, config, allocationRatio, confidence);
       const sx = sortedCopy(observation.canary);
       const sy = sortedCopy(observation.control);
       const controlMedian = sortedMedian(sy);
@@ -217,6 +220,39 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
     default:
       return assertNever(observation);
   }
+}
+
+/** Gauge readings: means compared with autocorrelation-inflated variances (see gauge-test.ts). */
+function testGauge(kpi: KpiDefinition, observation: Extract<KpiObservation, { data: 'samples' }>, alpha: number, config: JudgeConfig, allocationRatio: number, confidence: number): RawTest {
+  const worse = kpi.direction === 'higher-is-better' ? 'less' : 'greater';
+  const better = worse === 'less' ? 'greater' : 'less';
+  const marginSign = kpi.direction === 'higher-is-better' ? -1 : 1;
+  let controlMean = 0;
+  for (let i = 0; i < observation.control.length; i++) controlMean += observation.control[i]! / observation.control.length;
+  let canaryMean = 0;
+  for (let i = 0; i < observation.canary.length; i++) canaryMean += observation.canary[i]! / observation.canary.length;
+  const worseTest = autocorrelatedMeanTest(observation.canary, observation.control, { alternative: worse, delta0: marginSign * kpi.nonInferiorityMargin * Math.abs(controlMean), confidence });
+  const betterTest = autocorrelatedMeanTest(observation.canary, observation.control, { alternative: better, confidence });
+  const scale = Math.abs(controlMean) > 0 ? Math.abs(controlMean) : 1;
+  // Unit variance per effective reading, from the interval's standard error.
+  const se = (worseTest.confidenceInterval[1] - worseTest.confidenceInterval[0]) / 2 / Math.max(1e-12, normalQuantile(1 - (1 - confidence) / 2));
+  const unitVariance = (se * se) / (1 / worseTest.effectiveSize.canary + 1 / worseTest.effectiveSize.control);
+  return {
+    kpi: kpi.name,
+    test: 'autocorrelated-mean-t',
+    statistic: worseTest.statistic,
+    pValue: worseTest.pValue,
+    rawImprovementPValue: betterTest.pValue,
+    effect: { scale: 'difference', estimate: worseTest.estimate, confidenceInterval: worseTest.confidenceInterval },
+    relativeChange: worseTest.estimate / scale,
+    effectSize: { name: 'cohens-d', value: unitVariance > 0 ? worseTest.estimate / Math.sqrt(unitVariance) : Number.NaN },
+    minimumDetectableEffect: minimumDetectableDifference({ unitVariance, canarySize: worseTest.effectiveSize.canary, allocationRatio: worseTest.effectiveSize.control / worseTest.effectiveSize.canary, alpha, power: config.power }) / scale,
+    minimumSampleSize: minimumSampleSize({ unitVariance, delta: kpi.minimumDetectableEffect * scale, allocationRatio, alpha, power: config.power }),
+    sampleSize: { control: worseTest.effectiveSize.control, canary: worseTest.effectiveSize.canary },
+    controlValue: controlMean,
+    canaryValue: canaryMean,
+    query: observation.query,
+  };
 }
 
 function noData(kpi: KpiDefinition, observation: KpiObservation): RawTest {
@@ -351,7 +387,9 @@ export interface WatchResult {
  * sequences). Only must-not-degrade KPIs can stop a canary early, and only for degradation.
  */
 export function watchCanary(kpis: readonly KpiDefinition[], observations: readonly WatchObservation[], config: JudgeConfig): WatchResult {
-  const guarded = kpis.filter((k) => k.role === 'must-not-degrade');
+  // Gauge readings are autocorrelated: the watcher's plug-in variance would false-alarm far
+  // above its alpha (48.6% at AR(1) rho 0.8), so gauges are judged only at the end.
+  const guarded = kpis.filter((k) => k.role === 'must-not-degrade' && k.kind !== 'gauge');
   const alphaPerKpi = (config.alpha * config.sequentialAlphaShare) / Math.max(1, guarded.length);
   const byName = new Map(observations.map((o) => [o.kpi, o]));
   const looks: WatchResult['looks'] = [];
