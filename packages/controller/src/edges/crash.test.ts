@@ -115,4 +115,40 @@ describe('a controller killed with SIGKILL in the middle of a cycle', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('during an operator rollback, between the temporary write and the rename: the promoted file stays whole, the restart removes the temporary, the retried rollback starts the override', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-crash-'));
+    try {
+      await writeFile(join(dir, 'card.yaml'), ORIGINAL);
+      await writeFile(join(dir, 'defs.yaml'), definitions());
+      const run = await runChild(dir, 'rollback');
+      expect(run.signal, run.output).toBe('SIGKILL');
+      expect(run.output).toContain('killed at rollback');
+      const promoted = await readFile(join(dir, 'card.yaml'), 'utf8');
+      expect(promoted).not.toBe(ORIGINAL);
+      expect((await readdir(dir)).filter((name) => name.includes('.vigil-tmp-'))).toHaveLength(1);
+
+      const notices: AutopilotNotice[] = [];
+      const now = START + 90 * MINUTE;
+      const pilot = restarted(dir, now, notices);
+      await pilot.start();
+      expect(notices.map((n) => n.name)).toContain('temporaries-removed');
+      expect((await readdir(dir)).filter((name) => name.includes('.vigil-tmp-'))).toEqual([]);
+      // The interrupted rollback left no version: the file and the history agree on the promotion.
+      expect(await readFile(join(dir, 'card.yaml'), 'utf8')).toBe(promoted);
+      const history = await pilot.store.history();
+      expect(history[0]).toMatchObject({ author: 'autopilot', outcome: 'promoted' });
+      expect((await pilot.state()).manualOverrideUntil).toBeUndefined();
+      // Retried, the rollback lands and the next pass starts the manual override.
+      await pilot.store.rollback(history.find((v) => v.author === 'initial')!.id, 'operator rollback');
+      await pilot.tick();
+      expect(await readFile(join(dir, 'card.yaml'), 'utf8')).toBe(ORIGINAL);
+      const state = await pilot.state();
+      expect(state.parameters[0]!.value).toBe(0.1);
+      expect(state.manualOverrideUntil).toBe(now + 24 * 60 * MINUTE);
+      pilot.db.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
