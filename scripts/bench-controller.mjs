@@ -133,3 +133,97 @@ console.log(`controller core benchmark (node ${process.version}, median of runs)
 console.log('| case | ms | ratio |');
 console.log('| --- | ---: | --- |');
 for (const [name, ms, ratio] of rows) console.log(`| ${name} | ${ms.toFixed(2)} | ${ratio} |`);
+
+// ---- Simulation table (issue 12): not timed; seeded, so the same figures every run ----------
+// A/A false-alarm rate (early stops + final rollbacks) with its Wilson 95% interval, detection of
+// a 5% degradation, and the time to stop a 0% -> 100% failure; 60 per-minute looks, 20% canary.
+const { binomialVariate, watchCanary: watch } = await import('@vigil/controller');
+const judgeConfig = AUTOPILOT_DEFAULTS.judge;
+const guard = (name, kind, direction, mde = 0.05) => ({ name, query: name, direction, weight: 1, role: 'must-not-degrade', kind, nonInferiorityMargin: 0, minimumDetectableEffect: mde });
+const wilson = (k, n) => {
+  const z = 1.96;
+  const p = k / n;
+  const d = 1 + (z * z) / n;
+  const c = (p + (z * z) / (2 * n)) / d;
+  const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return [Math.max(0, c - h), Math.min(1, c + h)];
+};
+const moments = (values) => ({ kind: 'moments', count: values.length, sum: values.reduce((a, b) => a + b, 0), sumOfSquares: values.reduce((a, b) => a + b * b, 0) });
+/** One canary: `minute(rng, m)` adds that minute's data to the groups; returns [rolledBack, stopMinute]. */
+function canaryRun(kpi, rng, kind, minute) {
+  const g = kind === 'counts' ? { control: { kind: 'counts', events: 0, exposure: 0 }, canary: { kind: 'counts', events: 0, exposure: 0 } } : { control: [], canary: [] };
+  for (let m = 1; m <= 60; m++) {
+    minute(rng, m, g);
+    const o = kind === 'counts' ? { kpi: kpi.name, control: g.control, canary: g.canary } : { kpi: kpi.name, control: moments(g.control), canary: moments(g.canary) };
+    if (watch([kpi], [o], judgeConfig).alarm) return [true, m];
+  }
+  const observation = kind === 'counts' ? { kpi: kpi.name, data: 'counts', control: g.control, canary: g.canary } : { kpi: kpi.name, data: 'samples', control: g.control, canary: g.canary, coverage: 1 };
+  const j = judgeCanary({ kpis: [kpi], observations: [{ ...observation, query: { expr: kpi.query, range: { start: 0, end: 3_600_000 }, stepSeconds: 60 } }], canaryTrafficShare: 0.2, config: judgeConfig });
+  return [j.decision === 'rollback', 60];
+}
+function scenario(kpi, kind, runs, seed, minute) {
+  const rng = createRng(seed);
+  let rolledBack = 0;
+  const minutes = [];
+  for (let r = 0; r < runs; r++) {
+    const [bad, at] = canaryRun(kpi, rng, kind, minute);
+    if (bad) {
+      rolledBack++;
+      minutes.push(at);
+    }
+  }
+  return { runs, rolledBack, medianMinute: minutes.length ? median(minutes) : Number.NaN };
+}
+const counts = (perMinute, controlRate, canaryRate) => (rng, _m, g) => {
+  const canaryN = Math.round(perMinute * 0.2);
+  const controlN = perMinute - canaryN;
+  g.control.events += binomialVariate(rng, controlN, controlRate);
+  g.control.exposure += controlN;
+  g.canary.events += binomialVariate(rng, canaryN, canaryRate);
+  g.canary.exposure += canaryN;
+};
+const gauge = (rho, shift = 0) => {
+  let c = 0;
+  let k = 0;
+  return (rng, m, g) => {
+    if (m === 1) {
+      c = normalVariate(rng);
+      k = normalVariate(rng);
+    } else {
+      c = rho * c + Math.sqrt(1 - rho * rho) * normalVariate(rng);
+      k = rho * k + Math.sqrt(1 - rho * rho) * normalVariate(rng);
+    }
+    g.control.push(50 + 2 * c);
+    g.canary.push(50 + shift + 2 * k);
+  };
+};
+const latency = (perMinute) => (rng, _m, g) => {
+  for (let i = 0; i < Math.round(perMinute * 0.8); i++) g.control.push(Math.exp(4 + 0.5 * normalVariate(rng)));
+  for (let i = 0; i < Math.round(perMinute * 0.2); i++) g.canary.push(Math.exp(4 + 0.5 * normalVariate(rng)));
+};
+const errors = guard('error_rate', 'ratio', 'lower-is-better', 0.1);
+const conversion = guard('conversion', 'ratio', 'higher-is-better');
+const simRows = [
+  ['A/A counts, conversion 10%, 10k req/min', scenario(conversion, 'counts', 1000, 11, counts(10_000, 0.1, 0.1))],
+  ['A/A counts, errors 1%, 20 req/s', scenario(errors, 'counts', 1000, 12, counts(1200, 0.01, 0.01))],
+  ['A/A latency (log-normal), 20 req/s', scenario(guard('latency', 'distribution', 'lower-is-better'), 'samples', 200, 13, latency(1200))],
+  ['A/A gauge, independent readings', scenario(guard('gauge', 'gauge', 'higher-is-better'), 'samples', 1000, 14, gauge(0))],
+  ['A/A gauge, AR(1) rho 0.8', (() => { const g = guard('gauge', 'gauge', 'higher-is-better'); return scenario(g, 'samples', 1000, 15, gauge(0.8)); })()],
+];
+const detectRows = [
+  ['5% worse conversion (10%), 20 req/s', scenario(conversion, 'counts', 1000, 21, counts(1200, 0.1, 0.095))],
+  ['5% worse conversion (10%), 10k req/min', scenario(conversion, 'counts', 1000, 22, counts(10_000, 0.1, 0.095))],
+  ['0% -> 100% failures, 20 req/s', scenario(errors, 'counts', 200, 23, counts(1200, 0, 1))],
+  ['gauge 5% lower (50 -> 47.5, sd 2), AR(1) rho 0.8', scenario(guard('gauge', 'gauge', 'higher-is-better'), 'samples', 1000, 24, gauge(0.8, -2.5))],
+];
+console.log(`\nautopilot simulation (alpha ${judgeConfig.alpha}; 60 per-minute looks + final judgement; 20% canary)`);
+console.log('| A/A scenario | runs | false alarms | rate | 95% interval | within alpha |');
+console.log('| --- | ---: | ---: | ---: | --- | --- |');
+for (const [name, r] of simRows) {
+  const [lo, hi] = wilson(r.rolledBack, r.runs);
+  console.log(`| ${name} | ${r.runs} | ${r.rolledBack} | ${((r.rolledBack / r.runs) * 100).toFixed(1)}% | ${(lo * 100).toFixed(1)}-${(hi * 100).toFixed(1)}% | ${hi <= judgeConfig.alpha ? 'yes' : 'NO'} |`);
+}
+console.log('| degradation | runs | detected | rate | median minute |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+for (const [name, r] of detectRows) console.log(`| ${name} | ${r.runs} | ${r.rolledBack} | ${((r.rolledBack / r.runs) * 100).toFixed(1)}% | ${r.medianMinute} |`);
+console.log('user-correlated traffic (unit of randomization): not simulated yet (issue 12, finding 6 open)');

@@ -11,6 +11,8 @@ import { Cron } from 'croner';
 import { loadModel, type Autopilot, type SourceText } from '@vigil/compiler';
 import { DatadogEventPoster } from '@vigil/exporters';
 import { startTelemetry, type Catalog, type Telemetry } from '@vigil/instrumentation';
+import { isPostedNotice } from './core/notices.js';
+import { planCanary } from './core/plan.js';
 import { ControllerMetrics } from './edges/controller-metrics.js';
 import { AutopilotRunner, autopilotContext, type AutopilotNotice } from './edges/runner.js';
 
@@ -51,11 +53,9 @@ function notifier(context: AutopilotCliContext, service: string): (notice: Autop
   const poster = apiKey
     ? new DatadogEventPoster({ apiKey, ...(context.env.DD_SITE ? { site: context.env.DD_SITE } : {}), ...(context.env.DD_API_URL ? { baseUrl: context.env.DD_API_URL } : {}) })
     : undefined;
-  // Promotions, rollbacks, pauses (drift, validation, operator) and anything critical reach Datadog.
-  const posted = new Set(['canary-promoted', 'canary-rolled-back', 'canary-early-stopped', 'autopilot-paused', 'drift-detected', 'validation-failed', 'operator-emergency-pause', 'operator-resume', 'operator-manual-override', 'cycle-timeout', 'action-failed']);
   return async (notice) => {
     context.io.out(`${JSON.stringify({ time: new Date().toISOString(), service, ...notice })}\n`);
-    if (poster && (posted.has(notice.name) || notice.severity === 'critical')) {
+    if (poster && (isPostedNotice(notice.name) || notice.severity === 'critical')) {
       await poster.post({
         title: `vigil autopilot ${service}: ${notice.name}`,
         text: notice.message,
@@ -220,6 +220,23 @@ export function autopilotCommand(context: AutopilotCliContext): Command {
         await runner.start();
       } catch (error) {
         throw new CommandFailedError(`autopilot: ${(error as Error).message}`, { cause: error });
+      } finally {
+        runner.db.close();
+      }
+    });
+
+  // `plan`: the smallest effect each KPI can detect at the current traffic (finding 8).
+  program
+    .command('plan')
+    .description('the smallest effect each KPI can detect within the canary window at the last hour\'s traffic, with a warning when the defaults cannot decide')
+    .option('--json', 'as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const runner = await open();
+      try {
+        const now = Date.now();
+        const plans = planCanary(runner.context.kpis, runner.context.config, await runner.fetcher.traffic(now, 3_600_000));
+        if (options.json) io.out(`${JSON.stringify(plans, null, 2)}\n`);
+        else for (const p of plans) io.out(`${p.canDecide ? 'ok  ' : 'WARN'} ${p.kpi}: ${p.note}\n`);
       } finally {
         runner.db.close();
       }

@@ -33,6 +33,10 @@ export type {
 export { blockedReason, initialAutopilotState, lastSlot, step } from './core/cycle.js';
 export type { CycleOutcome, CycleRecord, FailureCategory, FailureInstance } from './core/records.js';
 export { FAILURE_CATEGORIES, isDecided, isRollback } from './core/records.js';
+export { canaryNotice, isPostedNotice } from './core/notices.js';
+export { planCanary } from './core/plan.js';
+export type { KpiPlan, KpiTraffic } from './core/plan.js';
+export type { CanaryOutcome, NoticeName, OperatorCommand } from './core/notices.js';
 
 // Analysis and validation gates
 export type {

@@ -125,6 +125,16 @@ export interface ContractDuration {
   readonly seconds: number;
 }
 
+/**
+ * What an inconclusive canary leads to. It is always reverted and recorded for triage; `pause`
+ * (the default, as Argo Rollouts pauses for a person) also stops new cycles until an operator
+ * resumes, `notify` posts an event for a person and carries on, `revert` only logs it.
+ */
+export const INCONCLUSIVE_POLICIES = ['pause', 'revert', 'notify'] as const;
+
+/** One of {@link INCONCLUSIVE_POLICIES}. */
+export type InconclusivePolicy = (typeof INCONCLUSIVE_POLICIES)[number];
+
 const minutes = (n: number): ContractDuration => ({ text: `${n}m`, seconds: n * 60 });
 const hours = (n: number): ContractDuration => ({ text: `${n}h`, seconds: n * 3600 });
 const days = (n: number): ContractDuration => ({ text: `${n}d`, seconds: n * 86_400 });
@@ -138,7 +148,15 @@ export interface AutopilotContractDefaults {
   enabled: boolean;
   daily: TimeOfDay;
   analysisWindow: ContractDuration;
-  canary: { duration: ContractDuration; trafficPercent: number; confidence: number };
+  canary: {
+    duration: ContractDuration;
+    trafficPercent: number;
+    confidence: number;
+    /** What an inconclusive canary leads to. */
+    onInconclusive: InconclusivePolicy;
+    /** Consecutive per-minute looks without data for a guard KPI after which the canary is reverted. */
+    maxQueryErrors: number;
+  };
   maxCycle: ContractDuration;
   historyRetention: ContractDuration;
   manualOverride: ContractDuration;
@@ -156,7 +174,7 @@ export const AUTOPILOT_CONTRACT_DEFAULTS: Readonly<AutopilotContractDefaults> = 
   enabled: true,
   daily: { hour: 3, minute: 0 },
   analysisWindow: hours(24),
-  canary: { duration: minutes(60), trafficPercent: 20, confidence: 0.95 },
+  canary: { duration: minutes(60), trafficPercent: 20, confidence: 0.95, onInconclusive: 'pause' as InconclusivePolicy, maxQueryErrors: 3 },
   maxCycle: minutes(10),
   historyRetention: days(90),
   manualOverride: hours(24),

@@ -19,6 +19,7 @@ export type { DatadogSeriesName, DatadogSeriesType } from './datadog-naming.js';
 export {
   AUTOPILOT_CONTRACT_DEFAULTS,
   DEFAULT_PARAMETER_TYPE,
+  INCONCLUSIVE_POLICIES,
   KPI_DEFAULTS,
   KPI_DIRECTION_SPELLING,
   KPI_DIRECTIONS,
@@ -33,6 +34,7 @@ export {
 export type {
   AutopilotContractDefaults,
   ContractDuration,
+  InconclusivePolicy,
   KpiDefaults,
   KpiDirection,
   KpiDirectionSpelling,

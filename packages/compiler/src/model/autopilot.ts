@@ -1,4 +1,4 @@
-import type { KpiDirection, KpiKind, KpiRole, ParameterType, SlidingBoundsSettings, TimeOfDay } from '@vigil/conventions';
+import type { InconclusivePolicy, KpiDirection, KpiKind, KpiRole, ParameterType, SlidingBoundsSettings, TimeOfDay } from '@vigil/conventions';
 import type { SourceLocation } from '../errors.js';
 
 /**
@@ -19,7 +19,19 @@ export interface Autopilot {
   /** Daily cycle time, UTC. */
   daily: TimeOfDay;
   analysisWindowSeconds: number;
-  canary: { durationSeconds: number; trafficPercent: number; confidence: number };
+  canary: {
+    durationSeconds: number;
+    trafficPercent: number;
+    confidence: number;
+    /** Warm-up before the per-minute watcher looks (0: none). */
+    initialDelaySeconds: number;
+    /** An inconclusive canary is reverted; `pause` also stops cycles until a person resumes, `notify` posts an event. */
+    onInconclusive: InconclusivePolicy;
+    /** Consecutive looks without data for a guard KPI that revert the canary. */
+    maxQueryErrors: number;
+  };
+  /** Decide and explain without writing the parameters file or its candidate. */
+  dryRun: boolean;
   maxCycleSeconds: number;
   /** Versions of the parameters file older than this are pruned. */
   historyRetentionSeconds: number;

@@ -36,7 +36,8 @@ describe('autopilot definitions', () => {
     expect(pilot).toMatchObject({
       service: 'shop',
       daily: { hour: 3, minute: 0 },
-      canary: { durationSeconds: 3600, trafficPercent: 20, confidence: 0.95 },
+      canary: { durationSeconds: 3600, trafficPercent: 20, confidence: 0.95, initialDelaySeconds: 0, onInconclusive: 'pause', maxQueryErrors: 3 },
+      dryRun: false,
       maxCycleSeconds: 600,
       manualOverrideSeconds: 86_400,
       slidingBounds: { expansionPerWeek: 0.05, contractionAfterRollback: 0.25, stabilityDays: 7, rollbackThreshold: 3, antiWindup: true },

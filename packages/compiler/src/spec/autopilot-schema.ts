@@ -1,6 +1,7 @@
 import {
   AUTOPILOT_CONTRACT_DEFAULTS as D,
   DEFAULT_PARAMETER_TYPE,
+  INCONCLUSIVE_POLICIES,
   KPI_DEFAULTS,
   KPI_DIRECTION_SPELLING,
   KPI_KINDS,
@@ -97,8 +98,22 @@ export const AutopilotSchema = z.strictObject({
       duration: duration.default(D.canary.duration.text),
       traffic_percent: z.number().gt(0).lt(100).default(D.canary.trafficPercent),
       confidence: share.default(D.canary.confidence),
+      /** Time after the canary starts before the watcher looks (warm-up); none by default. */
+      initial_delay: duration.optional(),
+      /** What an inconclusive canary leads to: it is always reverted; `pause` also waits for a person. */
+      on_inconclusive: z.enum(INCONCLUSIVE_POLICIES).default(D.canary.onInconclusive),
+      /** Consecutive per-minute looks without data for a guard KPI after which the canary is reverted. */
+      max_query_errors: z.number().int().positive().default(D.canary.maxQueryErrors),
     })
-    .default({ duration: D.canary.duration.text, traffic_percent: D.canary.trafficPercent, confidence: D.canary.confidence }),
+    .default({
+      duration: D.canary.duration.text,
+      traffic_percent: D.canary.trafficPercent,
+      confidence: D.canary.confidence,
+      on_inconclusive: D.canary.onInconclusive,
+      max_query_errors: D.canary.maxQueryErrors,
+    }),
+  /** Decide and explain without writing the parameters file or its candidate. */
+  dry_run: z.boolean().default(false),
   max_cycle_duration: duration.default(D.maxCycle.text),
   /** How long versions of the parameters file are kept (the newest 10 and the current one always are). */
   history_retention: duration.default(D.historyRetention.text),

@@ -5,7 +5,7 @@
  * The KPI closed sets and the defaults shared with the definitions are the contract in
  * `@vigil/conventions`; they are re-exported here for the core's modules.
  */
-import { AUTOPILOT_CONTRACT_DEFAULTS as CONTRACT, type KpiDirection, type KpiKind, type KpiRole, type ParameterType } from '@vigil/conventions';
+import { AUTOPILOT_CONTRACT_DEFAULTS as CONTRACT, type InconclusivePolicy, type KpiDirection, type KpiKind, type KpiRole, type ParameterType } from '@vigil/conventions';
 
 export { assertNever, KPI_DEFAULTS } from '@vigil/conventions';
 export type { KpiDefaults, KpiDirection, KpiKind, KpiRole } from '@vigil/conventions';
@@ -29,6 +29,9 @@ export interface KpiDefinition {
   /** Smallest relative effect the canary must be able to see (sets the minimum sample size). */
   minimumDetectableEffect: number;
 }
+
+
+export type { InconclusivePolicy };
 
 /** One tunable parameter of the business-logic file. */
 export interface ParameterDefinition {
@@ -97,6 +100,11 @@ export interface JudgeConfig {
   sequentialMixtureEffect: number;
   /** Use the exact Mann-Whitney distribution when both groups are at most this size and untied. */
   exactMannWhitneyMaxN: number;
+  /**
+   * Share of the canary window's expected readings each group must have before a time-series KPI
+   * is judged (a gauge read every minute for 60 minutes expects 61); below it the KPI is insufficient.
+   */
+  minimumCoverage: number;
 }
 
 /** Pre-canary gates. */
@@ -125,6 +133,15 @@ export interface AutopilotConfig {
   minimumDataCoverage: number;
   /** How far back the analysis reads the KPIs before proposing (design: the last 24 h). */
   analysisWindowMinutes: number;
+  /**
+   * Consecutive per-minute looks at a canary without data for a must-not-degrade KPI (a query
+   * failed or a series is missing) after which the canary is reverted (Argo's consecutive error
+   * limit): a canary never runs unwatched.
+   */
+  maxConsecutiveQueryErrors: number;
+  /** Minutes after a canary starts before the per-minute watcher looks (warm-up). */
+  canaryInitialDelayMinutes: number;
+  onInconclusive: InconclusivePolicy;
   slidingBounds: SlidingBoundsConfig;
   drift: DriftConfig;
   triage: TriageConfig;
@@ -145,6 +162,9 @@ export const AUTOPILOT_DEFAULTS: Readonly<AutopilotConfig> = Object.freeze({
   maxParametersPerCycle: CONTRACT.maxParametersPerCycle,
   minimumDataCoverage: 0.9,
   analysisWindowMinutes: CONTRACT.analysisWindow.seconds / 60,
+  maxConsecutiveQueryErrors: CONTRACT.canary.maxQueryErrors,
+  canaryInitialDelayMinutes: 0,
+  onInconclusive: CONTRACT.canary.onInconclusive,
   slidingBounds: {
     expansionRatePerWeek: CONTRACT.slidingBounds.expansionPerWeek,
     contractionRateAfterRollback: CONTRACT.slidingBounds.contractionAfterRollback,
@@ -174,6 +194,7 @@ export const AUTOPILOT_DEFAULTS: Readonly<AutopilotConfig> = Object.freeze({
     marginalThreshold: 75,
     sequentialMixtureEffect: 0.05,
     exactMannWhitneyMaxN: 50,
+    minimumCoverage: 0.9,
   },
   validation: { maxBenchmarkRegression: CONTRACT.maxBenchmarkRegression },
 });

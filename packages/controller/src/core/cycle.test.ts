@@ -119,6 +119,20 @@ describe('analysis and validation', () => {
 });
 
 describe('canary', () => {
+  it('reverts a canary whose guard KPIs have no data for 3 looks in a row, never running it unwatched (finding 7)', () => {
+    let s = toCanary();
+    const id = cycleId(s);
+    const good: WatchObservation = { kpi: 'conversion', control: { kind: 'counts', events: 1000, exposure: 10_000 }, canary: { kind: 'counts', events: 250, exposure: 2_500 } };
+    // Two failed looks, then one with data: the count starts again.
+    s = run(s, [3, 4].map((m) => ({ type: 'canary-look' as const, now: slot + m * MIN, cycleId: id, observations: [] }))).state;
+    s = run(s, [{ type: 'canary-look', now: slot + 5 * MIN, cycleId: id, observations: [good] }]).state;
+    s = run(s, [6, 7].map((m) => ({ type: 'canary-look' as const, now: slot + m * MIN, cycleId: id, observations: [] }))).state;
+    expect(s.cycle?.decision).toBeUndefined();
+    const r = run(s, [{ type: 'canary-look', now: slot + 8 * MIN, cycleId: id, observations: [] }]);
+    expect(types(r.actions)).toEqual(['RecordCycle', 'Rollback']);
+    expect(r.state.cycle?.decision).toMatchObject({ kind: 'revert', outcome: 'query-errors' });
+  });
+
   it('requests the result at the end of the window, records the decision before promoting, and closes on confirmation', () => {
     let s = toCanary();
     expect(s.phase).toBe('canary');
@@ -154,6 +168,35 @@ describe('canary', () => {
     expect(s.parameters[0]!.value).toBe(0.4);
     expect(r.state.cycle!.decision!.outcome).toBe('not-improved');
     expect(types(r.actions)).toEqual(['RecordCycle', 'Rollback']);
+  });
+  /** Runs a canary to an inconclusive result (no observations) and confirms the revert. */
+  function inconclusive(config: AutopilotContext['config']): AutopilotState {
+    const ctx = { ...context, config };
+    const s = toCanary();
+    let r = step(ctx, s, { type: 'canary-result', now: slot + 64 * MIN, cycleId: cycleId(s), observations: [] });
+    expect(r.state.cycle!.decision!.outcome).toBe('canary-inconclusive');
+    r = step(ctx, r.state, { type: 'action-completed', now: slot + 65 * MIN, cycleId: cycleId(s), action: 'Rollback' });
+    return r.state;
+  }
+  it('records an inconclusive canary for the weekly triage (finding 9)', () => {
+    const s = inconclusive({ ...AUTOPILOT_DEFAULTS, onInconclusive: 'revert' });
+    expect(s.failures.at(-1)).toMatchObject({ category: 'stability-issues', detail: expect.stringMatching(/no KPI had enough data/) });
+  });
+  it('pauses for a person after an inconclusive canary by default, until resumed', () => {
+    const s = inconclusive(AUTOPILOT_DEFAULTS);
+    expect(step(context, s, { type: 'tick', now: slot + DAY }).state.phase).toBe('idle');
+    const resumed = step(context, s, { type: 'operator', now: slot + DAY, command: 'resume' }).state;
+    expect(step(context, resumed, { type: 'tick', now: slot + DAY }).state.phase).toBe('analyzing');
+    // With the revert policy the next day's cycle starts on its own.
+    const reverting = { ...context, config: { ...AUTOPILOT_DEFAULTS, onInconclusive: 'revert' as const } };
+    expect(step(reverting, inconclusive(reverting.config), { type: 'tick', now: slot + DAY }).state.phase).toBe('analyzing');
+  });
+  it('does not look at the canary during its initial delay', () => {
+    const ctx = { ...context, config: { ...AUTOPILOT_DEFAULTS, canaryInitialDelayMinutes: 15 } };
+    const s = toCanary();
+    const look: WatchObservation = { kpi: 'conversion', control: { kind: 'counts', events: 16_000, exposure: 160_000 }, canary: { kind: 'counts', events: 3_200, exposure: 40_000 } };
+    expect(step(ctx, s, { type: 'canary-look', now: slot + 12 * MIN, cycleId: cycleId(s), observations: [look] }).state.cycle!.decision).toBeUndefined();
+    expect(step(ctx, s, { type: 'canary-look', now: slot + 18 * MIN, cycleId: cycleId(s), observations: [look] }).state.cycle!.decision!.outcome).toBe('early-stopped');
   });
   it('stops early when the watcher sees a degradation', () => {
     const s = toCanary();

@@ -29,6 +29,7 @@ import { analyzeWindow, validateCandidate, type BenchmarkResult, type GoldenSetR
 import { checkDrift, type DriftMetrics, type DriftPauseState } from './drift.js';
 import { judgeCanary, watchCanary, type CanaryJudgement, type KpiObservation, type KpiVerdict, type WatchObservation } from './judge/judge.js';
 import { predictedKpiChanges, weightedScore, type EffectObservation, type Optimizer, type ProposedChange } from './propose.js';
+import { boundsNotice, canaryNotice, operatorNotice, type CanaryOutcome, type NoticeName, type OperatorCommand } from './notices.js';
 import type { CycleOutcome, CycleRecord, FailureCategory, FailureInstance } from './records.js';
 import { createRng } from './rng.js';
 import { buildTriageReport, renderTriageJson, renderTriageMarkdown } from './triage.js';
@@ -71,6 +72,8 @@ export interface ActiveCycle {
   predictedKpiChanges: Record<string, number>;
   canaryStartedAt?: number;
   resultRequested?: boolean;
+  /** Consecutive canary looks that lacked data for a must-not-degrade KPI. */
+  failedLooks?: number;
   decision?: RecordedDecision;
 }
 
@@ -87,6 +90,8 @@ export interface AutopilotState {
   /** Set by an operator command; the config flag works too. */
   emergencyPause: boolean;
   manualOverrideUntil?: number;
+  /** Set by an inconclusive canary under the `pause` policy: cycles wait for an operator's resume. */
+  awaitingPerson?: string;
   lastCycleSlot?: number;
   lastTriageSlot?: number;
   cycleCounter: number;
@@ -103,7 +108,13 @@ export type AutopilotEvent =
   | { type: 'canary-result'; now: number; cycleId: string; observations: KpiObservation[] }
   | { type: 'action-completed'; now: number; cycleId: string; action: 'Promote' | 'Rollback' }
   | { type: 'action-failed'; now: number; cycleId: string; action: Action['type']; error: string }
-  | { type: 'operator'; now: number; command: 'emergency-pause' | 'resume' | 'manual-override' };
+  | { type: 'operator'; now: number; command: OperatorCommand }
+  /**
+   * The parameters file as the edges read it at a start or a tick, after it changed since they
+   * last looked. `changedByPerson` is true when any version since then was written by a person
+   * (a hand edit or an operator rollback), which starts the manual override.
+   */
+  | { type: 'parameters-observed'; now: number; values: Readonly<Record<string, number>>; changedByPerson: boolean };
 
 /** Severity of an emitted event. */
 export type Severity = 'info' | 'warning' | 'critical';
@@ -121,7 +132,7 @@ export type Action =
   | { type: 'Rollback'; cycleId: string; changes: ProposedChange[]; reason: string }
   | { type: 'Pause'; until: number; reason: string }
   | { type: 'PublishTriage'; reportId: string; markdown: string; json: string }
-  | { type: 'EmitEvent'; name: string; severity: Severity; message: string; attributes: Record<string, string | number | boolean> };
+  | { type: 'EmitEvent'; name: NoticeName; severity: Severity; message: string; attributes: Record<string, string | number | boolean> };
 
 /** Result of one step. */
 export interface StepResult {
@@ -158,6 +169,7 @@ export function lastSlot(now: number, at: { hour: number; minute: number; dayOfW
 export function blockedReason(context: AutopilotContext, state: AutopilotState, now: number): string | undefined {
   if (!context.config.enabled) return 'autopilot disabled';
   if (context.config.emergencyPause || state.emergencyPause) return 'emergency pause';
+  if (state.awaitingPerson !== undefined) return `waiting for a person: ${state.awaitingPerson}`;
   if (state.manualOverrideUntil !== undefined && now < state.manualOverrideUntil) return `manual override until ${new Date(state.manualOverrideUntil).toISOString()}`;
   if (state.drift.pausedUntil !== undefined && now < state.drift.pausedUntil) return `drift pause until ${new Date(state.drift.pausedUntil).toISOString()}`;
   return undefined;
@@ -184,12 +196,14 @@ export function step(context: AutopilotContext, state: AutopilotState, event: Au
       return onActionFailed(context, state, event);
     case 'operator':
       return onOperator(context, state, event);
+    case 'parameters-observed':
+      return onParametersObserved(context, state, event);
     default:
       return assertNever(event);
   }
 }
 
-function emit(name: string, severity: Severity, message: string, attributes: Record<string, string | number | boolean> = {}): Action {
+function emit(name: NoticeName, severity: Severity, message: string, attributes: Record<string, string | number | boolean> = {}): Action {
   return { type: 'EmitEvent', name, severity, message, attributes };
 }
 
@@ -315,7 +329,7 @@ function onAnalysis(context: AutopilotContext, state: AutopilotState, event: Ext
 }
 
 function expansionEvents(adjustments: readonly BoundsAdjustment[]): Action[] {
-  return adjustments.map((a) => emit(`bounds-${a.kind}`, 'info', `${a.parameter}: ${a.kind}`, { parameter: a.parameter }));
+  return adjustments.map((a) => emit(boundsNotice(a.kind), 'info', `${a.parameter}: ${a.kind}`, { parameter: a.parameter }));
 }
 
 function onValidation(context: AutopilotContext, state: AutopilotState, event: Extract<AutopilotEvent, { type: 'validation-ready' }>): StepResult {
@@ -342,8 +356,21 @@ function onValidation(context: AutopilotContext, state: AutopilotState, event: E
 
 function onLook(context: AutopilotContext, state: AutopilotState, event: Extract<AutopilotEvent, { type: 'canary-look' }>): StepResult {
   if (!isCurrent(state, event.cycleId, 'canary') || state.cycle.decision) return ignored(state, event);
+  // Warm-up: the first minutes of a canary are neither judged nor counted as query errors.
+  if (state.cycle.canaryStartedAt !== undefined && event.now < state.cycle.canaryStartedAt + context.config.canaryInitialDelayMinutes * MINUTE_MS) return { state, actions: [] };
   const watch = watchCanary(context.kpis, event.observations, context.config.judge);
-  if (!watch.alarm) return { state, actions: [] };
+  if (!watch.alarm) {
+    // A look without data for a guard is a query error: past the limit the canary is reverted.
+    const seen = new Set(event.observations.map((o) => o.kpi));
+    const blind = context.kpis.filter((k) => k.role === 'must-not-degrade' && !seen.has(k.name)).map((k) => k.name);
+    const failedLooks = blind.length > 0 ? (state.cycle.failedLooks ?? 0) + 1 : 0;
+    const next: AutopilotState = { ...state, cycle: { ...state.cycle, failedLooks } };
+    if (failedLooks < context.config.maxConsecutiveQueryErrors) {
+      return { state: next, actions: blind.length > 0 ? [emit('canary-look-failed', 'warning', `no data for ${blind.join(', ')} (${failedLooks} of ${context.config.maxConsecutiveQueryErrors} looks in a row)`, { cycleId: state.cycle.cycleId })] : [] };
+    }
+    const reason = `no data for ${blind.join(', ')} in ${failedLooks} consecutive looks: the canary cannot be watched`;
+    return decideCanary(context, next, next.cycle!, event.now, 'revert', 'query-errors', reason, {}, undefined, 'stability-issues');
+  }
   const { kpi, look } = watch.alarm;
   const reason = `early stop: ${kpi} degraded (always-valid interval [${look.confidenceSequence[0].toPrecision(4)}, ${look.confidenceSequence[1].toPrecision(4)}] on canary - control)`;
   const realised: Record<string, number> = {};
@@ -368,9 +395,27 @@ function onResult(context: AutopilotContext, state: AutopilotState, event: Extra
     case 'rollback':
       return decideCanary(context, state, state.cycle, event.now, 'rollback', 'rolled-back', judgement.reason, realised, judged);
     case 'inconclusive':
-      return decideCanary(context, state, state.cycle, event.now, 'revert', 'canary-inconclusive', judgement.reason, realised, judged);
+      return onInconclusive(context, decideCanary(context, state, state.cycle, event.now, 'revert', 'canary-inconclusive', judgement.reason, realised, judged, 'stability-issues'), state.cycle.cycleId, judgement.reason);
     default:
       return assertNever(judgement.decision);
+  }
+}
+
+/** Applies the inconclusive policy to a reverted inconclusive canary (it is recorded for triage either way). */
+function onInconclusive(context: AutopilotContext, reverted: StepResult, cycleId: string, reason: string): StepResult {
+  const policy = context.config.onInconclusive;
+  switch (policy) {
+    case 'revert':
+      return reverted;
+    case 'notify':
+      return { state: reverted.state, actions: [...reverted.actions, emit('canary-needs-review', 'warning', `inconclusive canary ${cycleId} reverted: ${reason}`, { cycleId })] };
+    case 'pause':
+      return {
+        state: { ...reverted.state, awaitingPerson: `inconclusive canary ${cycleId} (${reason})` },
+        actions: [...reverted.actions, emit('canary-needs-review', 'warning', `inconclusive canary ${cycleId} reverted: ${reason}; no new cycle until an operator runs vigil autopilot resume`, { cycleId })],
+      };
+    default:
+      return assertNever(policy);
   }
 }
 
@@ -396,7 +441,7 @@ function decideCanary(
   cycle: ActiveCycle,
   now: number,
   kind: RecordedDecision['kind'],
-  outcome: CycleOutcome,
+  outcome: CanaryOutcome,
   reason: string,
   realised: Record<string, number>,
   judged?: { judgement: CanaryJudgement },
@@ -437,7 +482,7 @@ function decideCanary(
     actions: [
       { type: 'RecordCycle', record: { cycleId: cycle.cycleId, status: 'running', startedAt: cycle.startedAt, decision } },
       actOn(decidedCycle, decision),
-      emit(`canary-${outcome}`, severity, reason, { cycleId: cycle.cycleId }),
+      emit(canaryNotice(outcome), severity, reason, { cycleId: cycle.cycleId }),
     ],
   };
 }
@@ -505,14 +550,14 @@ function onActionFailed(context: AutopilotContext, state: AutopilotState, event:
 function onOperator(context: AutopilotContext, state: AutopilotState, event: Extract<AutopilotEvent, { type: 'operator' }>): StepResult {
   switch (event.command) {
     case 'resume':
-      return { state: { ...state, emergencyPause: false, manualOverrideUntil: undefined }, actions: [emit('operator-resume', 'info', 'autopilot resumed by an operator')] };
+      return { state: { ...state, emergencyPause: false, manualOverrideUntil: undefined, awaitingPerson: undefined }, actions: [emit('operator-resume', 'info', 'autopilot resumed by an operator')] };
     case 'manual-override':
     case 'emergency-pause': {
       const next: AutopilotState =
         event.command === 'emergency-pause'
           ? { ...state, emergencyPause: true }
           : { ...state, manualOverrideUntil: event.now + context.config.manualOverrideHours * HOUR_MS };
-      const actions: Action[] = [emit(`operator-${event.command}`, 'warning', `${event.command} by an operator`)];
+      const actions: Action[] = [emit(operatorNotice(event.command), 'warning', `${event.command} by an operator`)];
       const cycle = state.cycle;
       if (!cycle || state.phase === 'idle' || cycle.decision) return { state: next, actions };
       if (state.phase === 'canary') {
@@ -525,6 +570,28 @@ function onOperator(context: AutopilotContext, state: AutopilotState, event: Ext
     default:
       return assertNever(event.command);
   }
+}
+
+/**
+ * Reconciles the state with the parameters file: the file is the truth. A value that differs
+ * from the remembered one is taken from the file (so a later move starts from it and is recorded
+ * from it), except a promotion decided but not yet written. A person's change also starts the
+ * manual override, which aborts a running cycle.
+ */
+function onParametersObserved(context: AutopilotContext, state: AutopilotState, event: Extract<AutopilotEvent, { type: 'parameters-observed' }>): StepResult {
+  const pendingPromotion = state.phase === 'canary' && state.cycle?.decision?.kind === 'promote' ? new Set(state.cycle.changes.map((c) => c.parameter)) : new Set<string>();
+  const actions: Action[] = [];
+  const parameters = state.parameters.map((p) => {
+    const seen = event.values[p.name];
+    if (seen === undefined || seen === p.value || pendingPromotion.has(p.name)) return p;
+    actions.push(emit('parameter-reconciled', 'warning', `${p.name}: ${p.value} in memory, ${seen} in the parameters file; taking the file's value`, { parameter: p.name, remembered: p.value, file: seen }));
+    // A value set from outside breaks the momentum of the autopilot's own moves.
+    return { ...p, value: seen, momentum: 0, lastDirection: 0 as const };
+  });
+  const next: AutopilotState = { ...state, parameters };
+  if (!event.changedByPerson) return { state: next, actions };
+  const override = onOperator(context, next, { type: 'operator', now: event.now, command: 'manual-override' });
+  return { state: override.state, actions: [...actions, ...override.actions] };
 }
 
 const RETENTION_MS = 60 * DAY_MS;

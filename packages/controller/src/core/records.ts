@@ -16,7 +16,9 @@ export type CycleOutcome =
   | 'timeout'
   | 'recovered'
   | 'action-failed'
-  | 'aborted';
+  | 'aborted'
+  /** The canary lost its data for too many looks in a row and was reverted. */
+  | 'query-errors';
 
 /** A finished cycle (the design's `autopilot_cycles` row, as data). */
 export interface CycleRecord {

@@ -31,6 +31,7 @@ const OUTCOMES: Record<CycleOutcome, { status: Status; failure?: FailureReason; 
   'action-failed': { status: 'failed', failure: 'other' },
   recovered: { status: 'failed', failure: 'other' },
   aborted: { status: 'failed' },
+  'query-errors': { status: 'failed', failure: 'other', canary: 'inconclusive' },
 };
 
 const PAUSE_REASONS = ['drift', 'validation_failure', 'emergency', 'manual_override'] as const;

@@ -49,9 +49,11 @@ function restarted(dir: string, now: number, notices: AutopilotNotice[]): Autopi
 
 /** What a SIGKILL at each point must leave behind, and what the restart must make of it. */
 const CASES = [
-  { killAt: 'canary', fileAfterKill: 'original', status: 'recovered', outcome: 'recovered', fileAfterRestart: 'original' },
-  { killAt: 'promoting', fileAfterKill: 'original', status: 'completed', outcome: 'promoted', fileAfterRestart: 'promoted' },
-  { killAt: 'promoted', fileAfterKill: 'promoted', status: 'completed', outcome: 'promoted', fileAfterRestart: 'promoted' },
+  { killAt: 'canary', fileAfterKill: 'original', status: 'recovered', outcome: 'recovered', fileAfterRestart: 'original', temporaries: 0 },
+  { killAt: 'promoting', fileAfterKill: 'original', status: 'completed', outcome: 'promoted', fileAfterRestart: 'promoted', temporaries: 0 },
+  // Between the temporary write and the rename: the temporary is left, and the restart removes it.
+  { killAt: 'staged', fileAfterKill: 'original', status: 'completed', outcome: 'promoted', fileAfterRestart: 'promoted', temporaries: 1 },
+  { killAt: 'promoted', fileAfterKill: 'promoted', status: 'completed', outcome: 'promoted', fileAfterRestart: 'promoted', temporaries: 0 },
 ] as const;
 
 describe('a controller killed with SIGKILL in the middle of a cycle', () => {
@@ -69,12 +71,15 @@ describe('a controller killed with SIGKILL in the middle of a cycle', () => {
       if (c.fileAfterKill === 'original') expect(card).toBe(ORIGINAL);
       else expect((parse(card) as { pricing: { discount: number } }).pricing.discount).not.toBe(0.1);
       const leftovers = (await readdir(dir)).filter((name) => !['card.yaml', 'card.canary.yaml', 'defs.yaml', '.vigil-history'].includes(name) && !name.startsWith('state.db'));
-      expect(leftovers).toEqual([]);
+      expect(leftovers.filter((name) => !name.startsWith('card.yaml.vigil-tmp-'))).toEqual([]);
+      expect(leftovers).toHaveLength(c.temporaries);
 
       const notices: AutopilotNotice[] = [];
       const pilot = restarted(dir, START + 90 * MINUTE, notices);
       await pilot.start();
       expect(notices.map((n) => n.name)).toContain('cycle-recovered');
+      expect(notices.some((n) => n.name === 'temporaries-removed')).toBe(c.temporaries > 0);
+      expect((await readdir(dir)).filter((name) => name.includes('.vigil-tmp-'))).toEqual([]);
       const state = await pilot.state();
       expect(state.phase).toBe('idle');
       const [cycle] = pilot.db.listCycles();
@@ -106,6 +111,42 @@ describe('a controller killed with SIGKILL in the middle of a cycle', () => {
       expect((await again.state()).phase).toBe('canary');
       expect(again.db.listCycles()).toHaveLength(2);
       again.db.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('during an operator rollback, between the temporary write and the rename: the promoted file stays whole, the restart removes the temporary, the retried rollback starts the override', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-crash-'));
+    try {
+      await writeFile(join(dir, 'card.yaml'), ORIGINAL);
+      await writeFile(join(dir, 'defs.yaml'), definitions());
+      const run = await runChild(dir, 'rollback');
+      expect(run.signal, run.output).toBe('SIGKILL');
+      expect(run.output).toContain('killed at rollback');
+      const promoted = await readFile(join(dir, 'card.yaml'), 'utf8');
+      expect(promoted).not.toBe(ORIGINAL);
+      expect((await readdir(dir)).filter((name) => name.includes('.vigil-tmp-'))).toHaveLength(1);
+
+      const notices: AutopilotNotice[] = [];
+      const now = START + 90 * MINUTE;
+      const pilot = restarted(dir, now, notices);
+      await pilot.start();
+      expect(notices.map((n) => n.name)).toContain('temporaries-removed');
+      expect((await readdir(dir)).filter((name) => name.includes('.vigil-tmp-'))).toEqual([]);
+      // The interrupted rollback left no version: the file and the history agree on the promotion.
+      expect(await readFile(join(dir, 'card.yaml'), 'utf8')).toBe(promoted);
+      const history = await pilot.store.history();
+      expect(history[0]).toMatchObject({ author: 'autopilot', outcome: 'promoted' });
+      expect((await pilot.state()).manualOverrideUntil).toBeUndefined();
+      // Retried, the rollback lands and the next pass starts the manual override.
+      await pilot.store.rollback(history.find((v) => v.author === 'initial')!.id, 'operator rollback');
+      await pilot.tick();
+      expect(await readFile(join(dir, 'card.yaml'), 'utf8')).toBe(ORIGINAL);
+      const state = await pilot.state();
+      expect(state.parameters[0]!.value).toBe(0.1);
+      expect(state.manualOverrideUntil).toBe(now + 24 * 60 * MINUTE);
+      pilot.db.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -6,6 +6,7 @@
 import type { Autopilot, AutopilotKpi } from '@vigil/compiler';
 import type { KpiWindow, KpiWindowValue } from '../core/decide.js';
 import type { KpiObservation, QueryReference, WatchObservation } from '../core/judge/judge.js';
+import type { KpiTraffic } from '../core/plan.js';
 import type { PromQlClient, PromQlFailure, RangeSeries } from './promql-client.js';
 
 /** Per-group sample cap for distribution KPIs: bucket counts are scaled down beyond it. */
@@ -24,11 +25,8 @@ function withRange(query: string, ms: number): string {
   return query.replaceAll('$__range', promDuration(ms));
 }
 
-/** A failed query, as the fetch reports it (the runner logs and records these). */
-export interface FetchProblem {
-  kpi: string;
-  failure: PromQlFailure;
-}
+/** Why a KPI has no data: its query failed, or it answered without a series the KPI needs. */
+export type FetchProblem = { kind: 'query-failed'; kpi: string; failure: PromQlFailure } | { kind: 'missing-series'; kpi: string; detail: string };
 
 /** Reads KPIs through a PromQL client. */
 export class KpiFetcher {
@@ -72,6 +70,36 @@ export class KpiFetcher {
     return observations;
   }
 
+  /**
+   * Each KPI's recent traffic for `vigil autopilot plan`: exposure per minute and rate of ratio
+   * KPIs, reading dispersion of gauges, over `[now - lookbackMs, now]`. What cannot be measured
+   * says why.
+   */
+  async traffic(now: number, lookbackMs: number): Promise<KpiTraffic[]> {
+    const out: KpiTraffic[] = [];
+    for (const kpi of this.autopilot.kpis) {
+      const queries = kpi.queries;
+      if ('promql' in queries) {
+        out.push({ kpi: kpi.name, kind: 'unknown', reason: 'raw PromQL KPIs are not estimated' });
+      } else if (queries.kind === 'ratio') {
+        const events = await this.instantSum(kpi, withRange(queries.numerator, lookbackMs), now);
+        const exposure = await this.instantSum(kpi, withRange(queries.denominator, lookbackMs), now);
+        if (events === undefined || exposure === undefined || !(exposure > 0)) out.push({ kpi: kpi.name, kind: 'unknown', reason: 'no traffic in the last hour (or the query failed)' });
+        else out.push({ kpi: kpi.name, kind: 'counts', exposurePerMinute: exposure / (lookbackMs / 60_000), rate: events / exposure });
+      } else if (queries.kind === 'gauge') {
+        const series = await this.range(kpi, `avg(${queries.value})`, { start: (now - lookbackMs) / 1000, end: now / 1000, stepSeconds: 60 });
+        const values = (series?.[0]?.points ?? []).map(([, v]) => v).filter(Number.isFinite);
+        const mean = values.reduce((a, b) => a + b, 0) / values.length;
+        const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
+        if (values.length < 2 || mean === 0) out.push({ kpi: kpi.name, kind: 'unknown', reason: 'too few readings in the last hour' });
+        else out.push({ kpi: kpi.name, kind: 'readings', readingsPerMinute: 1, relativeSd: sd / Math.abs(mean) });
+      } else {
+        out.push({ kpi: kpi.name, kind: 'unknown', reason: 'distribution KPIs are not estimated yet' });
+      }
+    }
+    return out;
+  }
+
   private async windowValue(kpi: AutopilotKpi, start: number, end: number, stepMs: number): Promise<KpiWindowValue> {
     const queries = kpi.queries;
     const expected = Math.floor((end - start) / stepMs) + 1;
@@ -105,12 +133,17 @@ export class KpiFetcher {
     if (queries.kind === 'ratio' && !('promql' in queries)) {
       const events = await this.byVariant(kpi, withRange(queries.numerator, windowMs), end);
       const exposure = await this.byVariant(kpi, withRange(queries.denominator, windowMs), end);
-      if (!events || !exposure) return undefined;
+      // A missing series is missing data, never zero events: an absent canary numerator once
+      // made a canary look better than its control.
+      if (events?.control === undefined || events.canary === undefined || exposure?.control === undefined || exposure.canary === undefined) {
+        this.problems.push({ kind: 'missing-series', kpi: kpi.name, detail: missingSeries(events, exposure) });
+        return undefined;
+      }
       return {
         kpi: kpi.name,
         data: 'counts',
-        control: { events: events.control ?? 0, exposure: exposure.control ?? 0 },
-        canary: { events: events.canary ?? 0, exposure: exposure.canary ?? 0 },
+        control: { events: events.control, exposure: exposure.control },
+        canary: { events: events.canary, exposure: exposure.canary },
         query: reference(`${withRange(queries.numerator, windowMs)} / ${withRange(queries.denominator, windowMs)}`, windowMs / 1000),
       };
     }
@@ -118,11 +151,17 @@ export class KpiFetcher {
       const expr = withRange(queries.buckets, windowMs);
       const answer = await this.client.instant(expr, end / 1000);
       if (!answer.ok) {
-        this.problems.push({ kpi: kpi.name, failure: answer });
+        this.problems.push({ kind: 'query-failed', kpi: kpi.name, failure: answer });
         return undefined;
       }
-      const control = samplesFromBuckets(answer.value.filter((s) => s.labels.variant === 'control'));
-      const canary = samplesFromBuckets(answer.value.filter((s) => s.labels.variant === 'canary'));
+      const controlBuckets = answer.value.filter((s) => s.labels.variant === 'control');
+      const canaryBuckets = answer.value.filter((s) => s.labels.variant === 'canary');
+      if (controlBuckets.length === 0 || canaryBuckets.length === 0) {
+        this.problems.push({ kind: 'missing-series', kpi: kpi.name, detail: `no histogram buckets for ${controlBuckets.length === 0 ? 'control' : 'canary'}` });
+        return undefined;
+      }
+      const control = samplesFromBuckets(controlBuckets);
+      const canary = samplesFromBuckets(canaryBuckets);
       return { kpi: kpi.name, data: 'samples', control, canary, query: reference(expr, windowMs / 1000) };
     }
     // Gauges (and raw PromQL): readings per minute per variant.
@@ -130,13 +169,18 @@ export class KpiFetcher {
     const series = await this.range(kpi, expr, { start: start / 1000, end: end / 1000, stepSeconds: 60 });
     if (!series) return undefined;
     const pick = (variant: Variant) => series.find((s) => s.labels.variant === variant)?.points.map(([, v]) => v).filter(Number.isFinite) ?? [];
-    return { kpi: kpi.name, data: 'samples', control: pick('control'), canary: pick('canary'), query: reference(expr, 60) };
+    const control = pick('control');
+    const canary = pick('canary');
+    // Readings expected at a 60 s step over the window: the judge refuses a sparse window.
+    const expected = Math.floor(windowMs / 60_000) + 1;
+    const coverage = Math.min(1, Math.min(control.length, canary.length) / expected);
+    return { kpi: kpi.name, data: 'samples', control, canary, query: reference(expr, 60), coverage };
   }
 
   private async range(kpi: AutopilotKpi, expr: string, range: { start: number; end: number; stepSeconds: number }): Promise<RangeSeries[] | undefined> {
     const answer = await this.client.range(expr, range);
     if (!answer.ok) {
-      this.problems.push({ kpi: kpi.name, failure: answer });
+      this.problems.push({ kind: 'query-failed', kpi: kpi.name, failure: answer });
       return undefined;
     }
     return answer.value;
@@ -152,7 +196,7 @@ export class KpiFetcher {
   private async byVariant(kpi: AutopilotKpi, expr: string, at: number): Promise<Partial<Record<Variant, number>> | undefined> {
     const answer = await this.client.instant(expr, at / 1000);
     if (!answer.ok) {
-      this.problems.push({ kpi: kpi.name, failure: answer });
+      this.problems.push({ kind: 'query-failed', kpi: kpi.name, failure: answer });
       return undefined;
     }
     const out: Partial<Record<Variant, number>> = {};
@@ -188,6 +232,15 @@ export function samplesFromBuckets(series: ReadonlyArray<{ labels: Record<string
     for (let i = 0; i < count; i++) samples.push(at);
   }
   return samples;
+}
+
+function missingSeries(events: Partial<Record<Variant, number>> | undefined, exposure: Partial<Record<Variant, number>> | undefined): string {
+  const missing: string[] = [];
+  for (const [name, values] of [['numerator', events], ['denominator', exposure]] as const) {
+    if (!values) missing.push(`${name} query failed`);
+    else for (const variant of ['control', 'canary'] as const) if (values[variant] === undefined) missing.push(`${name} has no ${variant} series`);
+  }
+  return missing.join('; ');
 }
 
 function moments(values: ArrayLike<number>): { kind: 'moments'; count: number; sum: number; sumOfSquares: number } {

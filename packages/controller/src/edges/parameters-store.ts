@@ -12,6 +12,9 @@ import { basename, dirname, extname, join } from 'node:path';
 import { writeFileAtomically } from '@vigil/conventions/atomic-file';
 import { isMap, parseDocument } from 'yaml';
 
+/** What the shared atomic writer puts in its temporary files' names (`<target>.vigil-tmp-<pid>-<hex>`). */
+const TEMP_MARKER = '.vigil-tmp-';
+
 /** Who made a version. */
 export type VersionAuthor = 'autopilot' | 'person' | 'rollback' | 'initial';
 
@@ -170,6 +173,46 @@ export class ParametersStore {
     this.parse(content, this.candidateFile);
     await this.writeFile(this.candidateFile, content);
     return this.candidateFile;
+  }
+
+  /**
+   * Whether a person changed the file since history entry `since` was current: some entry written
+   * after it (newest first, down to it) is a hand edit or an operator rollback. An entry is its
+   * version id and creation time (a rollback restores an id as a new entry). When `since` is no
+   * longer in the history (pruned), the current entry's author decides.
+   */
+  async changedByPersonSince(since: Pick<ParameterVersion, 'id' | 'createdAt'>): Promise<boolean> {
+    const versions = await this.history();
+    const index = versions.findIndex((v) => v.id === since.id && v.createdAt === since.createdAt);
+    const newer = index < 0 ? versions.slice(0, 1) : versions.slice(0, index);
+    return newer.some((v) => v.author === 'person' || v.author === 'rollback');
+  }
+
+  /**
+   * Removes temporary files that writes interrupted by a crash left beside the parameters file
+   * and in the history (the atomic writer's `<target>.vigil-tmp-<pid>-<hex>`), except this
+   * process's own. Call it at start, while no write of this store runs. Returns the paths removed.
+   */
+  async removeStaleTemporaries(): Promise<string[]> {
+    const own = `${TEMP_MARKER}${process.pid}-`;
+    const removed: string[] = [];
+    const stems = [basename(this.file), basename(this.candidateFile)];
+    for (const [dir, belongs] of [
+      [dirname(this.file), (name: string) => stems.some((stem) => name.startsWith(`${stem}${TEMP_MARKER}`))],
+      [this.historyDir, (name: string) => name.includes(TEMP_MARKER)],
+    ] as const) {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch {
+        continue;
+      }
+      for (const name of names.filter((n) => belongs(n) && !n.includes(own))) {
+        await rm(join(dir, name), { force: true });
+        removed.push(join(dir, name));
+      }
+    }
+    return removed;
   }
 
   /** Removes the candidate file (the canary is over). */

@@ -12,7 +12,9 @@ import { AUTOPILOT_DEFAULTS, type AutopilotConfig, type KpiDefinition, type Para
 import { initialAutopilotState, step, type Action, type AutopilotContext, type AutopilotEvent, type AutopilotState } from '../core/cycle.js';
 import type { BenchmarkResult, GoldenSetResult } from '../core/decide.js';
 import { slopeOptimizer } from '../core/propose.js';
+import type { NoticeName } from '../core/notices.js';
 import type { CycleOutcome } from '../core/records.js';
+import { assertNever } from '@vigil/conventions';
 import { TriageForge, type OpenedIssue } from './forge.js';
 import { KpiFetcher } from './kpi-fetch.js';
 import { parameterAt, ParametersStore } from './parameters-store.js';
@@ -32,11 +34,15 @@ const CYCLE_STATUS: Record<CycleOutcome, CycleStatus> = {
   timeout: 'failed',
   'action-failed': 'failed',
   aborted: 'failed',
+  'query-errors': 'failed',
   recovered: 'recovered',
 };
 
 /** When the parameter history was last pruned (epoch ms). */
 const PRUNE_KEY = 'last-prune';
+
+/** The parameters history entry (version id and time) the core's state was last reconciled with. */
+const RECONCILED_KEY = 'reconciled-version';
 
 /** Where the autopilot's state lives in the key-value table. */
 const STATE_KEY = 'autopilot';
@@ -45,7 +51,7 @@ const FORGE_KEY = 'forge-issues';
 
 /** An event for people and other systems (Datadog events, logs). */
 export interface AutopilotNotice {
-  name: string;
+  name: NoticeName;
   severity: 'info' | 'warning' | 'critical';
   message: string;
   attributes: Record<string, string | number | boolean>;
@@ -68,6 +74,8 @@ export interface AutopilotRunnerOptions {
   store?: ParametersStore;
   /** Seed of the core's random source (proposals explore with it). */
   seed?: number;
+  /** Decide and explain without writing the parameters file or its candidate (default: the definitions' `dry_run`). */
+  dryRun?: boolean;
 }
 
 /** Maps the definitions' autopilot to the core's configuration. */
@@ -84,6 +92,9 @@ export function autopilotContext(autopilot: Autopilot): AutopilotContext {
     manualOverrideHours: autopilot.manualOverrideSeconds / 3600,
     maxParametersPerCycle: autopilot.maxParametersPerCycle,
     analysisWindowMinutes: autopilot.analysisWindowSeconds / 60,
+    maxConsecutiveQueryErrors: autopilot.canary.maxQueryErrors,
+    canaryInitialDelayMinutes: autopilot.canary.initialDelaySeconds / 60,
+    onInconclusive: autopilot.canary.onInconclusive,
     slidingBounds: {
       ...defaults.slidingBounds,
       expansionRatePerWeek: autopilot.slidingBounds.expansionPerWeek,
@@ -160,7 +171,8 @@ export class AutopilotRunner {
   readonly context: AutopilotContext;
   readonly db: StateDb;
   readonly store: ParametersStore;
-  private readonly fetcher: KpiFetcher;
+  /** The KPI fetch stage (also used by `vigil autopilot plan`). */
+  readonly fetcher: KpiFetcher;
   private readonly now: () => number;
   private readonly notify: (notice: AutopilotNotice) => void | Promise<void>;
   /** Opens issues for triage reports with patch suggestions, when the definitions name a forge. */
@@ -208,17 +220,39 @@ export class AutopilotRunner {
     await this.draining;
   }
 
-  /** On start: recover a cycle left running, and notice a person's edit of the parameters. */
+  /**
+   * On start: remove temporary files a crash left, recover a cycle left running, and reconcile
+   * with the parameters file (a person's edit or rollback starts the manual override).
+   */
   async start(): Promise<void> {
-    const current = await this.store.current();
+    const removed = await this.store.removeStaleTemporaries();
+    if (removed.length > 0) {
+      await this.notify({ name: 'temporaries-removed', severity: 'info', message: `removed ${removed.length} temporary file(s) left by an interrupted write`, attributes: { removed: removed.length } });
+    }
+    await this.reconcile();
     await this.dispatch({ type: 'started', now: this.now() });
-    if (current.changedByPerson) await this.dispatch({ type: 'operator', now: this.now(), command: 'manual-override' });
+  }
+
+  /**
+   * Feeds the parameters file to the core when it changed since the last reconciliation, with
+   * whether a person changed it in between (judged from the history, so a command that read the
+   * file first, such as `history`, cannot hide an edit).
+   */
+  private async reconcile(): Promise<void> {
+    const current = await this.store.current();
+    const seen = this.db.getState<{ id: string; createdAt: string }>(RECONCILED_KEY);
+    const values = numbersAt(current.values, this.context.parameters);
+    const sameEntry = seen?.id === current.version.id && seen.createdAt === current.version.createdAt;
+    // The same file can still differ from memory (a dry run decided without writing).
+    if (sameEntry && (await this.state()).parameters.every((p) => values[p.name] === undefined || values[p.name] === p.value)) return;
+    const changedByPerson = sameEntry ? false : seen === undefined ? current.changedByPerson : await this.store.changedByPersonSince(seen);
+    await this.dispatch({ type: 'parameters-observed', now: this.now(), values, changedByPerson });
+    this.db.setState(RECONCILED_KEY, { id: current.version.id, createdAt: current.version.createdAt }, new Date(this.now()).toISOString());
   }
 
   /** A clock tick: starts the daily cycle, watches a running canary, runs the weekly triage. */
   async tick(): Promise<void> {
-    const current = await this.store.current();
-    if (current.changedByPerson) await this.dispatch({ type: 'operator', now: this.now(), command: 'manual-override' });
+    await this.reconcile();
     await this.dispatch({ type: 'tick', now: this.now() });
     const state = await this.state();
     if (state.phase === 'canary' && state.cycle?.canaryStartedAt !== undefined && !state.cycle.decision) {
@@ -254,9 +288,42 @@ export class AutopilotRunner {
     }
   }
 
+  /** In a dry run, what an action that writes would have done (undefined: the action writes nothing). */
+  private dryRunNotice(action: Action): AutopilotNotice | undefined {
+    const moves = (changes: readonly { path: string; oldValue: number; newValue: number }[]) => changes.map((c) => `${c.path} ${c.oldValue} -> ${c.newValue}`).join(', ');
+    switch (action.type) {
+      case 'WriteCandidate':
+        return { name: 'canary-dry-run', severity: 'info', message: `dry run: would write the candidate ${moves(action.changes)}`, attributes: { cycleId: action.cycleId } };
+      case 'DiscardCandidate':
+        return { name: 'canary-dry-run', severity: 'info', message: 'dry run: would remove the candidate', attributes: { cycleId: action.cycleId } };
+      case 'Promote':
+        return { name: 'canary-dry-run', severity: 'info', message: `dry run: would promote ${moves(action.changes)}`, attributes: { cycleId: action.cycleId } };
+      case 'Rollback':
+        return { name: 'canary-dry-run', severity: 'info', message: `dry run: would revert the candidate (${action.reason})`, attributes: { cycleId: action.cycleId } };
+      case 'RecordCycle':
+      case 'RequestAnalysis':
+      case 'RequestValidation':
+      case 'StartCanary':
+      case 'RequestCanaryResult':
+      case 'Pause':
+      case 'PublishTriage':
+      case 'EmitEvent':
+        return undefined;
+      default:
+        return assertNever(action);
+    }
+  }
+
   private async execute(action: Action, state: AutopilotState): Promise<AutopilotEvent | undefined> {
     const now = this.now();
     const iso = (ms: number) => new Date(ms).toISOString();
+    const dryRun = this.options.dryRun ?? this.options.autopilot.dryRun;
+    const wouldWrite = dryRun ? this.dryRunNotice(action) : undefined;
+    if (wouldWrite) {
+      // Decided and explained, not written: the parameters file and its candidate stay as they are.
+      await this.notify(wouldWrite);
+      return action.type === 'Promote' || action.type === 'Rollback' ? { type: 'action-completed', now: this.now(), cycleId: action.cycleId, action: action.type } : undefined;
+    }
     try {
       switch (action.type) {
         case 'RecordCycle': {
@@ -359,7 +426,8 @@ export class AutopilotRunner {
           await this.notify({ name: action.name, severity: action.severity, message: action.message, attributes: action.attributes });
           return undefined;
         default:
-          return undefined;
+          // A new action must be carried out here: it fails to compile until it is.
+          return assertNever(action);
       }
     } catch (error) {
       const cycleId = 'cycleId' in action ? action.cycleId : state.cycle?.cycleId;

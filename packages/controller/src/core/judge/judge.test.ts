@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AUTOPILOT_DEFAULTS, type KpiDefinition } from '../config.js';
-import { createRng, normalVariate } from '../rng.js';
+import { createRng, normalVariate, type Rng } from '../rng.js';
 import { simulateCanaryRuns } from './canary-monte-carlo.js';
 import { judgeCanary, watchCanary, type KpiObservation } from './judge.js';
 
@@ -71,6 +71,18 @@ describe('judgeCanary', () => {
     expect(j.decision).toBe('inconclusive');
   });
 
+  it('judges a success-rate KPI on its failures when they are rare: 20/14,400 against 5/57,600 rolls back (finding 2)', () => {
+    const success = kpi({ name: 'success_rate', direction: 'higher-is-better' });
+    const observations: KpiObservation[] = [{ kpi: 'success_rate', data: 'counts', control: { events: 57_600 - 5, exposure: 57_600 }, canary: { events: 14_400 - 20, exposure: 14_400 }, query }];
+    const j = judgeCanary({ kpis: [success], observations, canaryTrafficShare: 0.2, config });
+    expect(j.verdicts[0]).toMatchObject({ verdict: 'low', failed: true, test: 'poisson-exact-conditional' });
+    // The same data as failures on a lower-is-better KPI gives the same p-value.
+    const failures = judgeCanary({ kpis: [errorRate], observations: [{ kpi: 'error_rate', data: 'counts', control: { events: 5, exposure: 57_600 }, canary: { events: 20, exposure: 14_400 }, query }], canaryTrafficShare: 0.2, config });
+    expect(j.verdicts[0]!.pValue).toBeCloseTo(failures.verdicts[0]!.pValue, 15);
+    expect(j.verdicts[0]!.pValue).toBeLessThan(1e-9);
+    expect(j.decision).toBe('rollback');
+  });
+
   it('does not fail a degradation inside the non-inferiority margin', () => {
     const withMargin = { ...conversion, role: 'must-not-degrade' as const, nonInferiorityMargin: 0.05 };
     const observations: KpiObservation[] = [{ kpi: 'conversion', data: 'counts', control: { events: 40_000, exposure: 400_000 }, canary: { events: 9_700, exposure: 100_000 }, query }];
@@ -111,6 +123,60 @@ describe('watchCanary', () => {
     expect(bad.alarm?.kpi).toBe('error_rate');
     const better = watchCanary([errorRate], [{ kpi: 'error_rate', control, canary: { kind: 'counts', events: 10, exposure: 10_000 } }], config);
     expect(better.alarm).toBeUndefined();
+  });
+
+  /** Minute of the first alarm for expected (noise-free) counts at 20 req/s, 20% on the canary. */
+  function firstAlarmMinute(controlRate: number, canaryRate: number): number | undefined {
+    for (let minute = 1; minute <= 60; minute++) {
+      const control = { kind: 'counts' as const, events: Math.round(960 * minute * controlRate), exposure: 960 * minute };
+      const canary = { kind: 'counts' as const, events: Math.round(240 * minute * canaryRate), exposure: 240 * minute };
+      if (watchCanary([errorRate], [{ kpi: 'error_rate', control, canary }], config).alarm) return minute;
+    }
+    return undefined;
+  }
+
+  it('stops a canary failing every request against a control failing none within 5 minutes (finding 4)', () => {
+    expect(firstAlarmMinute(0, 1)).toBeLessThanOrEqual(5);
+  });
+
+  it('stops 0.1% -> 1% errors before the end of the canary (finding 4)', () => {
+    expect(firstAlarmMinute(0.001, 0.01)).toBeLessThanOrEqual(45);
+  });
+
+  it('raises no alarm on an A/A canary at a zero baseline', () => {
+    expect(firstAlarmMinute(0, 0)).toBeUndefined();
+    expect(firstAlarmMinute(0.001, 0.001)).toBeUndefined();
+  });
+});
+
+describe('gauge readings (finding 5)', () => {
+  const gaugeGuard = kpi({ name: 'queue', kind: 'gauge', direction: 'lower-is-better', minimumDetectableEffect: 0.05 });
+  /** 61 AR(1) readings a group around 50 (sd 2); the canary shifted by `shift`. */
+  function readings(rng: Rng, rho: number, shift: number): number[] {
+    let x = normalVariate(rng);
+    return Array.from({ length: 61 }, () => {
+      x = rho * x + Math.sqrt(1 - rho * rho) * normalVariate(rng);
+      return 50 + shift + 2 * x;
+    });
+  }
+  const rollbacks = (rho: number, shift: number, seed: number, runs: number): number => {
+    const rng = createRng(seed);
+    let count = 0;
+    for (let r = 0; r < runs; r++) {
+      const observations: KpiObservation[] = [{ kpi: 'queue', data: 'samples', control: readings(rng, rho, 0), canary: readings(rng, rho, shift), query, coverage: 1 }];
+      if (judgeCanary({ kpis: [gaugeGuard], observations, canaryTrafficShare: 0.2, config }).decision === 'rollback') count++;
+    }
+    return count;
+  };
+  it('keeps A/A false alarms within alpha for autocorrelated readings (AR(1), rho 0.8)', () => {
+    expect(rollbacks(0.8, 0, 5, 600) / 600).toBeLessThanOrEqual(config.alpha);
+  });
+  it('still rolls back a clear degradation of autocorrelated readings', () => {
+    expect(rollbacks(0.8, 4, 6, 200) / 200).toBeGreaterThanOrEqual(0.8);
+  });
+  it('never stops early on a gauge: its readings are not independent', () => {
+    const look = watchCanary([gaugeGuard], [{ kpi: 'queue', control: { kind: 'moments', count: 30, sum: 1500, sumOfSquares: 75_120 }, canary: { kind: 'moments', count: 30, sum: 1800, sumOfSquares: 108_120 } }], config);
+    expect(look.alarm).toBeUndefined();
   });
 });
 

@@ -12,11 +12,13 @@
  * (the per-minute early-stop look).
  */
 import { assertNever, type JudgeConfig, type KpiDefinition } from '../config.js';
+import { autocorrelatedMeanTest } from './gauge-test.js';
 import { holmAdjust } from './holm.js';
+import { normalQuantile } from './normal.js';
 import { hodgesLehmann, mannWhitneyU, sortedCopy, sortedMedian } from './mann-whitney.js';
 import { minimumDetectableDifference, minimumSampleSize } from './power.js';
 import { poissonRateRatioTest, twoProportionZTest, type Counts } from './rate-tests.js';
-import { msprtLook, type GroupSummary, type SequentialLook } from './sequential.js';
+import { msprtLook, pooledUnit, type GroupSummary, type SequentialLook } from './sequential.js';
 
 /** The query that produced a KPI's data, passed through so a verdict can be reproduced. */
 export interface QueryReference {
@@ -26,16 +28,21 @@ export interface QueryReference {
   stepSeconds: number;
 }
 
-/** What the fetch stage produced for one KPI over the canary window. */
+/**
+ * What the fetch stage produced for one KPI over the canary window. `coverage` is, for readings
+ * taken at steps over the window (gauges), the smaller of the two groups' shares of the expected
+ * readings; data that is not a time series of readings (counts from `increase()`, histogram
+ * buckets) has none. A group whose series is missing is no observation at all, never zero.
+ */
 export type KpiObservation =
   | { kpi: string; data: 'counts'; control: Counts; canary: Counts; query: QueryReference }
-  | { kpi: string; data: 'samples'; control: ArrayLike<number>; canary: ArrayLike<number>; query: QueryReference };
+  | { kpi: string; data: 'samples'; control: ArrayLike<number>; canary: ArrayLike<number>; query: QueryReference; coverage?: number };
 
 /** Kayenta's closed set of classifications: canary significantly higher, lower, neither, or unknown. */
 export type Verdict = 'pass' | 'high' | 'low' | 'insufficient';
 
 /** The test a verdict came from. */
-export type TestName = 'two-proportion-z' | 'poisson-exact-conditional' | 'mann-whitney-u' | 'none';
+export type TestName = 'two-proportion-z' | 'poisson-exact-conditional' | 'mann-whitney-u' | 'autocorrelated-mean-t' | 'none';
 
 /** One KPI's verdict with everything needed to audit it. */
 export interface KpiVerdict {
@@ -57,7 +64,7 @@ export interface KpiVerdict {
   effect: { scale: 'difference' | 'rate-ratio' | 'shift'; estimate: number; confidenceInterval: [number, number] };
   /** (canary - control) / |control|: the relative change used by the score and the optimiser. */
   relativeChange: number;
-  effectSize: { name: 'cohens-h' | 'log-rate-ratio' | 'rank-biserial'; value: number };
+  effectSize: { name: 'cohens-h' | 'log-rate-ratio' | 'rank-biserial' | 'cohens-d'; value: number };
   /** Smallest relative change detectable at the sample size reached (one-sided, configured power). */
   minimumDetectableEffect: number;
   /** Canary units needed to detect the KPI's configured minimum detectable effect. */
@@ -143,6 +150,26 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
           effectSize: { name: 'cohens-h', value: h },
         };
       }
+      if (proportions && kpi.direction === 'higher-is-better') {
+        // A success rate with rare failures: the exact test must count the failures. On the
+        // successes it sees a near-certain ratio of 1 and passes a canary failing 4x as often.
+        // Non-inferiority p1 >= p2 (1 - m) is, on failure rates, f1 <= f2 + m p2.
+        const failures = (c: Counts): Counts => ({ events: c.exposure - c.events, exposure: c.exposure });
+        const f2 = 1 - p2;
+        const ratio0 = f2 > 0 ? 1 + (kpi.nonInferiorityMargin * p2) / f2 : 1;
+        const worseTest = poissonRateRatioTest(failures(canary), failures(control), { alternative: 'greater', ratio0, confidence });
+        const betterTest = poissonRateRatioTest(failures(canary), failures(control), { alternative: 'less', confidence });
+        return {
+          ...base,
+          test: 'poisson-exact-conditional',
+          statistic: worseTest.statistic,
+          pValue: worseTest.pValue,
+          rawImprovementPValue: betterTest.pValue,
+          // The estimate is the failure-rate ratio (canary / control): above 1 is worse.
+          effect: { scale: 'rate-ratio', estimate: worseTest.estimate, confidenceInterval: worseTest.confidenceInterval },
+          effectSize: { name: 'log-rate-ratio', value: Math.log(worseTest.estimate) },
+        };
+      }
       const worseTest = poissonRateRatioTest(canary, control, { alternative: worse, ratio0: 1 + marginSign * kpi.nonInferiorityMargin, confidence });
       const betterTest = poissonRateRatioTest(canary, control, { alternative: better, confidence });
       return {
@@ -157,6 +184,7 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
     }
     case 'samples': {
       if (observation.control.length === 0 || observation.canary.length === 0) return noData(kpi, observation);
+      if (kpi.kind === 'gauge') return testGauge(kpi, observation, alpha, config, allocationRatio, confidence);
       const sx = sortedCopy(observation.canary);
       const sy = sortedCopy(observation.control);
       const controlMedian = sortedMedian(sy);
@@ -194,6 +222,39 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
   }
 }
 
+/** Gauge readings: means compared with autocorrelation-inflated variances (see gauge-test.ts). */
+function testGauge(kpi: KpiDefinition, observation: Extract<KpiObservation, { data: 'samples' }>, alpha: number, config: JudgeConfig, allocationRatio: number, confidence: number): RawTest {
+  const worse = kpi.direction === 'higher-is-better' ? 'less' : 'greater';
+  const better = worse === 'less' ? 'greater' : 'less';
+  const marginSign = kpi.direction === 'higher-is-better' ? -1 : 1;
+  let controlMean = 0;
+  for (let i = 0; i < observation.control.length; i++) controlMean += observation.control[i]! / observation.control.length;
+  let canaryMean = 0;
+  for (let i = 0; i < observation.canary.length; i++) canaryMean += observation.canary[i]! / observation.canary.length;
+  const worseTest = autocorrelatedMeanTest(observation.canary, observation.control, { alternative: worse, delta0: marginSign * kpi.nonInferiorityMargin * Math.abs(controlMean), confidence });
+  const betterTest = autocorrelatedMeanTest(observation.canary, observation.control, { alternative: better, confidence });
+  const scale = Math.abs(controlMean) > 0 ? Math.abs(controlMean) : 1;
+  // Unit variance per effective reading, from the interval's standard error.
+  const se = (worseTest.confidenceInterval[1] - worseTest.confidenceInterval[0]) / 2 / Math.max(1e-12, normalQuantile(1 - (1 - confidence) / 2));
+  const unitVariance = (se * se) / (1 / worseTest.effectiveSize.canary + 1 / worseTest.effectiveSize.control);
+  return {
+    kpi: kpi.name,
+    test: 'autocorrelated-mean-t',
+    statistic: worseTest.statistic,
+    pValue: worseTest.pValue,
+    rawImprovementPValue: betterTest.pValue,
+    effect: { scale: 'difference', estimate: worseTest.estimate, confidenceInterval: worseTest.confidenceInterval },
+    relativeChange: worseTest.estimate / scale,
+    effectSize: { name: 'cohens-d', value: unitVariance > 0 ? worseTest.estimate / Math.sqrt(unitVariance) : Number.NaN },
+    minimumDetectableEffect: minimumDetectableDifference({ unitVariance, canarySize: worseTest.effectiveSize.canary, allocationRatio: worseTest.effectiveSize.control / worseTest.effectiveSize.canary, alpha, power: config.power }) / scale,
+    minimumSampleSize: minimumSampleSize({ unitVariance, delta: kpi.minimumDetectableEffect * scale, allocationRatio, alpha, power: config.power }),
+    sampleSize: { control: worseTest.effectiveSize.control, canary: worseTest.effectiveSize.canary },
+    controlValue: controlMean,
+    canaryValue: canaryMean,
+    query: observation.query,
+  };
+}
+
 function noData(kpi: KpiDefinition, observation: KpiObservation): RawTest {
   return {
     kpi: kpi.name,
@@ -225,12 +286,18 @@ export function judgeCanary(input: JudgeInput): CanaryJudgement {
     const observation = byName.get(kpi.name);
     return observation ? testKpi(kpi, observation, alpha, input.config, input.canaryTrafficShare) : undefined;
   });
-  const tested = raws.flatMap((r, i) => (r && r.test !== 'none' ? [i] : []));
+  // Only KPIs with enough data enter the correction: a KPI that cannot be judged spends no alpha.
+  const tested = raws.flatMap((r, i) => (r && r.test !== 'none' && coverageOf(byName.get(input.kpis[i]!.name)) >= input.config.minimumCoverage ? [i] : []));
   const adjustedWorse = holmAdjust(tested.map((i) => raws[i]!.pValue));
   const adjustedBetter = holmAdjust(tested.map((i) => raws[i]!.rawImprovementPValue));
   const verdicts = input.kpis.map((kpi, i): KpiVerdict => {
     const raw = raws[i];
     const position = tested.indexOf(i);
+    const coverage = coverageOf(byName.get(kpi.name));
+    if (raw && raw.test !== 'none' && coverage < input.config.minimumCoverage) {
+      const { rawImprovementPValue: _unused, ...rest } = raw;
+      return { ...rest, verdict: 'insufficient', failed: false, reason: `data coverage ${(coverage * 100).toFixed(0)}% of the canary window, below the ${(input.config.minimumCoverage * 100).toFixed(0)}% needed`, adjustedPValue: 1, improvementPValue: 1 };
+    }
     if (!raw || position < 0) {
       const empty = raw ?? noData(kpi, { kpi: kpi.name, data: 'counts', control: { events: 0, exposure: 0 }, canary: { events: 0, exposure: 0 }, query: { expr: kpi.query, range: { start: 0, end: 0 }, stepSeconds: 0 } });
       const { rawImprovementPValue: _unused, ...rest } = empty;
@@ -277,6 +344,24 @@ export function scoreVerdicts(kpis: readonly KpiDefinition[], verdicts: readonly
   return { decision: 'inconclusive', reason: `score ${score.toFixed(1)} between ${config.marginalThreshold} and ${config.passThreshold}`, score };
 }
 
+/**
+ * The mSPRT's mixing scale τ for one KPI: the configured relative effect of the control's mean, or
+ * of the pooled per-unit standard deviation when that is larger. The standard deviation keeps τ
+ * away from zero at a zero baseline (where 5% of 0 made every look undefined) and useful for rare
+ * events (5% of a 0.1% error rate is far below any effect worth stopping for).
+ */
+function mixtureScale(o: WatchObservation, relativeEffect: number): number {
+  const control = o.control;
+  const controlMean = control.kind === 'counts' ? control.events / control.exposure : control.sum / control.count;
+  const pooled = pooledUnit(o.canary, o.control);
+  const scale = Math.max(Number.isFinite(controlMean) ? Math.abs(controlMean) : 0, Number.isFinite(pooled.variance) ? Math.sqrt(pooled.variance) : 0);
+  return relativeEffect * scale;
+}
+
+function coverageOf(observation: KpiObservation | undefined): number {
+  return observation?.data === 'samples' && observation.coverage !== undefined ? observation.coverage : 1;
+}
+
 function fmt(p: number): string {
   return p < 1e-4 ? p.toExponential(2) : p.toFixed(4);
 }
@@ -302,7 +387,9 @@ export interface WatchResult {
  * sequences). Only must-not-degrade KPIs can stop a canary early, and only for degradation.
  */
 export function watchCanary(kpis: readonly KpiDefinition[], observations: readonly WatchObservation[], config: JudgeConfig): WatchResult {
-  const guarded = kpis.filter((k) => k.role === 'must-not-degrade');
+  // Gauge readings are autocorrelated: the watcher's plug-in variance would false-alarm far
+  // above its alpha (48.6% at AR(1) rho 0.8), so gauges are judged only at the end.
+  const guarded = kpis.filter((k) => k.role === 'must-not-degrade' && k.kind !== 'gauge');
   const alphaPerKpi = (config.alpha * config.sequentialAlphaShare) / Math.max(1, guarded.length);
   const byName = new Map(observations.map((o) => [o.kpi, o]));
   const looks: WatchResult['looks'] = [];
@@ -310,9 +397,7 @@ export function watchCanary(kpis: readonly KpiDefinition[], observations: readon
   for (const kpi of guarded) {
     const o = byName.get(kpi.name);
     if (!o) continue;
-    const control = o.control;
-    const controlMean = control.kind === 'counts' ? control.events / control.exposure : control.sum / control.count;
-    const look = msprtLook(o.canary, o.control, alphaPerKpi, config.sequentialMixtureEffect * Math.abs(controlMean));
+    const look = msprtLook(o.canary, o.control, alphaPerKpi, mixtureScale(o, config.sequentialMixtureEffect));
     looks.push({ kpi: kpi.name, look });
     if (!look || alarm) continue;
     const margin = kpi.nonInferiorityMargin * Math.abs(look.controlMean);

@@ -16,6 +16,17 @@ describe('mannWhitneyU', () => {
     expect(r.method).toBe('exact');
     expect(r.pValue).toBeCloseTo(0.1111111111111111, 12);
   });
+  it('goes exact when either group is small, as scipy auto does (finding 11)', () => {
+    const small = [1.5, 2.5, 3.5, 4.5, 5.5];
+    const large = Array.from({ length: 200 }, (_, i) => i / 10 + 0.01);
+    const exact = mannWhitneyU(small, large, { alternative: 'less', exactMaxN: 8 });
+    expect(exact.method).toBe('exact');
+    // Same U distribution whichever group comes first.
+    expect(mannWhitneyU(large, small, { alternative: 'greater', exactMaxN: 8 }).pValue).toBeCloseTo(exact.pValue, 12);
+    const asymptotic = mannWhitneyU(small, large, { alternative: 'less', exactMaxN: 0 });
+    expect(Math.abs(exact.pValue - asymptotic.pValue)).toBeLessThan(0.02);
+  });
+
   it('matches scipy asymptotic on the Conover example', () => {
     const r = mannWhitneyU(males, females, { alternative: 'two-sided', exactMaxN: 0 });
     expect(r.method).toBe('asymptotic');

@@ -61,11 +61,14 @@ function rankSums(x: Float64Array, y: Float64Array, shift: number): { u: number;
 }
 
 /**
- * Mann-Whitney U test of x against y. Exact null distribution when both groups have at most
+ * Mann-Whitney U test of x against y. Exact null distribution when either group has at most
  * `exactMaxN` values and there are no ties (as scipy's `method='auto'` does for n <= 8, here
- * configurable); otherwise the normal approximation with the tie correction and a continuity
+ * configurable), while n·m stays under {@link EXACT_MAX_CELLS}; otherwise the normal approximation with the tie correction and a continuity
  * correction of 1/2 (scipy's `use_continuity=True`). Two-sided p-values are doubled one-sided ones.
  */
+/** Largest n·m for the exact distribution (O(min(n,m)²·max(n,m)) work, about 10 ms at the limit). */
+const EXACT_MAX_CELLS = 200_000;
+
 export function mannWhitneyU(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
@@ -79,8 +82,10 @@ export function mannWhitneyU(
   const { u, tieTerm } = rankSums(sx, sy, options.shift ?? 0);
   const rankBiserial = (2 * u) / (n * m) - 1;
   const exactMaxN = options.exactMaxN ?? 8;
-  if (tieTerm === 0 && n <= exactMaxN && m <= exactMaxN) {
-    const dist = exactUDistribution(n, m);
+  // Exact when either group is small (scipy's `auto`), up to a size whose distribution is cheap.
+  if (tieTerm === 0 && Math.min(n, m) <= exactMaxN && n * m <= EXACT_MAX_CELLS) {
+    // U's null distribution is the same for (n, m) and (m, n); the smaller first is cheaper.
+    const dist = exactUDistribution(Math.min(n, m), Math.max(n, m));
     const cdfAt = (k: number): number => {
       let s = 0;
       for (let i = 0; i <= Math.min(k, n * m); i++) s += dist[i]!;

@@ -31,6 +31,27 @@ function meanAndVariance(g: GroupSummary): { mean: number; variance: number; n: 
   return { mean, variance: sampleVariance / g.count, n: g.count };
 }
 
+/**
+ * Per-unit mean and variance of the two groups pooled (as under H0: no difference). Counts with
+ * events <= exposure are binomial, else Poisson; moments use the pooled sample variance.
+ */
+export function pooledUnit(canary: GroupSummary, control: GroupSummary): { mean: number; variance: number } {
+  if (canary.kind === 'counts' && control.kind === 'counts') {
+    const exposure = canary.exposure + control.exposure;
+    if (exposure <= 0) return { mean: Number.NaN, variance: Number.NaN };
+    const p = (canary.events + control.events) / exposure;
+    const binomial = canary.events <= canary.exposure && control.events <= control.exposure;
+    return { mean: p, variance: binomial ? p * (1 - p) : p };
+  }
+  if (canary.kind === 'moments' && control.kind === 'moments') {
+    const n = canary.count + control.count;
+    if (n < 2) return { mean: Number.NaN, variance: Number.NaN };
+    const mean = (canary.sum + control.sum) / n;
+    return { mean, variance: Math.max(0, (canary.sumOfSquares + control.sumOfSquares - n * mean * mean) / (n - 1)) };
+  }
+  return { mean: Number.NaN, variance: Number.NaN };
+}
+
 /** One look of the sequential test. */
 export interface SequentialLook {
   /** canary - control. */
@@ -51,7 +72,11 @@ export interface SequentialLook {
 export function msprtLook(canary: GroupSummary, control: GroupSummary, alpha: number, mixtureScale: number): SequentialLook | undefined {
   const c = meanAndVariance(canary);
   const k = meanAndVariance(control);
-  const variance = c.variance + k.variance;
+  // At a zero (or full) rate the groups' own variances vanish and the look would be undefined:
+  // a canary failing every request against a control failing none ran unwatched. The variance
+  // under H0 (pooled) stands in whenever it is the larger.
+  const pooled = canary.kind === 'counts' ? pooledUnit(canary, control).variance * (1 / c.n + 1 / k.n) : 0;
+  const variance = Math.max(c.variance + k.variance, Number.isFinite(pooled) ? pooled : 0);
   if (!(variance > 0) || !(mixtureScale > 0) || Number.isNaN(c.mean) || Number.isNaN(k.mean)) return undefined;
   const tau2 = mixtureScale * mixtureScale;
   const difference = c.mean - k.mean;

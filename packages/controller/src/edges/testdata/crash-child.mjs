@@ -4,13 +4,15 @@
 //   node crash-child.mjs <dir> <definitions.yaml> <kill point> <start ms>
 // Kill points: `canary` (three looks into the canary, candidate written), `promoting` (decision
 // recorded, the new version pending in the history, before the parameters file is written),
-// `promoted` (file written, before the promotion is confirmed to the core), `none`.
+// `staged` (the new file's temporary copy written and synced, killed before the rename),
+// `promoted` (file written, before the promotion is confirmed to the core), `rollback` (after the
+// promotion, an operator rollback killed between its temporary write and the rename), `none`.
 import { writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AutopilotRunner, ParametersStore } from '@vigil/controller';
 import { loadModel } from '@vigil/compiler';
-import { writeFileAtomically } from '@vigil/conventions/atomic-file';
+import { stageFile, writeFileAtomically } from '@vigil/conventions/atomic-file';
 
 const [dir, definitionsFile, killAt, startMs] = process.argv.slice(2);
 const model = loadModel([{ path: definitionsFile, text: await readFile(definitionsFile, 'utf8') }]);
@@ -24,11 +26,17 @@ const die = (point) => {
   process.kill(process.pid, 'SIGKILL');
 };
 const file = join(dir, 'card.yaml');
+let rollingBack = false;
 const store = new ParametersStore({
   file,
   now: () => new Date(clock),
   writeFile: async (path, content) => {
     if (path === file && killAt === 'promoting') die('promoting');
+    if (path === file && (killAt === 'staged' || (killAt === 'rollback' && rollingBack))) {
+      // The new content is fsynced beside the file; the rename never happens.
+      await stageFile(path, content);
+      die(killAt);
+    }
     await writeFileAtomically(path, content);
   },
 });
@@ -52,6 +60,12 @@ for (let minute = 0; minute < 75; minute++) {
   const state = await runner.state();
   if (state.phase === 'canary' && !state.cycle?.decision && ++looks === 3 && killAt === 'canary') die('canary');
   if (state.phase === 'idle') break;
+}
+if (killAt === 'rollback') {
+  // An operator's rollback to the first version, killed between its temporary write and the rename.
+  const initial = (await store.history()).find((v) => v.author === 'initial');
+  rollingBack = true;
+  await store.rollback(initial.id, 'operator rollback');
 }
 runner.db.close();
 writeSync(1, 'finished\n');
