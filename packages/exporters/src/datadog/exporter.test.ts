@@ -337,3 +337,58 @@ describe('self-metrics', () => {
     await provider.shutdown();
   });
 });
+
+describe('points Datadog keeps (one value per series and second, the last written)', () => {
+  it('the fake API keeps the last value per series and timestamp, as Datadog does', async () => {
+    const exporter = newExporter();
+    const t = clock.now();
+    exportNow(exporter, resourceMetrics([gauge('queue.depth', [{ value: 4, startMs: t, endMs: t }])]));
+    await exporter.forceFlush();
+    exportNow(exporter, resourceMetrics([gauge('queue.depth', [{ value: 9, startMs: t, endMs: t + 200 }])]));
+    await exporter.forceFlush();
+    expect(fake.acceptedSeries()).toHaveLength(2);
+    expect(fake.storedSeries()).toEqual([expect.objectContaining({ metric: 'queue.depth', points: [{ timestamp: t / 1000, value: 9 }] })]);
+  });
+
+  it('loses no counter increments when two collections fall in one second', async () => {
+    const exporter = newExporter();
+    const t = clock.now();
+    const orders = (value: number, end: number) => resourceMetrics([sum('orders.placed', [{ value, attributes: { region: 'eu' }, startMs: t, endMs: end }])]);
+    // A periodic export, then forceFlush, then the shutdown's collection, all in the same second.
+    exportNow(exporter, orders(5, t + 100));
+    await exporter.forceFlush();
+    exportNow(exporter, orders(8, t + 400));
+    await exporter.forceFlush();
+    exportNow(exporter, orders(12, t + 900));
+    await exporter.forceFlush();
+    expect(fake.storedTotal('orders.placed')).toBe(12);
+    const stamps = fake.storedSeries().flatMap((s) => s.points.map((p) => p.timestamp));
+    expect(new Set(stamps).size).toBe(stamps.length);
+  });
+
+  it('loses no histogram count, sum or bucket increments when two collections fall in one second', async () => {
+    const exporter = newExporter();
+    const t = clock.now();
+    const latency = (counts: number[], total: number, end: number) =>
+      resourceMetrics([histogram('checkout.duration', [{ value: { boundaries: [1], counts, sum: total }, startMs: t, endMs: end }])]);
+    exportNow(exporter, latency([2, 1], 3, t + 100));
+    await exporter.forceFlush();
+    exportNow(exporter, latency([5, 3], 9, t + 600));
+    await exporter.forceFlush();
+    expect(fake.storedTotal('checkout.duration.count')).toBe(8);
+    expect(fake.storedTotal('checkout.duration.sum')).toBe(9);
+    expect(fake.storedTotal('checkout.duration.bucket', (tags) => tags.includes('upper_bound:1'))).toBe(5);
+    expect(fake.storedTotal('checkout.duration.bucket', (tags) => tags.includes('upper_bound:inf'))).toBe(3);
+  });
+
+  it('loses no increments between a forceFlush and the shutdown of a real MeterProvider', async () => {
+    const reader = createDatadogReader({ apiKey: 'k', baseUrl: fake.url, exportIntervalMillis: 3_600_000 });
+    const provider = new MeterProvider({ readers: [reader] });
+    const counter = provider.getMeter('t').createCounter('jobs.done');
+    counter.add(3);
+    await provider.forceFlush();
+    counter.add(4);
+    await provider.shutdown();
+    expect(fake.storedTotal('jobs.done')).toBe(7);
+  });
+});
