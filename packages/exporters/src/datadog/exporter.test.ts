@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -301,6 +301,44 @@ describe('spill to disk', () => {
     await second.forceFlush();
     expect(fake.acceptedSeries().map((s) => s.points[0]!.value).sort((a, b) => a - b)).toEqual([0, 1, 10, 11, 20, 21, 30, 31, 40, 41]);
     await waitForReal(() => !existsSync(join(dir, SPILL_FILE)));
+  });
+
+  it('skips damaged spill lines, counts their points, moves the file aside and never crashes', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown): void => void rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const t = clock.now() / 1000;
+      const point = (value: number) => ({ timestamp: t, value });
+      const good = { id: 'good', createdAt: clock.now(), series: [{ metric: 'kept', type: 'gauge', tags: [], points: [point(1), point(2)] }] };
+      const lines = [
+        JSON.stringify(good),
+        '{"id":"y","series":[null],"createdAt":0}',
+        JSON.stringify({ id: 'z', createdAt: 0, series: [{ metric: 'no.points', type: 'count', tags: [] }] }),
+        // One good series kept, one with a non-numeric value (3 points) skipped.
+        JSON.stringify({ id: 'm', createdAt: clock.now(), series: [{ metric: 'mixed', type: 'count', tags: [], interval: 10, points: [point(5)] }, { metric: 'bad', type: 'gauge', tags: [], points: [point(1), point(2), { timestamp: t, value: 'x' }] }] }),
+        // Cut off by a crash in the middle of a line: 2 points.
+        `{"id":"w","series":[{"metric":"cut","type":"gauge","tags":[],"points":[{"timestamp":${t},"value":1},{"timestamp":${t},`,
+        '[1,2,3]',
+      ];
+      await writeFile(join(dir, SPILL_FILE), lines.join('\n') + '\n');
+      const exporter = newExporter({ spillDirectory: dir });
+      await waitForReal(() => fake.storedSeries().length === 2);
+      await waitForReal(() => exporter.stats().queuedBatches === 0);
+      expect(fake.storedSeries().map((s) => s.metric).sort()).toEqual(['kept', 'mixed']);
+      expect(exporter.stats().dropped['corrupt-spill']).toBe(5);
+      expect(exporter.stats().sentPoints).toBe(3);
+      const files = await readdir(dir);
+      expect(files.filter((f) => f.startsWith(`${SPILL_FILE}.corrupt-`))).toHaveLength(1);
+      // A restart reads a clean queue: nothing damaged is counted twice.
+      const again = newExporter({ spillDirectory: dir });
+      await waitForReal(() => again.stats().queuedBatches === 0);
+      expect(again.stats().dropped['corrupt-spill']).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
   });
 
   it('counts what it drops at shutdown when there is no spill directory', async () => {

@@ -17,7 +17,7 @@ import { BatchQueue } from './queue.js';
 import type { OverflowPolicy } from './queue.js';
 import { registerSelfMetrics } from './self-metrics.js';
 import type { SelfMetrics } from './self-metrics.js';
-import { readSpill, writeSpill } from './spill.js';
+import { quarantineSpill, readSpill, writeSpill } from './spill.js';
 import { countPoints, DATADOG_PAYLOAD_LIMITS, halveChunk, splitSeries, toWireSeries } from './split.js';
 import type { PayloadLimits } from './split.js';
 import { createDatadogConfiguration, FetchTransport } from './transport.js';
@@ -124,7 +124,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
     this.api = new v2.MetricsApi(createDatadogConfiguration(options, transport));
     this.metrics = options.meter ? registerSelfMetrics(options.meter, () => this.stats()) : undefined;
     this.loaded = this.loadSpill();
-    if (this.spillDirectory) void this.loaded.then(() => this.kick());
+    if (this.spillDirectory) void this.loaded.then(() => this.kick(), () => this.kick());
   }
 
   /** Converts, splits to request size and enqueues; calls back at once. Never throws. */
@@ -197,7 +197,10 @@ export class DatadogMetricExporter implements PushMetricExporter {
 
   private kick(): void {
     if (this.draining || this.stopped) return;
-    this.draining = this.drain().finally(() => {
+    // drain() catches per batch; this catch is the last guard so no rejection ever reaches the process.
+    this.draining = this.drain()
+      .catch((error: unknown) => diag.error('datadog exporter: send loop failed', error))
+      .finally(() => {
       this.draining = undefined;
       if (this.queue.length > 0 && !this.stopped) this.kick();
     });
@@ -350,11 +353,18 @@ export class DatadogMetricExporter implements PushMetricExporter {
   private async loadSpill(): Promise<void> {
     if (!this.spillDirectory) return;
     try {
-      const { batches, corruptLines } = await readSpill(this.spillDirectory);
+      const { batches, corruptLines, lostPoints } = await readSpill(this.spillDirectory);
       if (corruptLines > 0) {
+        diag.warn(`datadog exporter: ${corruptLines} damaged lines in the spill file (${lostPoints} points lost); moving it aside`);
         this.counters.droppedBatches += corruptLines;
-        diag.warn(`datadog exporter: ${corruptLines} unreadable lines in the spill file`);
-        this.counters.dropped['corrupt-spill'] += corruptLines;
+        this.drop('corrupt-spill', lostPoints);
+        try {
+          await quarantineSpill(this.spillDirectory, this.clock.now());
+          // The readable batches go back to a clean file at once, so a crash now loses none of them.
+          await writeSpill(this.spillDirectory, batches);
+        } catch (error) {
+          diag.error('datadog exporter: could not move the damaged spill file aside', error);
+        }
       }
       // Spilled batches are older than anything exported since start: they go first.
       const newer = this.queue.toArray();
