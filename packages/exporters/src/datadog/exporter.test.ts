@@ -13,7 +13,7 @@ import { SPILL_FILE } from './spill.js';
 import { gauge, histogram, resourceMetrics, sum } from './testing/builders.js';
 import { runFor, runUntil, waitForReal } from './testing/drive.js';
 import { startFakeDatadog } from './testing/fake-datadog.js';
-import type { FakeDatadog } from './testing/fake-datadog.js';
+import type { FakeDatadog, FakeFailure } from './testing/fake-datadog.js';
 import { ManualClock } from './testing/manual-clock.js';
 
 let fake: FakeDatadog;
@@ -428,5 +428,60 @@ describe('points Datadog keeps (one value per series and second, the last writte
     counter.add(4);
     await provider.shutdown();
     expect(fake.storedTotal('jobs.done')).toBe(7);
+  });
+});
+
+describe('the breaker follows the design figures whatever the backoff and timeouts (5 failures in 60 s, a trial every 30 s, 3 successes)', () => {
+  /** Attempt start times as the API saw them, and breaker states sampled each virtual second. */
+  async function outageRun(options: Partial<DatadogExporterOptions>, outageMs: number, failure: FakeFailure) {
+    const start = clock.now();
+    const outageEnd = start + outageMs;
+    const arrivals: number[] = [];
+    fake.onRequest(() => arrivals.push(clock.now() - start));
+    fake.setHandler(() => (clock.now() < outageEnd ? failure : undefined));
+    const exporter = newExporter(options);
+    let openedAt: number | undefined;
+    for (let i = 0; i * 10_000 < outageMs; i += 1) {
+      exportNow(exporter, gauges(1, i));
+      for (let s = 0; s < 10; s += 1) {
+        await runFor(clock, 1_000, idle(exporter));
+        if (openedAt === undefined && exporter.stats().breakerState === 'open') openedAt = clock.now() - start;
+      }
+    }
+    await runUntil(clock, idle(exporter));
+    return { exporter, arrivals, openedAt };
+  }
+
+  it('opens within 60 s and tries every 30 s with high jitter on immediate 503s', async () => {
+    const { exporter, arrivals, openedAt } = await outageRun({ random: () => 0.999, retry: { jitter: 0.9 } }, 300_000, { status: 503 });
+    expect(openedAt).toBeDefined();
+    expect(openedAt!).toBeLessThanOrEqual(60_000);
+    expect(arrivals[4]! - arrivals[0]!).toBeLessThan(60_000);
+    // After the fifth failure: one trial per 30 s, start to start, until the outage ends.
+    const trials = arrivals.slice(5).filter((t) => t < 300_000);
+    expect(trials.length).toBeGreaterThanOrEqual(7);
+    // (Arrivals are stamped when the request reaches the API, up to one driver step late.)
+    for (const gap of trials.slice(1).map((t, i) => t - trials[i]!)) expect(Math.abs(gap - 30_000)).toBeLessThanOrEqual(1_000);
+    expect(Object.values(exporter.stats().dropped).every((n) => n === 0)).toBe(true);
+    expect(exporter.stats().sentPoints).toBe(30);
+  });
+
+  it('opens within 60 s on attempts that time out, trials every 30 s, and batches wait for it instead of being given up', async () => {
+    // A hanging API, with the per-attempt timeout (5 s) on the fake clock.
+    const timeoutSignal = (ms: number): AbortSignal => {
+      const controller = new AbortController();
+      void clock.sleep(ms).then(() => controller.abort(new DOMException('timeout', 'TimeoutError')));
+      return controller.signal;
+    };
+    const { exporter, arrivals, openedAt } = await outageRun({ timeoutSignal, random: () => 0.999, retry: { jitter: 0.9 } }, 420_000, { delayMs: 20_000 });
+    expect(openedAt).toBeDefined();
+    expect(openedAt!).toBeLessThanOrEqual(65_000);
+    const trials = arrivals.slice(5).filter((t) => t < 420_000);
+    const gaps = trials.slice(1).map((t, i) => t - trials[i]!);
+    expect(gaps.length).toBeGreaterThanOrEqual(8);
+    for (const gap of gaps) expect(Math.abs(gap - 30_000)).toBeLessThanOrEqual(1_000);
+    // Past the 5-minute retry budget, nothing was given up: the batches waited for the breaker.
+    expect(exporter.stats().dropped['retries-exhausted']).toBe(0);
+    expect(exporter.stats().sentPoints).toBe(42);
   });
 });

@@ -95,7 +95,10 @@ export class DatadogMetricExporter implements PushMetricExporter {
   };
   private inFlight: SeriesBatch | undefined;
   private draining: Promise<void> | undefined;
-  private notBefore = 0;
+  /** No request before this time: what the server asked for (Retry-After, X-RateLimit-Reset). */
+  private serverNotBefore = 0;
+  /** No request before this time: our own backoff (ignored while the breaker is open: it paces then). */
+  private backoffNotBefore = 0;
   private failing = false;
   private stopped = false;
   private readonly stopController = new AbortController();
@@ -245,6 +248,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
       series = filtered.kept;
       this.inFlight = { ...batch, series };
       if (series.length === 0) return 'done';
+      const startedAt = this.clock.now();
       try {
         await this.api.submitMetrics({ body: { series: series.map(toWireSeries) as unknown as v2.MetricSeries[] }, contentEncoding: 'gzip' });
         this.breaker.recordSuccess(this.clock.now());
@@ -275,12 +279,24 @@ export class DatadogMetricExporter implements PushMetricExporter {
           return 'done';
         }
         const now = this.clock.now();
-        if (error.countsAgainstBreaker) this.breaker.recordFailure(now);
+        if (error.countsAgainstBreaker) this.breaker.recordFailure(startedAt);
         if (!this.failing) {
           this.failing = true;
           this.requestSpill();
         }
-        const wait = Math.min(this.retry.maxServerWaitMs, serverRequestedWait(error.headers, now) ?? backoffDelay(attempt, this.retry, this.random));
+        const requested = serverRequestedWait(error.headers, now);
+        let wait: number;
+        if (requested !== undefined) {
+          wait = Math.min(this.retry.maxServerWaitMs, requested);
+          this.serverNotBefore = Math.max(this.serverNotBefore, now + wait);
+        } else {
+          wait = backoffDelay(attempt, this.retry, this.random);
+          // The API looks unhealthy: retry soon enough for the breaker's figures to hold.
+          if (error.countsAgainstBreaker) wait = Math.min(wait, Math.max(0, startedAt + this.breaker.failurePaceMs - now));
+          // An open breaker paces the trials itself, every openDurationMs.
+          if (this.breaker.state(now) === 'open') wait = 0;
+          this.backoffNotBefore = Math.max(this.backoffNotBefore, now + wait);
+        }
         attempt += 1;
         if (this.breaker.state(now) !== 'open') {
           budgetUsed += wait;
@@ -293,7 +309,6 @@ export class DatadogMetricExporter implements PushMetricExporter {
         }
         this.counters.retries += 1;
         this.metrics?.retried();
-        this.notBefore = Math.max(this.notBefore, now + wait);
       }
     }
   }
@@ -302,7 +317,9 @@ export class DatadogMetricExporter implements PushMetricExporter {
     for (;;) {
       if (this.stopped) return;
       const now = this.clock.now();
-      const wait = Math.max(this.breaker.waitMs(now), this.notBefore - now);
+      const breakerWait = this.breaker.waitMs(now);
+      const backoffWait = this.breaker.state(now) === 'open' ? 0 : this.backoffNotBefore - now;
+      const wait = Math.max(breakerWait, this.serverNotBefore - now, backoffWait);
       if (wait <= 0) return;
       await this.clock.sleep(wait, this.stopController.signal);
     }
@@ -312,7 +329,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
     // A spent rate-limit window on a success still means: wait for the reset before the next call.
     if (status < 300 && rateLimitExhausted(headers)) {
       const wait = serverRequestedWait({ 'x-ratelimit-reset': headers['x-ratelimit-reset'] ?? '0' }, this.clock.now()) ?? 0;
-      this.notBefore = Math.max(this.notBefore, this.clock.now() + Math.min(wait, this.retry.maxServerWaitMs));
+      this.serverNotBefore = Math.max(this.serverNotBefore, this.clock.now() + Math.min(wait, this.retry.maxServerWaitMs));
     }
   }
 
