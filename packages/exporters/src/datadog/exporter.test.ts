@@ -485,3 +485,28 @@ describe('the breaker follows the design figures whatever the backoff and timeou
     expect(exporter.stats().sentPoints).toBe(42);
   });
 });
+
+describe('a slow API (answers after 7 s, the attempt timeout is 5 s)', () => {
+  it('adapts the attempt timeout so the queue moves, and a timed-out batch that was accepted costs no increment', async () => {
+    const timeoutSignal = (ms: number): AbortSignal => {
+      const controller = new AbortController();
+      void clock.sleep(ms).then(() => controller.abort(new DOMException('timeout', 'TimeoutError')));
+      return controller.signal;
+    };
+    fake.setHandler(() => ({ until: clock.sleep(7_000) }));
+    const exporter = newExporter({ timeoutSignal });
+    const t = clock.now();
+    for (let i = 1; i <= 10; i += 1) {
+      exportNow(exporter, resourceMetrics([sum('jobs.done', [{ value: 10 * i, startMs: t, endMs: clock.now() }])]));
+      await runFor(clock, 10_000, idle(exporter), 500);
+    }
+    await runUntil(clock, idle(exporter), 500, 600_000);
+    // Every increment is in Datadog once: the copy sent again after the first timeout has the same
+    // series, second and value, so Datadog's last-write-wins keeps one.
+    expect(fake.storedTotal('jobs.done')).toBe(100);
+    expect(exporter.stats().sentPoints).toBe(10);
+    // One timed-out attempt, then the timeout fits the API: no batch is sent over and over.
+    expect(fake.requests.filter((r) => r.path === '/api/v2/series').length).toBeLessThanOrEqual(12);
+    expect(Object.values(exporter.stats().dropped).every((n) => n === 0)).toBe(true);
+  });
+});

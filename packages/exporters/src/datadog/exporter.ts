@@ -105,6 +105,8 @@ export class DatadogMetricExporter implements PushMetricExporter {
   private readonly loaded: Promise<void>;
   private spillWrite: Promise<void> = Promise.resolve();
   private spillPending = false;
+  /** The adaptive per-attempt timeout (see `RetryOptions.maxAttemptTimeoutMs`). */
+  private attemptTimeoutMs: number;
 
   constructor(options: DatadogExporterOptions) {
     this.clock = options.clock ?? systemClock;
@@ -113,13 +115,15 @@ export class DatadogMetricExporter implements PushMetricExporter {
     this.limits = { ...DATADOG_PAYLOAD_LIMITS, ...options.limits };
     this.window = { ...DATADOG_ACCEPTED_WINDOW, ...options.window };
     this.flushTimeoutMs = options.flushTimeoutMs ?? 30_000;
+    this.attemptTimeoutMs = this.retry.attemptTimeoutMs;
     this.spillDirectory = options.spillDirectory;
     this.queue = new BatchQueue(options.queueSize ?? 1_000, options.overflow ?? 'drop-oldest');
     this.breaker = new CircuitBreaker({ ...DEFAULT_BREAKER_OPTIONS, ...options.breaker }, (state) => {
       diag.info(`datadog exporter: circuit breaker ${state}`);
     });
     const transport = new FetchTransport({
-      attemptTimeoutMs: this.retry.attemptTimeoutMs,
+      attemptTimeoutMs: () => this.attemptTimeoutMs,
+      stopSignal: this.stopController.signal,
       onResponse: (status, headers) => this.onResponse(status, headers),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
       ...(options.timeoutSignal ? { timeoutSignal: options.timeoutSignal } : {}),
@@ -252,6 +256,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
       try {
         await this.api.submitMetrics({ body: { series: series.map(toWireSeries) as unknown as v2.MetricSeries[] }, contentEncoding: 'gzip' });
         this.breaker.recordSuccess(this.clock.now());
+        this.adaptTimeout(this.clock.now() - startedAt);
         this.counters.sentPoints += countPoints(series);
         this.counters.sentRequests += 1;
         this.metrics?.sent(countPoints(series));
@@ -262,6 +267,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
         return 'done';
       } catch (caught) {
         const error = caught instanceof DatadogRequestError ? caught : new DatadogRequestError('network', String(caught), undefined, {}, undefined, { cause: caught });
+        if (error.kind === 'timeout') this.adaptTimeout(undefined);
         if (error.kind === 'http' && error.status === 413) {
           // Too large after all (our size estimate differs from the wire): halve and resend first.
           const halves = halveChunk(series);
@@ -311,6 +317,15 @@ export class DatadogMetricExporter implements PushMetricExporter {
         this.metrics?.retried();
       }
     }
+  }
+
+  /** Adapts the per-attempt timeout: doubled after a timeout, 3x the latency after a success. */
+  private adaptTimeout(latencyMs: number | undefined): void {
+    const floor = this.retry.attemptTimeoutMs;
+    // Longer attempts would space failures too far apart for the breaker's figures to hold.
+    const ceiling = Math.min(this.retry.maxAttemptTimeoutMs, this.breaker.failurePaceMs);
+    const next = latencyMs === undefined ? this.attemptTimeoutMs * 2 : 3 * latencyMs;
+    this.attemptTimeoutMs = Math.min(Math.max(floor, ceiling), Math.max(floor, next));
   }
 
   private async waitUntilAllowed(): Promise<void> {

@@ -23,7 +23,9 @@ export interface RecordedRequest {
 export type FakeFailure =
   | { status: number; headers?: Record<string, string>; body?: unknown }
   | { reset: true }
-  | { delayMs: number; then?: FakeFailure };
+  | { delayMs: number; then?: FakeFailure }
+  /** Answers when `until` resolves (e.g. a fake clock's sleep: a slow API in virtual time). */
+  | { until: Promise<unknown>; then?: FakeFailure };
 
 /** Options of {@link startFakeDatadog}. */
 export interface FakeDatadogOptions {
@@ -148,9 +150,16 @@ export async function startFakeDatadog(options: FakeDatadogOptions = {}): Promis
   };
 
   const apply = async (failure: FakeFailure, record: RecordedRequest, response: ServerResponse): Promise<boolean> => {
-    if ('delayMs' in failure) {
-      await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
-      if (response.destroyed) return true;
+    if ('delayMs' in failure || 'until' in failure) {
+      await ('until' in failure ? failure.until : new Promise((resolve) => setTimeout(resolve, failure.delayMs)));
+      if (response.destroyed) {
+        // The client gave up, but a slow Datadog still takes the payload in: it counts as accepted.
+        if (!failure.then && record.method === 'POST' && record.path === '/api/v2/series') {
+          record.outcome = 202;
+          store((record.body as { series?: FakeSeries[] } | undefined)?.series ?? []);
+        }
+        return true;
+      }
       return failure.then ? apply(failure.then, record, response) : false;
     }
     if ('reset' in failure) {
