@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -338,6 +338,54 @@ describe('spill to disk', () => {
       expect(rejections).toEqual([]);
     } finally {
       process.off('unhandledRejection', onRejection);
+    }
+  });
+
+  it('appends one batch per export during an outage instead of rewriting the queue file', async () => {
+    fake.setHandler(() => ({ status: 503 }));
+    const exporter = newExporter({ spillDirectory: dir });
+    const file = join(dir, SPILL_FILE);
+    const lineCount = (): number => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0);
+    let before: { ino: number; text: string } | undefined;
+    for (let i = 1; i <= 6; i += 1) {
+      exportNow(exporter, gauges(50, 100 * i));
+      await runFor(clock, 10_000, idle(exporter));
+      await waitForReal(() => lineCount() === i);
+      const now = { ino: statSync(file).ino, text: readFileSync(file, 'utf8') };
+      if (before) {
+        // The same file, grown at the end: nothing already written was rewritten.
+        expect(now.ino).toBe(before.ino);
+        expect(now.text.startsWith(before.text)).toBe(true);
+      }
+      before = now;
+    }
+  });
+
+  it('acknowledges each batch as it is sent, so a kill during the drain resends only the batch in flight', async () => {
+    fake.setHandler(() => ({ status: 503 }));
+    const first = newExporter({ spillDirectory: dir });
+    for (let i = 0; i < 5; i += 1) {
+      exportNow(first, gauges(1, i));
+      await runFor(clock, 10_000, idle(first));
+    }
+    // The API comes back, takes three batches, then hangs on the fourth: the process is killed there.
+    let answered = 0;
+    fake.setHandler(() => (answered++ < 3 ? { delayMs: 50 } : { until: new Promise(() => {}) }));
+    const storedValues = (): number[] => fake.storedSeries().flatMap((s) => s.points.map((p) => p.value)).sort((a, b) => a - b);
+    await runUntil(clock, () => storedValues().length === 3);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const killed = await mkdtemp(join(tmpdir(), 'vigil-dd-killed-'));
+    try {
+      await cp(dir, killed, { recursive: true });
+      fake.setHandler(undefined);
+      const second = newExporter({ spillDirectory: killed });
+      await waitForReal(() => storedValues().length === 5);
+      await waitForReal(() => second.stats().queuedBatches === 0);
+      expect(storedValues()).toEqual([0, 1, 2, 3, 4]);
+      // Batch 3 was in flight (at least once), batch 4 queued; the three sent ones stay sent.
+      expect(second.stats().sentPoints).toBe(2);
+    } finally {
+      await rm(killed, { recursive: true, force: true });
     }
   });
 

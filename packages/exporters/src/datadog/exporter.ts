@@ -17,7 +17,8 @@ import { BatchQueue } from './queue.js';
 import type { OverflowPolicy } from './queue.js';
 import { registerSelfMetrics } from './self-metrics.js';
 import type { SelfMetrics } from './self-metrics.js';
-import { quarantineSpill, readSpill, writeSpill } from './spill.js';
+import { quarantineSpill, readSpill } from './spill.js';
+import { SpillLog } from './spill-log.js';
 import { countPoints, DATADOG_PAYLOAD_LIMITS, halveChunk, splitSeries, toWireSeries } from './split.js';
 import type { PayloadLimits } from './split.js';
 import { createDatadogConfiguration, FetchTransport } from './transport.js';
@@ -103,8 +104,8 @@ export class DatadogMetricExporter implements PushMetricExporter {
   private stopped = false;
   private readonly stopController = new AbortController();
   private readonly loaded: Promise<void>;
-  private spillWrite: Promise<void> = Promise.resolve();
-  private spillPending = false;
+  /** The persistent queue, when `spillDirectory` is set. */
+  private readonly spill: SpillLog | undefined;
   /** The adaptive per-attempt timeout (see `RetryOptions.maxAttemptTimeoutMs`). */
   private attemptTimeoutMs: number;
 
@@ -117,6 +118,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
     this.flushTimeoutMs = options.flushTimeoutMs ?? 30_000;
     this.attemptTimeoutMs = this.retry.attemptTimeoutMs;
     this.spillDirectory = options.spillDirectory;
+    this.spill = options.spillDirectory ? new SpillLog(options.spillDirectory, (error) => diag.error('datadog exporter: could not write the spill files', error)) : undefined;
     this.queue = new BatchQueue(options.queueSize ?? 1_000, options.overflow ?? 'drop-oldest');
     this.breaker = new CircuitBreaker({ ...DEFAULT_BREAKER_OPTIONS, ...options.breaker }, (state) => {
       diag.info(`datadog exporter: circuit breaker ${state}`);
@@ -173,8 +175,9 @@ export class DatadogMetricExporter implements PushMetricExporter {
     this.stopController.abort();
     await this.draining;
     const left = this.pending();
-    if (this.spillDirectory) {
-      await this.spillNow();
+    if (this.spill) {
+      this.spill.append(left);
+      await this.spill.close();
     } else {
       for (const batch of left) this.dropBatch('shutdown', batch);
     }
@@ -196,10 +199,12 @@ export class DatadogMetricExporter implements PushMetricExporter {
     const { chunks, oversized } = splitSeries(series, this.limits);
     if (oversized.length > 0) this.drop('too-large', countPoints(oversized));
     for (const chunk of chunks) {
-      const evicted = this.queue.push({ id: randomUUID(), series: chunk, createdAt: now });
+      const batch: SeriesBatch = { id: randomUUID(), series: chunk, createdAt: now };
+      const evicted = this.queue.push(batch);
       if (evicted) this.dropBatch('queue-full', evicted);
+      // While the API fails, each new batch is appended as it comes (one batch's write).
+      if (this.failing && evicted !== batch) this.spill?.append([batch]);
     }
-    if (this.failing) this.requestSpill();
   }
 
   private kick(): void {
@@ -229,9 +234,11 @@ export class DatadogMetricExporter implements PushMetricExporter {
         this.dropBatch('rejected', batch);
       }
       // A batch interrupted by shutdown stays in flight so shutdown() spills or counts it.
-      if (outcome === 'done') this.inFlight = undefined;
+      if (outcome === 'done') {
+        this.inFlight = undefined;
+        this.spill?.ack([batch.id]);
+      }
     }
-    if (this.spillDirectory && this.failing === false) this.requestSpill();
   }
 
   /**
@@ -260,10 +267,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
         this.counters.sentPoints += countPoints(series);
         this.counters.sentRequests += 1;
         this.metrics?.sent(countPoints(series));
-        if (this.failing) {
-          this.failing = false;
-          this.requestSpill();
-        }
+        this.failing = false;
         return 'done';
       } catch (caught) {
         const error = caught instanceof DatadogRequestError ? caught : new DatadogRequestError('network', String(caught), undefined, {}, undefined, { cause: caught });
@@ -275,7 +279,10 @@ export class DatadogMetricExporter implements PushMetricExporter {
             this.drop('too-large', countPoints(series));
             return 'done';
           }
-          this.queue.unshift(halves.map((half, i) => ({ id: `${batch.id}.${i}`, series: half, createdAt: batch.createdAt })));
+          const parts = halves.map((half, i) => ({ id: `${batch.id}.${i}`, series: half, createdAt: batch.createdAt }));
+          this.queue.unshift(parts);
+          // Halves of a batch on disk go to disk before the batch is acknowledged.
+          if (this.spill?.has(batch.id)) this.spill.append(parts);
           return 'done';
         }
         if (!error.retryable) {
@@ -287,8 +294,9 @@ export class DatadogMetricExporter implements PushMetricExporter {
         const now = this.clock.now();
         if (error.countsAgainstBreaker) this.breaker.recordFailure(startedAt);
         if (!this.failing) {
+          // From the first failure on, the whole queue must survive a restart.
           this.failing = true;
-          this.requestSpill();
+          this.spill?.append(this.pending());
         }
         const requested = serverRequestedWait(error.headers, now);
         let wait: number;
@@ -356,7 +364,10 @@ export class DatadogMetricExporter implements PushMetricExporter {
     })();
     await Promise.race([drained, this.clock.sleep(this.flushTimeoutMs, deadline.signal)]);
     deadline.abort();
-    if (this.pending().length > 0 && this.spillDirectory) await this.spillNow();
+    if (this.spill && this.pending().length > 0) {
+      this.spill.append(this.pending());
+      await this.spill.flushed();
+    }
   }
 
   private pending(): SeriesBatch[] {
@@ -378,6 +389,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
   }
 
   private dropBatch(reason: DropReason, batch: SeriesBatch): void {
+    this.spill?.ack([batch.id]);
     this.counters.droppedBatches += 1;
     this.drop(reason, countPoints(batch.series));
   }
@@ -393,11 +405,13 @@ export class DatadogMetricExporter implements PushMetricExporter {
         try {
           await quarantineSpill(this.spillDirectory, this.clock.now());
           // The readable batches go back to a clean file at once, so a crash now loses none of them.
-          await writeSpill(this.spillDirectory, batches);
+          this.spill?.append(batches);
+          await this.spill?.flushed();
         } catch (error) {
           diag.error('datadog exporter: could not move the damaged spill file aside', error);
         }
       }
+      if (corruptLines === 0) this.spill?.adopt(batches);
       // Spilled batches are older than anything exported since start: they go first.
       const newer = this.queue.toArray();
       this.queueClear();
@@ -407,30 +421,6 @@ export class DatadogMetricExporter implements PushMetricExporter {
       }
     } catch (error) {
       diag.error('datadog exporter: could not read the spill directory', error);
-    }
-  }
-
-  /** Coalesces spill writes: one at a time, the latest queue wins. */
-  private requestSpill(): void {
-    if (!this.spillDirectory || this.spillPending) return;
-    this.spillPending = true;
-    this.spillWrite = this.spillWrite.then(async () => {
-      this.spillPending = false;
-      await this.writeSpillSafely();
-    });
-  }
-
-  private async spillNow(): Promise<void> {
-    await this.spillWrite;
-    await this.writeSpillSafely();
-  }
-
-  private async writeSpillSafely(): Promise<void> {
-    if (!this.spillDirectory) return;
-    try {
-      await writeSpill(this.spillDirectory, this.pending());
-    } catch (error) {
-      diag.error('datadog exporter: could not spill the queue', error);
     }
   }
 }

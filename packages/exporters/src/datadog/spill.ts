@@ -1,45 +1,12 @@
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatadogSeries, SeriesBatch } from './types.js';
 
-/** File that holds the spilled queue, one batch per line. */
+/** File that holds the spilled queue, one batch per line, appended. */
 export const SPILL_FILE = 'datadog-queue.jsonl';
 
-/**
- * Writes the queue to `<dir>/datadog-queue.jsonl` atomically: a temporary file is written and
- * fsync'd, renamed over the old one, and the directory fsync'd, so a crash leaves either the old
- * or the new queue, never half of one. An empty queue removes the file.
- */
-export async function writeSpill(dir: string, batches: readonly SeriesBatch[]): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const target = join(dir, SPILL_FILE);
-  if (batches.length === 0) {
-    await rm(target, { force: true });
-    await syncDirectory(dir);
-    return;
-  }
-  const temporary = `${target}.${process.pid}.tmp`;
-  const handle = await open(temporary, 'w');
-  try {
-    await handle.writeFile(batches.map((b) => JSON.stringify(b)).join('\n') + '\n');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temporary, target);
-  await syncDirectory(dir);
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on directories; the rename is still atomic there.
-  } finally {
-    await handle.close();
-  }
-}
+/** File of acknowledged batch ids (sent or dropped), one per line, appended. */
+export const ACK_FILE = 'datadog-acks.jsonl';
 
 /** A spilled queue read back: the batches, and what could not be read (counted as dropped). */
 export interface SpillContents {
@@ -64,17 +31,29 @@ export async function readSpill(dir: string): Promise<SpillContents> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { batches: [], corruptLines: 0, lostPoints: 0 };
     throw error;
   }
+  const acked = await readAcks(dir);
   const batches: SeriesBatch[] = [];
   let corruptLines = 0;
   let lostPoints = 0;
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     const parsed = parseBatchLine(line);
+    if (parsed.batch && acked.has(parsed.batch.id)) continue;
     if (parsed.batch) batches.push(parsed.batch);
     if (parsed.lostPoints > 0 || !parsed.batch || parsed.damaged) corruptLines += 1;
     lostPoints += parsed.lostPoints;
   }
   return { batches, corruptLines, lostPoints };
+}
+
+/** Ids of acknowledged batches; a line cut by a crash matches no id, so its batch is resent. */
+async function readAcks(dir: string): Promise<Set<string>> {
+  try {
+    return new Set((await readFile(join(dir, ACK_FILE), 'utf8')).split('\n').filter((id) => id !== ''));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
+    throw error;
+  }
 }
 
 /** One spill line checked: the batch when it is one (bad series removed), and the points lost. */
@@ -131,5 +110,7 @@ function countTimestampKeys(text: string): number {
 export async function quarantineSpill(dir: string, nowMs: number): Promise<string> {
   const target = join(dir, `${SPILL_FILE}.corrupt-${nowMs}`);
   await rename(join(dir, SPILL_FILE), target);
+  // The acks belonged to the moved file; the readable batches are appended afresh.
+  await rm(join(dir, ACK_FILE), { force: true });
   return target;
 }
