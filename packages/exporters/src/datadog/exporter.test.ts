@@ -558,3 +558,38 @@ describe('a slow API (answers after 7 s, the attempt timeout is 5 s)', () => {
     expect(Object.values(exporter.stats().dropped).every((n) => n === 0)).toBe(true);
   });
 });
+
+describe('shutdown within a deadline', () => {
+  it('forceFlush then shutdown during an outage take well under 30 s with the defaults', async () => {
+    fake.setHandler(() => ({ status: 503 }));
+    const exporter = newExporter();
+    exportNow(exporter, gauges(3));
+    await runFor(clock, 60_000, idle(exporter));
+    expect(exporter.stats().breakerState).toBe('open');
+    const start = clock.now();
+    let done = false;
+    void exporter.forceFlush().then(() => exporter.shutdown()).then(() => (done = true));
+    await runUntil(clock, () => done, 500);
+    expect(clock.now() - start).toBeLessThanOrEqual(10_000);
+    expect(exporter.stats().dropped.shutdown).toBe(3);
+  });
+
+  it('aborts a request in flight at the shutdown deadline and spills its batch', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-dd-shutdown-'));
+    try {
+      fake.setHandler(() => ({ until: new Promise(() => {}) }));
+      const exporter = new DatadogMetricExporter({ apiKey: 'k', baseUrl: fake.url, spillDirectory: dir, shutdownTimeoutMs: 200 });
+      clock = new ManualClock(Date.now()); // only to stamp the points: this exporter runs on the real clock
+      exportNow(exporter, gauges(4));
+      await waitForReal(() => fake.requests.length === 1);
+      const started = Date.now();
+      await exporter.shutdown();
+      expect(Date.now() - started).toBeLessThan(2_000);
+      const spilled = (await readFile(join(dir, SPILL_FILE), 'utf8')).trim().split('\n');
+      expect(spilled).toHaveLength(1);
+      expect(exporter.stats().dropped.shutdown).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
