@@ -226,13 +226,14 @@ describe('DatadogMetricExporter against the fake Datadog API', () => {
 });
 
 describe('a ten-minute outage on a fake clock', () => {
-  async function outage(options: Partial<DatadogExporterOptions>) {
+  async function outage(options: Partial<DatadogExporterOptions> & { metrics?: (i: number) => ReturnType<typeof gauges> }) {
+    const { metrics = (i: number) => gauges(1, i), ...exporterOptions } = options;
     const outageEnd = clock.now() + 600_000;
     const states = new Set<string>();
     fake.setHandler(() => (clock.now() < outageEnd ? { status: 503 } : undefined));
-    const exporter = newExporter(options);
+    const exporter = newExporter(exporterOptions);
     for (let i = 0; i < 60; i += 1) {
-      exportNow(exporter, gauges(1, i));
+      exportNow(exporter, metrics(i));
       await runFor(clock, 10_000, idle(exporter));
       states.add(exporter.stats().breakerState);
     }
@@ -262,6 +263,14 @@ describe('a ten-minute outage on a fake clock', () => {
     expect(exporter.stats().dropped['queue-full']).toBe(39);
     expect(exporter.stats().droppedBatches).toBe(39);
     expect(exporter.stats().sentPoints + exporter.stats().dropped['queue-full']).toBe(60);
+  });
+
+  it('bounds the queue in bytes as well as batches, and counts what the byte bound drops by points', async () => {
+    // Each export is one batch of 20 series; the byte bound holds 5 of them.
+    const one = 64 + 20 * (200 + 2 * ('queue.depth'.length + 'service:checkout'.length + 'shard:0'.length) + 48);
+    const { exporter } = await outage({ queueSize: 1_000, queueMaxBytes: one * 5 + 100, metrics: (i) => gauges(20, i) });
+    expect(exporter.stats().dropped['queue-full']).toBeGreaterThanOrEqual(20 * 50);
+    expect(exporter.stats().sentPoints + exporter.stats().dropped['queue-full']).toBe(60 * 20);
   });
 
   it('drops exactly the newest batches beyond the bound with drop-newest', async () => {
