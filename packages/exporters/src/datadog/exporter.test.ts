@@ -7,6 +7,7 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { createPrometheusEndpoint } from '../prometheus/endpoint.js';
 import { createDatadogReader, DatadogMetricExporter } from './exporter.js';
 import type { DatadogExporterOptions } from './exporter.js';
 import { SPILL_FILE } from './spill.js';
@@ -111,6 +112,15 @@ describe('DatadogMetricExporter against the fake Datadog API', () => {
     const names = fake.acceptedSeries().map((s) => s.metric);
     expect(names).toEqual(expect.arrayContaining(['http.requests', 'http.duration.count', 'http.duration.bucket']));
     expect(fake.acceptedSeries().find((s) => s.metric === 'http.requests')).toMatchObject({ type: 1, points: [{ value: 3 }], tags: ['service:api', 'env:staging', 'route:/a'] });
+    await provider.shutdown();
+  });
+
+  it('starts with an export interval shorter than the default export timeout', async () => {
+    const reader = createDatadogReader({ apiKey: 'k', baseUrl: fake.url, exportIntervalMillis: 2_000 });
+    const provider = new MeterProvider({ readers: [reader] });
+    provider.getMeter('t').createCounter('ticks').add(2);
+    await provider.forceFlush();
+    expect(fake.storedTotal('ticks')).toBe(2);
     await provider.shutdown();
   });
 
@@ -413,6 +423,25 @@ describe('spill to disk', () => {
 });
 
 describe('self-metrics', () => {
+  it('shows a refused API key on the Prometheus endpoint, apart from Datadog', async () => {
+    await fake.close();
+    fake = await startFakeDatadog({ apiKey: 'the-right-key' });
+    const endpoint = createPrometheusEndpoint({ port: 0, host: '127.0.0.1' });
+    const selfProvider = new MeterProvider({ readers: [endpoint.reader] });
+    try {
+      const { port } = await endpoint.listen();
+      const exporter = newExporter({ apiKey: 'a-revoked-key', meter: selfProvider.getMeter('vigil-datadog') });
+      exportNow(exporter, gauges(3));
+      await exporter.forceFlush();
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(text).toMatch(/^vigil_datadog_export_dropped_points\w*\{[^}]*reason="rejected"[^}]*\} 3$/m);
+      expect(text).toMatch(/^vigil_datadog_export_breaker_state\w*\{[^}]*state="closed"[^}]*\} 1$/m);
+    } finally {
+      await selfProvider.shutdown();
+      await endpoint.shutdown();
+    }
+  });
+
   it('records sent, retried, dropped by reason, queued and breaker state on the given meter', async () => {
     const memory = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
     const reader = new PeriodicExportingMetricReader({ exporter: memory, exportIntervalMillis: 3_600_000 });

@@ -313,7 +313,8 @@ export class DatadogMetricExporter implements PushMetricExporter {
           return 'done';
         }
         if (!error.retryable) {
-          diag.warn(`datadog exporter: batch rejected: ${error.message}`);
+          if (error.status === 401 || error.status === 403) diag.error(`datadog exporter: the API key was refused, every batch will be dropped: ${error.message}`);
+          else diag.warn(`datadog exporter: batch rejected: ${error.message}`);
           this.drop('rejected', countPoints(series));
           this.counters.droppedBatches += 1;
           return 'done';
@@ -464,7 +465,7 @@ function signalled(): { promise: Promise<void>; resolve: () => void } {
 export interface DatadogReaderOptions extends DatadogExporterOptions {
   /** Collection interval (ms, default 10 s, Datadog's flush interval). */
   exportIntervalMillis?: number;
-  /** Reader's export timeout (ms, default 5 s); export() returns at once, so this is rarely hit. */
+  /** Reader's export timeout (ms, default 5 s or the interval if shorter); export() returns at once, so this is rarely hit. */
   exportTimeoutMillis?: number;
   /** More sources per collection, such as the prom-client bridge. */
   metricProducers?: MetricProducer[];
@@ -472,7 +473,9 @@ export interface DatadogReaderOptions extends DatadogExporterOptions {
 
 /** A `PeriodicExportingMetricReader` around a new {@link DatadogMetricExporter}. */
 export function createDatadogReader(options: DatadogReaderOptions): PeriodicExportingMetricReader {
-  const { exportIntervalMillis = 10_000, exportTimeoutMillis = 5_000, metricProducers, ...exporterOptions } = options;
+  const { exportIntervalMillis = 10_000, exportTimeoutMillis: timeout, metricProducers, ...exporterOptions } = options;
+  // The SDK refuses a timeout longer than the interval; export() returns at once, so the shorter is enough.
+  const exportTimeoutMillis = timeout ?? Math.min(5_000, exportIntervalMillis);
   return new PeriodicExportingMetricReader({
     exporter: new DatadogMetricExporter(exporterOptions),
     exportIntervalMillis,
