@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runInNewContext } from 'node:vm';
 import { client, v2 } from '@datadog/datadog-api-client';
 import { ValueType } from '@opentelemetry/api';
@@ -145,13 +146,13 @@ try {
     // Event-loop delay between exports: what the queue and the spill cost the service.
     delay.enable();
     const gapStart = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     const late = performance.now() - gapStart - 50;
     worstGapMs = Math.max(worstGapMs, late);
     if (late > 20) lateGaps += 1;
     delay.disable();
   }
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await sleep(500);
   const stats = exporter.stats();
   gc();
   const heapPerBatch = (process.memoryUsage().heapUsed - heapBefore) / stats.queuedBatches;

@@ -229,8 +229,9 @@ export class DatadogMetricExporter implements PushMetricExporter {
       const batch: SeriesBatch = { id: randomUUID(), series: chunk, createdAt: now };
       const evicted = this.queue.push(batch);
       for (const e of evicted) this.dropBatch('queue-full', e);
-      // While the API fails, each new batch is appended as it comes (one batch's write).
-      if (this.failing && !evicted.includes(batch)) this.spill?.append([batch]);
+      // While the API fails, or a backlog from a failure still drains, each new batch is appended
+      // as it comes (one batch's write): a kill during the drain loses none of them.
+      if ((this.failing || this.spill?.live) && !evicted.includes(batch)) this.spill?.append([batch]);
     }
   }
 

@@ -30,6 +30,11 @@ export class SpillLog {
     for (const batch of batches) this.persisted.add(batch.id);
   }
 
+  /** True while some batch on disk is not acknowledged (a backlog from a failure is draining). */
+  get live(): boolean {
+    return this.persisted.size > 0;
+  }
+
   /** True when `id` is on disk and not acknowledged. */
   has(id: string): boolean {
     return this.persisted.has(id);
