@@ -631,3 +631,35 @@ describe('shutdown within a deadline', () => {
     }
   });
 });
+
+describe('parallel senders', () => {
+  it('sends other batches while one request is slow', async () => {
+    let first = true;
+    fake.setHandler(() => {
+      if (!first) return undefined;
+      first = false;
+      return { until: clock.sleep(4_000) };
+    });
+    const exporter = newExporter({ senders: 2, limits: { maxPoints: 1 } });
+    exportNow(exporter, gauges(2, 10));
+    await waitForReal(() => fake.storedSeries().flatMap((s) => s.points).length === 1);
+    // The second batch went through while the first still waits for its answer.
+    expect(clock.now() - Date.UTC(2026, 0, 1)).toBe(0);
+    expect(exporter.stats().queuedBatches).toBe(1);
+    await runUntil(clock, idle(exporter));
+    expect(fake.storedSeries().flatMap((s) => s.points.map((p) => p.value)).sort()).toEqual([10, 11]);
+  });
+
+  it('lets one trial through at a time when half-open', async () => {
+    fake.setHandler(() => ({ status: 503 }));
+    const exporter = newExporter({ senders: 3, limits: { maxPoints: 1 } });
+    exportNow(exporter, gauges(6));
+    await runFor(clock, 60_000, idle(exporter));
+    expect(exporter.stats().breakerState).toBe('open');
+    const arrivals: number[] = [];
+    fake.onRequest(() => arrivals.push(clock.now()));
+    await runFor(clock, 65_000, idle(exporter));
+    // Two trials in 65 s, one request each: the other senders waited for the breaker.
+    expect(arrivals).toHaveLength(2);
+  });
+});

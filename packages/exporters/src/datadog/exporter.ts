@@ -36,6 +36,11 @@ export interface DatadogExporterOptions extends DatadogConnectionOptions {
    * Whichever bound is reached first evicts per `overflow`.
    */
   queueMaxBytes?: number;
+  /**
+   * Requests sent at once (default 1, which keeps batches in order). More let one slow request
+   * not hold the rest back; the breaker still lets one trial through at a time when half-open.
+   */
+  senders?: number;
   /** What a full queue drops (default `drop-oldest`: fresh data matters more in an outage). */
   overflow?: OverflowPolicy;
   /** Retry figures (defaults: the Collector's exporter helper). */
@@ -114,7 +119,12 @@ export class DatadogMetricExporter implements PushMetricExporter {
     dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>,
     droppedBatches: 0,
   };
-  private inFlight: SeriesBatch | undefined;
+  private readonly senders: number;
+  /** Batches being sent, by id (the series left after the window filter). */
+  private readonly inFlight = new Map<string, SeriesBatch>();
+  /** A half-open trial is in flight: the other senders wait for its answer. */
+  private trialInFlight = false;
+  private trialSettled = signalled();
   private draining: Promise<void> | undefined;
   /** No request before this time: what the server asked for (Retry-After, X-RateLimit-Reset). */
   private serverNotBefore = 0;
@@ -137,6 +147,8 @@ export class DatadogMetricExporter implements PushMetricExporter {
     this.window = { ...DATADOG_ACCEPTED_WINDOW, ...options.window };
     this.flushTimeoutMs = options.flushTimeoutMs ?? 5_000;
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5_000;
+    this.senders = options.senders ?? 1;
+    if (!Number.isInteger(this.senders) || this.senders < 1) throw new RangeError(`senders must be a positive integer, got ${this.senders}`);
     this.attemptTimeoutMs = this.retry.attemptTimeoutMs;
     this.spillDirectory = options.spillDirectory;
     this.spill = options.spillDirectory ? new SpillLog(options.spillDirectory, (error) => diag.error('datadog exporter: could not write the spill files', error)) : undefined;
@@ -215,7 +227,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
     return {
       ...this.counters,
       dropped: { ...this.counters.dropped },
-      queuedBatches: this.queue.length + (this.inFlight ? 1 : 0),
+      queuedBatches: this.queue.length + this.inFlight.size,
       queuedBytes: this.queue.bytes,
       breakerState: this.breaker.state(this.clock.now()),
     };
@@ -248,11 +260,16 @@ export class DatadogMetricExporter implements PushMetricExporter {
 
   private async drain(): Promise<void> {
     await this.loaded;
+    await Promise.all(Array.from({ length: this.senders }, () => this.sendLoop()));
+  }
+
+  /** One sender: takes the head batch and delivers it, until the queue is empty or the exporter stops. */
+  private async sendLoop(): Promise<void> {
     for (;;) {
       if (this.stopped) return;
       const batch = this.queue.shift();
       if (!batch) break;
-      this.inFlight = batch;
+      this.inFlight.set(batch.id, batch);
       let outcome: 'done' | 'stopped' = 'done';
       try {
         outcome = await this.deliver(batch);
@@ -263,7 +280,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
       }
       // A batch interrupted by shutdown stays in flight so shutdown() spills or counts it.
       if (outcome === 'done') {
-        this.inFlight = undefined;
+        this.inFlight.delete(batch.id);
         this.spill?.ack([batch.id]);
       }
     }
@@ -285,9 +302,11 @@ export class DatadogMetricExporter implements PushMetricExporter {
       const filtered = filterWindow(series, this.clock.now(), this.window);
       for (const [reason, points] of Object.entries(filtered.dropped)) this.drop(reason as DropReason, points);
       series = filtered.kept;
-      this.inFlight = { ...batch, series };
+      this.inFlight.set(batch.id, { ...batch, series });
       if (series.length === 0) return 'done';
       const startedAt = this.clock.now();
+      const trial = this.breaker.state(startedAt) === 'half_open';
+      if (trial) this.trialInFlight = true;
       try {
         await this.api.submitMetrics({ body: { series: series.map(toWireSeries) as unknown as v2.MetricSeries[] }, contentEncoding: 'gzip' });
         this.breaker.recordSuccess(this.clock.now());
@@ -352,6 +371,12 @@ export class DatadogMetricExporter implements PushMetricExporter {
         }
         this.counters.retries += 1;
         this.metrics?.retried();
+      } finally {
+        if (trial) {
+          this.trialInFlight = false;
+          this.trialSettled.resolve();
+          this.trialSettled = signalled();
+        }
       }
     }
   }
@@ -372,6 +397,11 @@ export class DatadogMetricExporter implements PushMetricExporter {
       const breakerWait = this.breaker.waitMs(now);
       const backoffWait = this.breaker.state(now) === 'open' ? 0 : this.backoffNotBefore - now;
       const wait = Math.max(breakerWait, this.serverNotBefore - now, backoffWait);
+      if (wait <= 0 && this.trialInFlight && this.breaker.state(now) === 'half_open') {
+        // One trial at a time: wait for its answer (shutdown aborts it, which settles it too).
+        await this.trialSettled.promise;
+        continue;
+      }
       if (wait <= 0) return;
       await this.clock.sleep(wait, this.stopController.signal);
     }
@@ -402,14 +432,14 @@ export class DatadogMetricExporter implements PushMetricExporter {
   }
 
   private pending(): SeriesBatch[] {
-    return [...(this.inFlight ? [this.inFlight] : []), ...this.queue.toArray()];
+    return [...this.inFlight.values(), ...this.queue.toArray()];
   }
 
   private queueClear(): void {
     while (this.queue.shift()) {
       /* emptied */
     }
-    this.inFlight = undefined;
+    this.inFlight.clear();
   }
 
   private drop(reason: DropReason, points: number): void {
