@@ -10,8 +10,16 @@ export interface RetryOptions {
   jitter: number;
   /** Retry budget of one batch while the API answers (ms); Collector: 5 min. */
   maxElapsedMs: number;
-  /** Per-attempt timeout (ms); Collector: 5 s. */
+  /** Per-attempt timeout (ms); Collector: 5 s. The starting and lowest value: it adapts (see `maxAttemptTimeoutMs`). */
   attemptTimeoutMs: number;
+  /**
+   * Ceiling of the adaptive per-attempt timeout (ms, default 12 s). A timed-out attempt doubles
+   * the timeout of the next; a success sets it to 3x the answer's latency (never under
+   * `attemptTimeoutMs`): an API that answers slowly but works is waited for instead of being
+   * sent the same batch again and again. The exporter keeps it at or under the breaker's failure
+   * pace (window / threshold, 12 s), so that a hanging API still opens the breaker in time.
+   */
+  maxAttemptTimeoutMs: number;
   /** Cap on a server-requested wait (Retry-After, X-RateLimit-Reset), so a bad header cannot stall us for a day. */
   maxServerWaitMs: number;
 }
@@ -24,6 +32,7 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
   jitter: 0.5,
   maxElapsedMs: 300_000,
   attemptTimeoutMs: 5_000,
+  maxAttemptTimeoutMs: 12_000,
   maxServerWaitMs: 300_000,
 };
 

@@ -62,17 +62,32 @@ export class CircuitBreaker {
     }
   }
 
-  /** Records a failed call (5xx, network error, timeout). */
-  recordFailure(now: number): void {
-    const state = this.state(now);
+  /**
+   * Records a failed call (5xx, network error, timeout), stamped with the time the attempt
+   * started: a failure counts by attempt, so a slow timeout does not push it out of the window,
+   * and a failed trial reopens the breaker from the trial's start, so trials start every
+   * `openDurationMs` however long each one took to fail.
+   */
+  recordFailure(attemptStartedAt: number): void {
+    const state = this.state(attemptStartedAt);
     if (state === 'half_open') {
-      this.open(now);
+      this.open(attemptStartedAt);
       return;
     }
     if (state === 'open') return;
-    this.failures = this.failures.filter((t) => now - t < this.options.failureWindowMs);
-    this.failures.push(now);
-    if (this.failures.length >= this.options.failureThreshold) this.open(now);
+    this.failures = this.failures.filter((t) => attemptStartedAt - t < this.options.failureWindowMs);
+    this.failures.push(attemptStartedAt);
+    if (this.failures.length >= this.options.failureThreshold) this.open(attemptStartedAt);
+  }
+
+  /**
+   * The longest gap between the starts of failed attempts that still lets `failureThreshold`
+   * failures fall within `failureWindowMs` (12 s for 5 in 60 s). Retries of failures that count
+   * against the breaker wait at most this long, so whatever the backoff, jitter or timeouts, an
+   * outage opens the breaker as the figures say.
+   */
+  get failurePaceMs(): number {
+    return this.options.failureWindowMs / this.options.failureThreshold;
   }
 
   private open(now: number): void {

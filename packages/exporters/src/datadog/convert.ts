@@ -34,6 +34,22 @@ interface CumulativeState {
  */
 export class DeltaTracker {
   private readonly last = new Map<string, CumulativeState>();
+  /** Last second a count point was stamped with, per series (metric and tags). */
+  private readonly stamps = new Map<string, number>();
+
+  /**
+   * The second to stamp a count point of `key` with: `timestamp`, or one second after the last
+   * point of that series when a collection already used this second. Datadog keeps one value per
+   * series and second (the last written), so two count points in one second would lose the first
+   * one's increments; carrying to the next second keeps both (two collections within a second:
+   * forceFlush then shutdown, a periodic export then forceFlush).
+   */
+  stampCount(key: string, timestamp: number): number {
+    const last = this.stamps.get(key);
+    const stamped = last !== undefined && timestamp <= last ? last + 1 : timestamp;
+    this.stamps.set(key, stamped);
+    return stamped;
+  }
 
   /** Deltas of `values` against the last point of `key`, and the seconds they cover. */
   delta(key: string, startMs: number, endMs: number, values: number[]): { deltas: number[]; intervalSec: number } {
@@ -63,6 +79,7 @@ export class DeltaTracker {
   /** Forgets series not seen since `cutoffMs` (their next point counts as a first one), so churn does not grow memory. */
   prune(cutoffMs: number): void {
     for (const [key, state] of this.last) if (state.endMs !== 0 && state.endMs < cutoffMs) this.last.delete(key);
+    for (const [key, second] of this.stamps) if (second * 1000 < cutoffMs) this.stamps.delete(key);
   }
 
   /** Number of series tracked (for tests and memory checks). */
@@ -214,6 +231,10 @@ function convertMetric(metric: MetricData, fromResource: readonly string[], trac
         });
         break;
       }
+    }
+    for (const s of made) {
+      if (s.type !== 'count') continue;
+      for (const p of s.points) p.timestamp = tracker.stampCount(seriesKey(s.metric, s.tags), p.timestamp);
     }
     out.push({ timestampMs: endMs, series: made });
   }

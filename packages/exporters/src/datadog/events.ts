@@ -57,6 +57,7 @@ export class DatadogEventPoster {
       multiplier: 2,
       jitter: 0.5,
       attemptTimeoutMs: 5_000,
+      maxAttemptTimeoutMs: 5_000,
       maxServerWaitMs: 60_000,
       maxElapsedMs: Number.POSITIVE_INFINITY,
       ...options.retry,

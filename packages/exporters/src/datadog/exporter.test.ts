@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,13 +7,14 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { createPrometheusEndpoint } from '../prometheus/endpoint.js';
 import { createDatadogReader, DatadogMetricExporter } from './exporter.js';
 import type { DatadogExporterOptions } from './exporter.js';
 import { SPILL_FILE } from './spill.js';
 import { gauge, histogram, resourceMetrics, sum } from './testing/builders.js';
 import { runFor, runUntil, waitForReal } from './testing/drive.js';
 import { startFakeDatadog } from './testing/fake-datadog.js';
-import type { FakeDatadog } from './testing/fake-datadog.js';
+import type { FakeDatadog, FakeFailure } from './testing/fake-datadog.js';
 import { ManualClock } from './testing/manual-clock.js';
 
 let fake: FakeDatadog;
@@ -111,6 +112,15 @@ describe('DatadogMetricExporter against the fake Datadog API', () => {
     const names = fake.acceptedSeries().map((s) => s.metric);
     expect(names).toEqual(expect.arrayContaining(['http.requests', 'http.duration.count', 'http.duration.bucket']));
     expect(fake.acceptedSeries().find((s) => s.metric === 'http.requests')).toMatchObject({ type: 1, points: [{ value: 3 }], tags: ['service:api', 'env:staging', 'route:/a'] });
+    await provider.shutdown();
+  });
+
+  it('starts with an export interval shorter than the default export timeout', async () => {
+    const reader = createDatadogReader({ apiKey: 'k', baseUrl: fake.url, exportIntervalMillis: 2_000 });
+    const provider = new MeterProvider({ readers: [reader] });
+    provider.getMeter('t').createCounter('ticks').add(2);
+    await provider.forceFlush();
+    expect(fake.storedTotal('ticks')).toBe(2);
     await provider.shutdown();
   });
 
@@ -226,13 +236,14 @@ describe('DatadogMetricExporter against the fake Datadog API', () => {
 });
 
 describe('a ten-minute outage on a fake clock', () => {
-  async function outage(options: Partial<DatadogExporterOptions>) {
+  async function outage(options: Partial<DatadogExporterOptions> & { metrics?: (i: number) => ReturnType<typeof gauges> }) {
+    const { metrics = (i: number) => gauges(1, i), ...exporterOptions } = options;
     const outageEnd = clock.now() + 600_000;
     const states = new Set<string>();
     fake.setHandler(() => (clock.now() < outageEnd ? { status: 503 } : undefined));
-    const exporter = newExporter(options);
+    const exporter = newExporter(exporterOptions);
     for (let i = 0; i < 60; i += 1) {
-      exportNow(exporter, gauges(1, i));
+      exportNow(exporter, metrics(i));
       await runFor(clock, 10_000, idle(exporter));
       states.add(exporter.stats().breakerState);
     }
@@ -262,6 +273,14 @@ describe('a ten-minute outage on a fake clock', () => {
     expect(exporter.stats().dropped['queue-full']).toBe(39);
     expect(exporter.stats().droppedBatches).toBe(39);
     expect(exporter.stats().sentPoints + exporter.stats().dropped['queue-full']).toBe(60);
+  });
+
+  it('bounds the queue in bytes as well as batches, and counts what the byte bound drops by points', async () => {
+    // Each export is one batch of 20 series; the byte bound holds 5 of them.
+    const one = 64 + 20 * (200 + 2 * ('queue.depth'.length + 'service:checkout'.length + 'shard:0'.length) + 48);
+    const { exporter } = await outage({ queueSize: 1_000, queueMaxBytes: one * 5 + 100, metrics: (i) => gauges(20, i) });
+    expect(exporter.stats().dropped['queue-full']).toBeGreaterThanOrEqual(20 * 50);
+    expect(exporter.stats().sentPoints + exporter.stats().dropped['queue-full']).toBe(60 * 20);
   });
 
   it('drops exactly the newest batches beyond the bound with drop-newest', async () => {
@@ -303,6 +322,92 @@ describe('spill to disk', () => {
     await waitForReal(() => !existsSync(join(dir, SPILL_FILE)));
   });
 
+  it('skips damaged spill lines, counts their points, moves the file aside and never crashes', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown): void => void rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const t = clock.now() / 1000;
+      const point = (value: number) => ({ timestamp: t, value });
+      const good = { id: 'good', createdAt: clock.now(), series: [{ metric: 'kept', type: 'gauge', tags: [], points: [point(1), point(2)] }] };
+      const lines = [
+        JSON.stringify(good),
+        '{"id":"y","series":[null],"createdAt":0}',
+        JSON.stringify({ id: 'z', createdAt: 0, series: [{ metric: 'no.points', type: 'count', tags: [] }] }),
+        // One good series kept, one with a non-numeric value (3 points) skipped.
+        JSON.stringify({ id: 'm', createdAt: clock.now(), series: [{ metric: 'mixed', type: 'count', tags: [], interval: 10, points: [point(5)] }, { metric: 'bad', type: 'gauge', tags: [], points: [point(1), point(2), { timestamp: t, value: 'x' }] }] }),
+        // Cut off by a crash in the middle of a line: 2 points.
+        `{"id":"w","series":[{"metric":"cut","type":"gauge","tags":[],"points":[{"timestamp":${t},"value":1},{"timestamp":${t},`,
+        '[1,2,3]',
+      ];
+      await writeFile(join(dir, SPILL_FILE), lines.join('\n') + '\n');
+      const exporter = newExporter({ spillDirectory: dir });
+      await waitForReal(() => fake.storedSeries().length === 2);
+      await waitForReal(() => exporter.stats().queuedBatches === 0);
+      expect(fake.storedSeries().map((s) => s.metric).sort()).toEqual(['kept', 'mixed']);
+      expect(exporter.stats().dropped['corrupt-spill']).toBe(5);
+      expect(exporter.stats().sentPoints).toBe(3);
+      const files = await readdir(dir);
+      expect(files.filter((f) => f.startsWith(`${SPILL_FILE}.corrupt-`))).toHaveLength(1);
+      // A restart reads a clean queue: nothing damaged is counted twice.
+      const again = newExporter({ spillDirectory: dir });
+      await waitForReal(() => again.stats().queuedBatches === 0);
+      expect(again.stats().dropped['corrupt-spill']).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+
+  it('appends one batch per export during an outage instead of rewriting the queue file', async () => {
+    fake.setHandler(() => ({ status: 503 }));
+    const exporter = newExporter({ spillDirectory: dir });
+    const file = join(dir, SPILL_FILE);
+    const lineCount = (): number => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0);
+    let before: { ino: number; text: string } | undefined;
+    for (let i = 1; i <= 6; i += 1) {
+      exportNow(exporter, gauges(50, 100 * i));
+      await runFor(clock, 10_000, idle(exporter));
+      await waitForReal(() => lineCount() === i);
+      const now = { ino: statSync(file).ino, text: readFileSync(file, 'utf8') };
+      if (before) {
+        // The same file, grown at the end: nothing already written was rewritten.
+        expect(now.ino).toBe(before.ino);
+        expect(now.text.startsWith(before.text)).toBe(true);
+      }
+      before = now;
+    }
+  });
+
+  it('acknowledges each batch as it is sent, so a kill during the drain resends only the batch in flight', async () => {
+    fake.setHandler(() => ({ status: 503 }));
+    const first = newExporter({ spillDirectory: dir });
+    for (let i = 0; i < 5; i += 1) {
+      exportNow(first, gauges(1, i));
+      await runFor(clock, 10_000, idle(first));
+    }
+    // The API comes back, takes three batches, then hangs on the fourth: the process is killed there.
+    let answered = 0;
+    fake.setHandler(() => (answered++ < 3 ? { delayMs: 50 } : { until: new Promise(() => {}) }));
+    const storedValues = (): number[] => fake.storedSeries().flatMap((s) => s.points.map((p) => p.value)).sort((a, b) => a - b);
+    await runUntil(clock, () => storedValues().length === 3);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const killed = await mkdtemp(join(tmpdir(), 'vigil-dd-killed-'));
+    try {
+      await cp(dir, killed, { recursive: true });
+      fake.setHandler(undefined);
+      const second = newExporter({ spillDirectory: killed });
+      await waitForReal(() => storedValues().length === 5);
+      await waitForReal(() => second.stats().queuedBatches === 0);
+      expect(storedValues()).toEqual([0, 1, 2, 3, 4]);
+      // Batch 3 was in flight (at least once), batch 4 queued; the three sent ones stay sent.
+      expect(second.stats().sentPoints).toBe(2);
+    } finally {
+      await rm(killed, { recursive: true, force: true });
+    }
+  });
+
   it('counts what it drops at shutdown when there is no spill directory', async () => {
     fake.setHandler(() => ({ status: 503 }));
     const exporter = newExporter({ flushTimeoutMs: 20_000 });
@@ -318,6 +423,25 @@ describe('spill to disk', () => {
 });
 
 describe('self-metrics', () => {
+  it('shows a refused API key on the Prometheus endpoint, apart from Datadog', async () => {
+    await fake.close();
+    fake = await startFakeDatadog({ apiKey: 'the-right-key' });
+    const endpoint = createPrometheusEndpoint({ port: 0, host: '127.0.0.1' });
+    const selfProvider = new MeterProvider({ readers: [endpoint.reader] });
+    try {
+      const { port } = await endpoint.listen();
+      const exporter = newExporter({ apiKey: 'a-revoked-key', meter: selfProvider.getMeter('vigil-datadog') });
+      exportNow(exporter, gauges(3));
+      await exporter.forceFlush();
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(text).toMatch(/^vigil_datadog_export_dropped_points\w*\{[^}]*reason="rejected"[^}]*\} 3$/m);
+      expect(text).toMatch(/^vigil_datadog_export_breaker_state\w*\{[^}]*state="closed"[^}]*\} 1$/m);
+    } finally {
+      await selfProvider.shutdown();
+      await endpoint.shutdown();
+    }
+  });
+
   it('records sent, retried, dropped by reason, queued and breaker state on the given meter', async () => {
     const memory = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
     const reader = new PeriodicExportingMetricReader({ exporter: memory, exportIntervalMillis: 3_600_000 });
@@ -335,5 +459,207 @@ describe('self-metrics', () => {
     expect(byName.get('vigil_datadog_export_queued_batches')?.[0]?.value).toBe(0);
     expect(byName.get('vigil_datadog_export_breaker_state')?.find((p) => p.attributes.state === 'closed')?.value).toBe(1);
     await provider.shutdown();
+  });
+});
+
+describe('points Datadog keeps (one value per series and second, the last written)', () => {
+  it('the fake API keeps the last value per series and timestamp, as Datadog does', async () => {
+    const exporter = newExporter();
+    const t = clock.now();
+    exportNow(exporter, resourceMetrics([gauge('queue.depth', [{ value: 4, startMs: t, endMs: t }])]));
+    await exporter.forceFlush();
+    exportNow(exporter, resourceMetrics([gauge('queue.depth', [{ value: 9, startMs: t, endMs: t + 200 }])]));
+    await exporter.forceFlush();
+    expect(fake.acceptedSeries()).toHaveLength(2);
+    expect(fake.storedSeries()).toEqual([expect.objectContaining({ metric: 'queue.depth', points: [{ timestamp: t / 1000, value: 9 }] })]);
+  });
+
+  it('loses no counter increments when two collections fall in one second', async () => {
+    const exporter = newExporter();
+    const t = clock.now();
+    const orders = (value: number, end: number) => resourceMetrics([sum('orders.placed', [{ value, attributes: { region: 'eu' }, startMs: t, endMs: end }])]);
+    // A periodic export, then forceFlush, then the shutdown's collection, all in the same second.
+    exportNow(exporter, orders(5, t + 100));
+    await exporter.forceFlush();
+    exportNow(exporter, orders(8, t + 400));
+    await exporter.forceFlush();
+    exportNow(exporter, orders(12, t + 900));
+    await exporter.forceFlush();
+    expect(fake.storedTotal('orders.placed')).toBe(12);
+    const stamps = fake.storedSeries().flatMap((s) => s.points.map((p) => p.timestamp));
+    expect(new Set(stamps).size).toBe(stamps.length);
+  });
+
+  it('loses no histogram count, sum or bucket increments when two collections fall in one second', async () => {
+    const exporter = newExporter();
+    const t = clock.now();
+    const latency = (counts: number[], total: number, end: number) =>
+      resourceMetrics([histogram('checkout.duration', [{ value: { boundaries: [1], counts, sum: total }, startMs: t, endMs: end }])]);
+    exportNow(exporter, latency([2, 1], 3, t + 100));
+    await exporter.forceFlush();
+    exportNow(exporter, latency([5, 3], 9, t + 600));
+    await exporter.forceFlush();
+    expect(fake.storedTotal('checkout.duration.count')).toBe(8);
+    expect(fake.storedTotal('checkout.duration.sum')).toBe(9);
+    expect(fake.storedTotal('checkout.duration.bucket', (tags) => tags.includes('upper_bound:1'))).toBe(5);
+    expect(fake.storedTotal('checkout.duration.bucket', (tags) => tags.includes('upper_bound:inf'))).toBe(3);
+  });
+
+  it('loses no increments between a forceFlush and the shutdown of a real MeterProvider', async () => {
+    const reader = createDatadogReader({ apiKey: 'k', baseUrl: fake.url, exportIntervalMillis: 3_600_000 });
+    const provider = new MeterProvider({ readers: [reader] });
+    const counter = provider.getMeter('t').createCounter('jobs.done');
+    counter.add(3);
+    await provider.forceFlush();
+    counter.add(4);
+    await provider.shutdown();
+    expect(fake.storedTotal('jobs.done')).toBe(7);
+  });
+});
+
+describe('the breaker follows the design figures whatever the backoff and timeouts (5 failures in 60 s, a trial every 30 s, 3 successes)', () => {
+  /** Attempt start times as the API saw them, and breaker states sampled each virtual second. */
+  async function outageRun(options: Partial<DatadogExporterOptions>, outageMs: number, failure: FakeFailure) {
+    const start = clock.now();
+    const outageEnd = start + outageMs;
+    const arrivals: number[] = [];
+    fake.onRequest(() => arrivals.push(clock.now() - start));
+    fake.setHandler(() => (clock.now() < outageEnd ? failure : undefined));
+    const exporter = newExporter(options);
+    let openedAt: number | undefined;
+    for (let i = 0; i * 10_000 < outageMs; i += 1) {
+      exportNow(exporter, gauges(1, i));
+      for (let s = 0; s < 10; s += 1) {
+        await runFor(clock, 1_000, idle(exporter));
+        if (openedAt === undefined && exporter.stats().breakerState === 'open') openedAt = clock.now() - start;
+      }
+    }
+    await runUntil(clock, idle(exporter));
+    return { exporter, arrivals, openedAt };
+  }
+
+  it('opens within 60 s and tries every 30 s with high jitter on immediate 503s', async () => {
+    const { exporter, arrivals, openedAt } = await outageRun({ random: () => 0.999, retry: { jitter: 0.9 } }, 300_000, { status: 503 });
+    expect(openedAt).toBeDefined();
+    expect(openedAt!).toBeLessThanOrEqual(60_000);
+    expect(arrivals[4]! - arrivals[0]!).toBeLessThan(60_000);
+    // After the fifth failure: one trial per 30 s, start to start, until the outage ends.
+    const trials = arrivals.slice(5).filter((t) => t < 300_000);
+    expect(trials.length).toBeGreaterThanOrEqual(7);
+    // (Arrivals are stamped when the request reaches the API, up to one driver step late.)
+    for (const gap of trials.slice(1).map((t, i) => t - trials[i]!)) expect(Math.abs(gap - 30_000)).toBeLessThanOrEqual(1_000);
+    expect(Object.values(exporter.stats().dropped).every((n) => n === 0)).toBe(true);
+    expect(exporter.stats().sentPoints).toBe(30);
+  });
+
+  it('opens within 60 s on attempts that time out, trials every 30 s, and batches wait for it instead of being given up', async () => {
+    // A hanging API, with the per-attempt timeout (5 s) on the fake clock.
+    const timeoutSignal = (ms: number): AbortSignal => {
+      const controller = new AbortController();
+      void clock.sleep(ms).then(() => controller.abort(new DOMException('timeout', 'TimeoutError')));
+      return controller.signal;
+    };
+    const { exporter, arrivals, openedAt } = await outageRun({ timeoutSignal, random: () => 0.999, retry: { jitter: 0.9 } }, 420_000, { delayMs: 20_000 });
+    expect(openedAt).toBeDefined();
+    expect(openedAt!).toBeLessThanOrEqual(65_000);
+    const trials = arrivals.slice(5).filter((t) => t < 420_000);
+    const gaps = trials.slice(1).map((t, i) => t - trials[i]!);
+    expect(gaps.length).toBeGreaterThanOrEqual(8);
+    for (const gap of gaps) expect(Math.abs(gap - 30_000)).toBeLessThanOrEqual(1_000);
+    // Past the 5-minute retry budget, nothing was given up: the batches waited for the breaker.
+    expect(exporter.stats().dropped['retries-exhausted']).toBe(0);
+    expect(exporter.stats().sentPoints).toBe(42);
+  });
+});
+
+describe('a slow API (answers after 7 s, the attempt timeout is 5 s)', () => {
+  it('adapts the attempt timeout so the queue moves, and a timed-out batch that was accepted costs no increment', async () => {
+    const timeoutSignal = (ms: number): AbortSignal => {
+      const controller = new AbortController();
+      void clock.sleep(ms).then(() => controller.abort(new DOMException('timeout', 'TimeoutError')));
+      return controller.signal;
+    };
+    fake.setHandler(() => ({ until: clock.sleep(7_000) }));
+    const exporter = newExporter({ timeoutSignal });
+    const t = clock.now();
+    for (let i = 1; i <= 10; i += 1) {
+      exportNow(exporter, resourceMetrics([sum('jobs.done', [{ value: 10 * i, startMs: t, endMs: clock.now() }])]));
+      await runFor(clock, 10_000, idle(exporter), 500);
+    }
+    await runUntil(clock, idle(exporter), 500, 600_000);
+    // Every increment is in Datadog once: the copy sent again after the first timeout has the same
+    // series, second and value, so Datadog's last-write-wins keeps one.
+    expect(fake.storedTotal('jobs.done')).toBe(100);
+    expect(exporter.stats().sentPoints).toBe(10);
+    // One timed-out attempt, then the timeout fits the API: no batch is sent over and over.
+    expect(fake.requests.filter((r) => r.path === '/api/v2/series').length).toBeLessThanOrEqual(12);
+    expect(Object.values(exporter.stats().dropped).every((n) => n === 0)).toBe(true);
+  });
+});
+
+describe('shutdown within a deadline', () => {
+  it('forceFlush then shutdown during an outage take well under 30 s with the defaults', async () => {
+    fake.setHandler(() => ({ status: 503 }));
+    const exporter = newExporter();
+    exportNow(exporter, gauges(3));
+    await runFor(clock, 60_000, idle(exporter));
+    expect(exporter.stats().breakerState).toBe('open');
+    const start = clock.now();
+    let done = false;
+    void exporter.forceFlush().then(() => exporter.shutdown()).then(() => (done = true));
+    await runUntil(clock, () => done, 500);
+    expect(clock.now() - start).toBeLessThanOrEqual(10_000);
+    expect(exporter.stats().dropped.shutdown).toBe(3);
+  });
+
+  it('aborts a request in flight at the shutdown deadline and spills its batch', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-dd-shutdown-'));
+    try {
+      fake.setHandler(() => ({ until: new Promise(() => {}) }));
+      const exporter = new DatadogMetricExporter({ apiKey: 'k', baseUrl: fake.url, spillDirectory: dir, shutdownTimeoutMs: 200 });
+      clock = new ManualClock(Date.now()); // only to stamp the points: this exporter runs on the real clock
+      exportNow(exporter, gauges(4));
+      await waitForReal(() => fake.requests.length === 1);
+      const started = Date.now();
+      await exporter.shutdown();
+      expect(Date.now() - started).toBeLessThan(2_000);
+      const spilled = (await readFile(join(dir, SPILL_FILE), 'utf8')).trim().split('\n');
+      expect(spilled).toHaveLength(1);
+      expect(exporter.stats().dropped.shutdown).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('parallel senders', () => {
+  it('sends other batches while one request is slow', async () => {
+    let first = true;
+    fake.setHandler(() => {
+      if (!first) return undefined;
+      first = false;
+      return { until: clock.sleep(4_000) };
+    });
+    const exporter = newExporter({ senders: 2, limits: { maxPoints: 1 } });
+    exportNow(exporter, gauges(2, 10));
+    await waitForReal(() => fake.storedSeries().flatMap((s) => s.points).length === 1);
+    // The second batch went through while the first still waits for its answer.
+    expect(clock.now() - Date.UTC(2026, 0, 1)).toBe(0);
+    expect(exporter.stats().queuedBatches).toBe(1);
+    await runUntil(clock, idle(exporter));
+    expect(fake.storedSeries().flatMap((s) => s.points.map((p) => p.value)).sort()).toEqual([10, 11]);
+  });
+
+  it('lets one trial through at a time when half-open', async () => {
+    fake.setHandler(() => ({ status: 503 }));
+    const exporter = newExporter({ senders: 3, limits: { maxPoints: 1 } });
+    exportNow(exporter, gauges(6));
+    await runFor(clock, 60_000, idle(exporter));
+    expect(exporter.stats().breakerState).toBe('open');
+    const arrivals: number[] = [];
+    fake.onRequest(() => arrivals.push(clock.now()));
+    await runFor(clock, 65_000, idle(exporter));
+    // Two trials in 65 s, one request each: the other senders waited for the breaker.
+    expect(arrivals).toHaveLength(2);
   });
 });

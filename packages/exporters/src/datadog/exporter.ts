@@ -17,7 +17,8 @@ import { BatchQueue } from './queue.js';
 import type { OverflowPolicy } from './queue.js';
 import { registerSelfMetrics } from './self-metrics.js';
 import type { SelfMetrics } from './self-metrics.js';
-import { readSpill, writeSpill } from './spill.js';
+import { quarantineSpill, readSpill } from './spill.js';
+import { SpillLog } from './spill-log.js';
 import { countPoints, DATADOG_PAYLOAD_LIMITS, halveChunk, splitSeries, toWireSeries } from './split.js';
 import type { PayloadLimits } from './split.js';
 import { createDatadogConfiguration, FetchTransport } from './transport.js';
@@ -29,6 +30,17 @@ import type { BreakerState, Clock, DatadogSeries, DropReason, SeriesBatch } from
 export interface DatadogExporterOptions extends DatadogConnectionOptions {
   /** Batches the queue holds (default 1,000, the Collector's queue size). */
   queueSize?: number;
+  /**
+   * Estimated heap bytes the queue holds (default 64 MiB: about 80 batches of 2,000 series, 13
+   * minutes of outage at a 10 s interval for a service with 2,000 series, over 2 hours with 200).
+   * Whichever bound is reached first evicts per `overflow`.
+   */
+  queueMaxBytes?: number;
+  /**
+   * Requests sent at once (default 1, which keeps batches in order). More let one slow request
+   * not hold the rest back; the breaker still lets one trial through at a time when half-open.
+   */
+  senders?: number;
   /** What a full queue drops (default `drop-oldest`: fresh data matters more in an outage). */
   overflow?: OverflowPolicy;
   /** Retry figures (defaults: the Collector's exporter helper). */
@@ -43,8 +55,17 @@ export interface DatadogExporterOptions extends DatadogConnectionOptions {
   spillDirectory?: string;
   /** Meter for the exporter's own metrics (sent, retried, dropped by reason, queued, breaker state). */
   meter?: Meter;
-  /** Deadline of `forceFlush()` and `shutdown()` (ms, default 30 s). */
+  /**
+   * Deadline of `forceFlush()` (ms, default 5 s). It returns earlier when the breaker is open:
+   * no request can go before the next trial, so waiting would only hold the caller.
+   */
   flushTimeoutMs?: number;
+  /**
+   * Deadline of `shutdown()` (ms, default 5 s): it drains until then (or until the breaker is
+   * open), aborts the requests in flight, and spills what is left (or counts it as dropped).
+   * forceFlush then shutdown fits in 10 s, a third of a Kubernetes pod's default grace period.
+   */
+  shutdownTimeoutMs?: number;
   /** Clock and sleep; inject a fake one in tests. */
   clock?: Clock;
   /** Random source in [0, 1) for jitter. */
@@ -63,6 +84,8 @@ export interface DatadogExporterStats {
   dropped: Record<DropReason, number>;
   droppedBatches: number;
   queuedBatches: number;
+  /** Estimated heap bytes of the queued batches (the in-flight one excluded). */
+  queuedBytes: number;
   breakerState: BreakerState;
 }
 
@@ -84,24 +107,37 @@ export class DatadogMetricExporter implements PushMetricExporter {
   private readonly limits: PayloadLimits;
   private readonly window: AcceptedWindow;
   private readonly flushTimeoutMs: number;
+  private readonly shutdownTimeoutMs: number;
+  /** Resolved and replaced each time the breaker opens (ends a flush's wait early). */
+  private breakerOpened = signalled();
   private readonly spillDirectory: string | undefined;
   private readonly metrics: SelfMetrics | undefined;
-  private readonly counters: Omit<DatadogExporterStats, 'queuedBatches' | 'breakerState'> = {
+  private readonly counters: Omit<DatadogExporterStats, 'queuedBatches' | 'queuedBytes' | 'breakerState'> = {
     sentPoints: 0,
     sentRequests: 0,
     retries: 0,
     dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>,
     droppedBatches: 0,
   };
-  private inFlight: SeriesBatch | undefined;
+  private readonly senders: number;
+  /** Batches being sent, by id (the series left after the window filter). */
+  private readonly inFlight = new Map<string, SeriesBatch>();
+  /** A half-open trial is in flight: the other senders wait for its answer. */
+  private trialInFlight = false;
+  private trialSettled = signalled();
   private draining: Promise<void> | undefined;
-  private notBefore = 0;
+  /** No request before this time: what the server asked for (Retry-After, X-RateLimit-Reset). */
+  private serverNotBefore = 0;
+  /** No request before this time: our own backoff (ignored while the breaker is open: it paces then). */
+  private backoffNotBefore = 0;
   private failing = false;
   private stopped = false;
   private readonly stopController = new AbortController();
   private readonly loaded: Promise<void>;
-  private spillWrite: Promise<void> = Promise.resolve();
-  private spillPending = false;
+  /** The persistent queue, when `spillDirectory` is set. */
+  private readonly spill: SpillLog | undefined;
+  /** The adaptive per-attempt timeout (see `RetryOptions.maxAttemptTimeoutMs`). */
+  private attemptTimeoutMs: number;
 
   constructor(options: DatadogExporterOptions) {
     this.clock = options.clock ?? systemClock;
@@ -109,14 +145,24 @@ export class DatadogMetricExporter implements PushMetricExporter {
     this.retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
     this.limits = { ...DATADOG_PAYLOAD_LIMITS, ...options.limits };
     this.window = { ...DATADOG_ACCEPTED_WINDOW, ...options.window };
-    this.flushTimeoutMs = options.flushTimeoutMs ?? 30_000;
+    this.flushTimeoutMs = options.flushTimeoutMs ?? 5_000;
+    this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5_000;
+    this.senders = options.senders ?? 1;
+    if (!Number.isInteger(this.senders) || this.senders < 1) throw new RangeError(`senders must be a positive integer, got ${this.senders}`);
+    this.attemptTimeoutMs = this.retry.attemptTimeoutMs;
     this.spillDirectory = options.spillDirectory;
-    this.queue = new BatchQueue(options.queueSize ?? 1_000, options.overflow ?? 'drop-oldest');
+    this.spill = options.spillDirectory ? new SpillLog(options.spillDirectory, (error) => diag.error('datadog exporter: could not write the spill files', error)) : undefined;
+    this.queue = new BatchQueue(options.queueSize ?? 1_000, options.overflow ?? 'drop-oldest', options.queueMaxBytes ?? 64 * 1024 * 1024);
     this.breaker = new CircuitBreaker({ ...DEFAULT_BREAKER_OPTIONS, ...options.breaker }, (state) => {
       diag.info(`datadog exporter: circuit breaker ${state}`);
+      if (state === 'open') {
+        this.breakerOpened.resolve();
+        this.breakerOpened = signalled();
+      }
     });
     const transport = new FetchTransport({
-      attemptTimeoutMs: this.retry.attemptTimeoutMs,
+      attemptTimeoutMs: () => this.attemptTimeoutMs,
+      stopSignal: this.stopController.signal,
       onResponse: (status, headers) => this.onResponse(status, headers),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
       ...(options.timeoutSignal ? { timeoutSignal: options.timeoutSignal } : {}),
@@ -124,7 +170,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
     this.api = new v2.MetricsApi(createDatadogConfiguration(options, transport));
     this.metrics = options.meter ? registerSelfMetrics(options.meter, () => this.stats()) : undefined;
     this.loaded = this.loadSpill();
-    if (this.spillDirectory) void this.loaded.then(() => this.kick());
+    if (this.spillDirectory) void this.loaded.then(() => this.kick(), () => this.kick());
   }
 
   /** Converts, splits to request size and enqueues; calls back at once. Never throws. */
@@ -153,21 +199,23 @@ export class DatadogMetricExporter implements PushMetricExporter {
     return AggregationTemporality.CUMULATIVE;
   }
 
-  /** Drains the queue, up to `flushTimeoutMs`; what remains is spilled when a directory is set. */
+  /** Drains the queue, up to `flushTimeoutMs` or until the breaker opens; what remains is spilled when a directory is set. */
   async forceFlush(): Promise<void> {
-    await this.drainWithDeadline();
+    await this.drainWithDeadline(this.flushTimeoutMs);
   }
 
   /** Drains with the deadline, stops the loop, spills what is left or counts it as dropped. */
   async shutdown(): Promise<void> {
     if (this.stopped) return;
-    await this.drainWithDeadline();
+    await this.drainWithDeadline(this.shutdownTimeoutMs);
     this.stopped = true;
+    // Aborts the requests in flight (and every wait): the loop ends at once.
     this.stopController.abort();
     await this.draining;
     const left = this.pending();
-    if (this.spillDirectory) {
-      await this.spillNow();
+    if (this.spill) {
+      this.spill.append(left);
+      await this.spill.close();
     } else {
       for (const batch of left) this.dropBatch('shutdown', batch);
     }
@@ -179,7 +227,8 @@ export class DatadogMetricExporter implements PushMetricExporter {
     return {
       ...this.counters,
       dropped: { ...this.counters.dropped },
-      queuedBatches: this.queue.length + (this.inFlight ? 1 : 0),
+      queuedBatches: this.queue.length + this.inFlight.size,
+      queuedBytes: this.queue.bytes,
       breakerState: this.breaker.state(this.clock.now()),
     };
   }
@@ -189,15 +238,21 @@ export class DatadogMetricExporter implements PushMetricExporter {
     const { chunks, oversized } = splitSeries(series, this.limits);
     if (oversized.length > 0) this.drop('too-large', countPoints(oversized));
     for (const chunk of chunks) {
-      const evicted = this.queue.push({ id: randomUUID(), series: chunk, createdAt: now });
-      if (evicted) this.dropBatch('queue-full', evicted);
+      const batch: SeriesBatch = { id: randomUUID(), series: chunk, createdAt: now };
+      const evicted = this.queue.push(batch);
+      for (const e of evicted) this.dropBatch('queue-full', e);
+      // While the API fails, or a backlog from a failure still drains, each new batch is appended
+      // as it comes (one batch's write): a kill during the drain loses none of them.
+      if ((this.failing || this.spill?.live) && !evicted.includes(batch)) this.spill?.append([batch]);
     }
-    if (this.failing) this.requestSpill();
   }
 
   private kick(): void {
     if (this.draining || this.stopped) return;
-    this.draining = this.drain().finally(() => {
+    // drain() catches per batch; this catch is the last guard so no rejection ever reaches the process.
+    this.draining = this.drain()
+      .catch((error: unknown) => diag.error('datadog exporter: send loop failed', error))
+      .finally(() => {
       this.draining = undefined;
       if (this.queue.length > 0 && !this.stopped) this.kick();
     });
@@ -205,11 +260,16 @@ export class DatadogMetricExporter implements PushMetricExporter {
 
   private async drain(): Promise<void> {
     await this.loaded;
+    await Promise.all(Array.from({ length: this.senders }, () => this.sendLoop()));
+  }
+
+  /** One sender: takes the head batch and delivers it, until the queue is empty or the exporter stops. */
+  private async sendLoop(): Promise<void> {
     for (;;) {
       if (this.stopped) return;
       const batch = this.queue.shift();
       if (!batch) break;
-      this.inFlight = batch;
+      this.inFlight.set(batch.id, batch);
       let outcome: 'done' | 'stopped' = 'done';
       try {
         outcome = await this.deliver(batch);
@@ -219,9 +279,11 @@ export class DatadogMetricExporter implements PushMetricExporter {
         this.dropBatch('rejected', batch);
       }
       // A batch interrupted by shutdown stays in flight so shutdown() spills or counts it.
-      if (outcome === 'done') this.inFlight = undefined;
+      if (outcome === 'done') {
+        this.inFlight.delete(batch.id);
+        this.spill?.ack([batch.id]);
+      }
     }
-    if (this.spillDirectory && this.failing === false) this.requestSpill();
   }
 
   /**
@@ -240,21 +302,23 @@ export class DatadogMetricExporter implements PushMetricExporter {
       const filtered = filterWindow(series, this.clock.now(), this.window);
       for (const [reason, points] of Object.entries(filtered.dropped)) this.drop(reason as DropReason, points);
       series = filtered.kept;
-      this.inFlight = { ...batch, series };
+      this.inFlight.set(batch.id, { ...batch, series });
       if (series.length === 0) return 'done';
+      const startedAt = this.clock.now();
+      const trial = this.breaker.state(startedAt) === 'half_open';
+      if (trial) this.trialInFlight = true;
       try {
         await this.api.submitMetrics({ body: { series: series.map(toWireSeries) as unknown as v2.MetricSeries[] }, contentEncoding: 'gzip' });
         this.breaker.recordSuccess(this.clock.now());
+        this.adaptTimeout(this.clock.now() - startedAt);
         this.counters.sentPoints += countPoints(series);
         this.counters.sentRequests += 1;
         this.metrics?.sent(countPoints(series));
-        if (this.failing) {
-          this.failing = false;
-          this.requestSpill();
-        }
+        this.failing = false;
         return 'done';
       } catch (caught) {
         const error = caught instanceof DatadogRequestError ? caught : new DatadogRequestError('network', String(caught), undefined, {}, undefined, { cause: caught });
+        if (error.kind === 'timeout') this.adaptTimeout(undefined);
         if (error.kind === 'http' && error.status === 413) {
           // Too large after all (our size estimate differs from the wire): halve and resend first.
           const halves = halveChunk(series);
@@ -262,22 +326,39 @@ export class DatadogMetricExporter implements PushMetricExporter {
             this.drop('too-large', countPoints(series));
             return 'done';
           }
-          this.queue.unshift(halves.map((half, i) => ({ id: `${batch.id}.${i}`, series: half, createdAt: batch.createdAt })));
+          const parts = halves.map((half, i) => ({ id: `${batch.id}.${i}`, series: half, createdAt: batch.createdAt }));
+          this.queue.unshift(parts);
+          // Halves of a batch on disk go to disk before the batch is acknowledged.
+          if (this.spill?.has(batch.id)) this.spill.append(parts);
           return 'done';
         }
         if (!error.retryable) {
-          diag.warn(`datadog exporter: batch rejected: ${error.message}`);
+          if (error.status === 401 || error.status === 403) diag.error(`datadog exporter: the API key was refused, every batch will be dropped: ${error.message}`);
+          else diag.warn(`datadog exporter: batch rejected: ${error.message}`);
           this.drop('rejected', countPoints(series));
           this.counters.droppedBatches += 1;
           return 'done';
         }
         const now = this.clock.now();
-        if (error.countsAgainstBreaker) this.breaker.recordFailure(now);
+        if (error.countsAgainstBreaker) this.breaker.recordFailure(startedAt);
         if (!this.failing) {
+          // From the first failure on, the whole queue must survive a restart.
           this.failing = true;
-          this.requestSpill();
+          this.spill?.append(this.pending());
         }
-        const wait = Math.min(this.retry.maxServerWaitMs, serverRequestedWait(error.headers, now) ?? backoffDelay(attempt, this.retry, this.random));
+        const requested = serverRequestedWait(error.headers, now);
+        let wait: number;
+        if (requested !== undefined) {
+          wait = Math.min(this.retry.maxServerWaitMs, requested);
+          this.serverNotBefore = Math.max(this.serverNotBefore, now + wait);
+        } else {
+          wait = backoffDelay(attempt, this.retry, this.random);
+          // The API looks unhealthy: retry soon enough for the breaker's figures to hold.
+          if (error.countsAgainstBreaker) wait = Math.min(wait, Math.max(0, startedAt + this.breaker.failurePaceMs - now));
+          // An open breaker paces the trials itself, every openDurationMs.
+          if (this.breaker.state(now) === 'open') wait = 0;
+          this.backoffNotBefore = Math.max(this.backoffNotBefore, now + wait);
+        }
         attempt += 1;
         if (this.breaker.state(now) !== 'open') {
           budgetUsed += wait;
@@ -290,16 +371,37 @@ export class DatadogMetricExporter implements PushMetricExporter {
         }
         this.counters.retries += 1;
         this.metrics?.retried();
-        this.notBefore = Math.max(this.notBefore, now + wait);
+      } finally {
+        if (trial) {
+          this.trialInFlight = false;
+          this.trialSettled.resolve();
+          this.trialSettled = signalled();
+        }
       }
     }
+  }
+
+  /** Adapts the per-attempt timeout: doubled after a timeout, 3x the latency after a success. */
+  private adaptTimeout(latencyMs: number | undefined): void {
+    const floor = this.retry.attemptTimeoutMs;
+    // Longer attempts would space failures too far apart for the breaker's figures to hold.
+    const ceiling = Math.min(this.retry.maxAttemptTimeoutMs, this.breaker.failurePaceMs);
+    const next = latencyMs === undefined ? this.attemptTimeoutMs * 2 : 3 * latencyMs;
+    this.attemptTimeoutMs = Math.min(Math.max(floor, ceiling), Math.max(floor, next));
   }
 
   private async waitUntilAllowed(): Promise<void> {
     for (;;) {
       if (this.stopped) return;
       const now = this.clock.now();
-      const wait = Math.max(this.breaker.waitMs(now), this.notBefore - now);
+      const breakerWait = this.breaker.waitMs(now);
+      const backoffWait = this.breaker.state(now) === 'open' ? 0 : this.backoffNotBefore - now;
+      const wait = Math.max(breakerWait, this.serverNotBefore - now, backoffWait);
+      if (wait <= 0 && this.trialInFlight && this.breaker.state(now) === 'half_open') {
+        // One trial at a time: wait for its answer (shutdown aborts it, which settles it too).
+        await this.trialSettled.promise;
+        continue;
+      }
       if (wait <= 0) return;
       await this.clock.sleep(wait, this.stopController.signal);
     }
@@ -309,30 +411,35 @@ export class DatadogMetricExporter implements PushMetricExporter {
     // A spent rate-limit window on a success still means: wait for the reset before the next call.
     if (status < 300 && rateLimitExhausted(headers)) {
       const wait = serverRequestedWait({ 'x-ratelimit-reset': headers['x-ratelimit-reset'] ?? '0' }, this.clock.now()) ?? 0;
-      this.notBefore = Math.max(this.notBefore, this.clock.now() + Math.min(wait, this.retry.maxServerWaitMs));
+      this.serverNotBefore = Math.max(this.serverNotBefore, this.clock.now() + Math.min(wait, this.retry.maxServerWaitMs));
     }
   }
 
-  private async drainWithDeadline(): Promise<void> {
+  private async drainWithDeadline(timeoutMs: number): Promise<void> {
     this.kick();
     const deadline = new AbortController();
     const drained = (async () => {
       while (this.draining && !deadline.signal.aborted) await this.draining;
     })();
-    await Promise.race([drained, this.clock.sleep(this.flushTimeoutMs, deadline.signal)]);
+    if (this.breaker.state(this.clock.now()) !== 'open') {
+      await Promise.race([drained, this.breakerOpened.promise, this.clock.sleep(timeoutMs, deadline.signal)]);
+    }
     deadline.abort();
-    if (this.pending().length > 0 && this.spillDirectory) await this.spillNow();
+    if (this.spill && this.pending().length > 0) {
+      this.spill.append(this.pending());
+      await this.spill.flushed();
+    }
   }
 
   private pending(): SeriesBatch[] {
-    return [...(this.inFlight ? [this.inFlight] : []), ...this.queue.toArray()];
+    return [...this.inFlight.values(), ...this.queue.toArray()];
   }
 
   private queueClear(): void {
     while (this.queue.shift()) {
       /* emptied */
     }
-    this.inFlight = undefined;
+    this.inFlight.clear();
   }
 
   private drop(reason: DropReason, points: number): void {
@@ -343,6 +450,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
   }
 
   private dropBatch(reason: DropReason, batch: SeriesBatch): void {
+    this.spill?.ack([batch.id]);
     this.counters.droppedBatches += 1;
     this.drop(reason, countPoints(batch.series));
   }
@@ -350,54 +458,45 @@ export class DatadogMetricExporter implements PushMetricExporter {
   private async loadSpill(): Promise<void> {
     if (!this.spillDirectory) return;
     try {
-      const { batches, corruptLines } = await readSpill(this.spillDirectory);
+      const { batches, corruptLines, lostPoints } = await readSpill(this.spillDirectory);
       if (corruptLines > 0) {
+        diag.warn(`datadog exporter: ${corruptLines} damaged lines in the spill file (${lostPoints} points lost); moving it aside`);
         this.counters.droppedBatches += corruptLines;
-        diag.warn(`datadog exporter: ${corruptLines} unreadable lines in the spill file`);
-        this.counters.dropped['corrupt-spill'] += corruptLines;
+        this.drop('corrupt-spill', lostPoints);
+        try {
+          await quarantineSpill(this.spillDirectory, this.clock.now());
+          // The readable batches go back to a clean file at once, so a crash now loses none of them.
+          this.spill?.append(batches);
+          await this.spill?.flushed();
+        } catch (error) {
+          diag.error('datadog exporter: could not move the damaged spill file aside', error);
+        }
       }
+      if (corruptLines === 0) this.spill?.adopt(batches);
       // Spilled batches are older than anything exported since start: they go first.
       const newer = this.queue.toArray();
       this.queueClear();
       for (const batch of [...batches, ...newer]) {
-        const evicted = this.queue.push(batch);
-        if (evicted) this.dropBatch('queue-full', evicted);
+        for (const evicted of this.queue.push(batch)) this.dropBatch('queue-full', evicted);
       }
     } catch (error) {
       diag.error('datadog exporter: could not read the spill directory', error);
     }
   }
+}
 
-  /** Coalesces spill writes: one at a time, the latest queue wins. */
-  private requestSpill(): void {
-    if (!this.spillDirectory || this.spillPending) return;
-    this.spillPending = true;
-    this.spillWrite = this.spillWrite.then(async () => {
-      this.spillPending = false;
-      await this.writeSpillSafely();
-    });
-  }
-
-  private async spillNow(): Promise<void> {
-    await this.spillWrite;
-    await this.writeSpillSafely();
-  }
-
-  private async writeSpillSafely(): Promise<void> {
-    if (!this.spillDirectory) return;
-    try {
-      await writeSpill(this.spillDirectory, this.pending());
-    } catch (error) {
-      diag.error('datadog exporter: could not spill the queue', error);
-    }
-  }
+/** A promise and the function that resolves it. */
+function signalled(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = (): void => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 /** Options of {@link createDatadogReader}. */
 export interface DatadogReaderOptions extends DatadogExporterOptions {
   /** Collection interval (ms, default 10 s, Datadog's flush interval). */
   exportIntervalMillis?: number;
-  /** Reader's export timeout (ms, default 5 s); export() returns at once, so this is rarely hit. */
+  /** Reader's export timeout (ms, default 5 s or the interval if shorter); export() returns at once, so this is rarely hit. */
   exportTimeoutMillis?: number;
   /** More sources per collection, such as the prom-client bridge. */
   metricProducers?: MetricProducer[];
@@ -405,7 +504,9 @@ export interface DatadogReaderOptions extends DatadogExporterOptions {
 
 /** A `PeriodicExportingMetricReader` around a new {@link DatadogMetricExporter}. */
 export function createDatadogReader(options: DatadogReaderOptions): PeriodicExportingMetricReader {
-  const { exportIntervalMillis = 10_000, exportTimeoutMillis = 5_000, metricProducers, ...exporterOptions } = options;
+  const { exportIntervalMillis = 10_000, exportTimeoutMillis: timeout, metricProducers, ...exporterOptions } = options;
+  // The SDK refuses a timeout longer than the interval; export() returns at once, so the shorter is enough.
+  const exportTimeoutMillis = timeout ?? Math.min(5_000, exportIntervalMillis);
   return new PeriodicExportingMetricReader({
     exporter: new DatadogMetricExporter(exporterOptions),
     exportIntervalMillis,

@@ -1,72 +1,116 @@
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SeriesBatch } from './types.js';
+import type { DatadogSeries, SeriesBatch } from './types.js';
 
-/** File that holds the spilled queue, one batch per line. */
+/** File that holds the spilled queue, one batch per line, appended. */
 export const SPILL_FILE = 'datadog-queue.jsonl';
 
-/**
- * Writes the queue to `<dir>/datadog-queue.jsonl` atomically: a temporary file is written and
- * fsync'd, renamed over the old one, and the directory fsync'd, so a crash leaves either the old
- * or the new queue, never half of one. An empty queue removes the file.
- */
-export async function writeSpill(dir: string, batches: readonly SeriesBatch[]): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const target = join(dir, SPILL_FILE);
-  if (batches.length === 0) {
-    await rm(target, { force: true });
-    await syncDirectory(dir);
-    return;
-  }
-  const temporary = `${target}.${process.pid}.tmp`;
-  const handle = await open(temporary, 'w');
-  try {
-    await handle.writeFile(batches.map((b) => JSON.stringify(b)).join('\n') + '\n');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temporary, target);
-  await syncDirectory(dir);
-}
+/** File of acknowledged batch ids (sent or dropped), one per line, appended. */
+export const ACK_FILE = 'datadog-acks.jsonl';
 
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on directories; the rename is still atomic there.
-  } finally {
-    await handle.close();
-  }
-}
-
-/** A spilled queue read back: the batches, and lines that could not be parsed (counted as dropped). */
+/** A spilled queue read back: the batches, and what could not be read (counted as dropped). */
 export interface SpillContents {
   batches: SeriesBatch[];
+  /** Lines that were not a batch (unparseable or of the wrong shape) or held series that were not. */
   corruptLines: number;
+  /** Points in the unreadable parts (estimated from `"timestamp"` keys where the JSON is broken). */
+  lostPoints: number;
 }
 
-/** Reads `<dir>/datadog-queue.jsonl`; an absent file is an empty queue. */
+/**
+ * Reads `<dir>/datadog-queue.jsonl`; an absent file is an empty queue. Never throws on content:
+ * the file may be truncated by a crash, edited by hand or written by another version, so every
+ * line is checked field by field; a bad series is skipped and its points counted, the rest of its
+ * batch kept.
+ */
 export async function readSpill(dir: string): Promise<SpillContents> {
   let text: string;
   try {
     text = await readFile(join(dir, SPILL_FILE), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { batches: [], corruptLines: 0 };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { batches: [], corruptLines: 0, lostPoints: 0 };
     throw error;
   }
+  const acked = await readAcks(dir);
   const batches: SeriesBatch[] = [];
   let corruptLines = 0;
+  let lostPoints = 0;
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
-    try {
-      const parsed = JSON.parse(line) as SeriesBatch;
-      if (typeof parsed.id !== 'string' || !Array.isArray(parsed.series)) throw new Error('not a batch');
-      batches.push(parsed);
-    } catch {
-      corruptLines += 1;
+    const parsed = parseBatchLine(line);
+    if (parsed.batch && acked.has(parsed.batch.id)) continue;
+    if (parsed.batch) batches.push(parsed.batch);
+    if (parsed.lostPoints > 0 || !parsed.batch || parsed.damaged) corruptLines += 1;
+    lostPoints += parsed.lostPoints;
+  }
+  return { batches, corruptLines, lostPoints };
+}
+
+/** Ids of acknowledged batches; a line cut by a crash matches no id, so its batch is resent. */
+async function readAcks(dir: string): Promise<Set<string>> {
+  try {
+    return new Set((await readFile(join(dir, ACK_FILE), 'utf8')).split('\n').filter((id) => id !== ''));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
+    throw error;
+  }
+}
+
+/** One spill line checked: the batch when it is one (bad series removed), and the points lost. */
+export function parseBatchLine(line: string): { batch?: SeriesBatch; lostPoints: number; damaged: boolean } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { lostPoints: countTimestampKeys(line), damaged: true };
+  }
+  if (!isRecord(value) || typeof value.id !== 'string' || !Array.isArray(value.series)) {
+    return { lostPoints: countTimestampKeys(line), damaged: true };
+  }
+  const series: DatadogSeries[] = [];
+  let lostPoints = 0;
+  let damaged = false;
+  for (const candidate of value.series as unknown[]) {
+    if (isSeries(candidate)) {
+      series.push(candidate);
+    } else {
+      damaged = true;
+      lostPoints += countTimestampKeys(JSON.stringify(candidate) ?? '');
     }
   }
-  return { batches, corruptLines };
+  const createdAt = typeof value.createdAt === 'number' && Number.isFinite(value.createdAt) ? value.createdAt : 0;
+  if (series.length === 0) return { lostPoints, damaged: true };
+  return { batch: { id: value.id, series, createdAt }, lostPoints, damaged };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isSeries(value: unknown): value is DatadogSeries {
+  if (!isRecord(value)) return false;
+  if (typeof value.metric !== 'string' || value.metric === '') return false;
+  if (value.type !== 'count' && value.type !== 'gauge') return false;
+  if (!Array.isArray(value.tags) || !value.tags.every((t) => typeof t === 'string')) return false;
+  if (value.interval !== undefined && !(typeof value.interval === 'number' && Number.isFinite(value.interval))) return false;
+  if (value.unit !== undefined && typeof value.unit !== 'string') return false;
+  if (!Array.isArray(value.points) || value.points.length === 0) return false;
+  return value.points.every((p) => isRecord(p) && Number.isFinite(p.timestamp) && typeof p.timestamp === 'number' && typeof p.value === 'number' && Number.isFinite(p.value));
+}
+
+/** Points in damaged JSON, estimated by their `"timestamp"` keys. */
+function countTimestampKeys(text: string): number {
+  return text.match(/"timestamp"/g)?.length ?? 0;
+}
+
+/**
+ * Moves a damaged spill file aside (`datadog-queue.jsonl.corrupt-<ms>`) so it is kept for
+ * inspection but never read again; the readable batches are written back by the caller.
+ */
+export async function quarantineSpill(dir: string, nowMs: number): Promise<string> {
+  const target = join(dir, `${SPILL_FILE}.corrupt-${nowMs}`);
+  await rename(join(dir, SPILL_FILE), target);
+  // The acks belonged to the moved file; the readable batches are appended afresh.
+  await rm(join(dir, ACK_FILE), { force: true });
+  return target;
 }

@@ -93,12 +93,12 @@ describe('BatchQueue', () => {
   const batch = (id: string) => ({ id, series: [], createdAt: 0 });
   it('drops the oldest or the newest when full and says which', () => {
     const oldest = new BatchQueue(2, 'drop-oldest');
-    expect([oldest.push(batch('a')), oldest.push(batch('b')), oldest.push(batch('c'))?.id]).toEqual([undefined, undefined, 'a']);
+    expect([oldest.push(batch('a')), oldest.push(batch('b')), oldest.push(batch('c')).map((b) => b.id)]).toEqual([[], [], ['a']]);
     expect(oldest.toArray().map((b) => b.id)).toEqual(['b', 'c']);
     const newest = new BatchQueue(2, 'drop-newest');
     newest.push(batch('a'));
     newest.push(batch('b'));
-    expect(newest.push(batch('c'))?.id).toBe('c');
+    expect(newest.push(batch('c')).map((b) => b.id)).toEqual(['c']);
     expect(newest.toArray().map((b) => b.id)).toEqual(['a', 'b']);
   });
 });

@@ -138,6 +138,7 @@ export function halveChunk(chunk: readonly DatadogSeries[]): DatadogSeries[][] |
 /** Number of points in a list of series. */
 export function countPoints(series: readonly DatadogSeries[]): number {
   let n = 0;
-  for (const s of series) n += s.points.length;
+  // Tolerant of damaged input (it counts what is dropped, and must not throw while doing so).
+  for (const s of series) n += Array.isArray(s?.points) ? s.points.length : 0;
   return n;
 }

@@ -16,8 +16,10 @@ export interface RequestRecord {
 
 /** Options of {@link FetchTransport}. */
 export interface FetchTransportOptions {
-  /** Per-attempt timeout (ms). */
-  attemptTimeoutMs: number;
+  /** Per-attempt timeout (ms), or a function read at each attempt (the exporter adapts it). */
+  attemptTimeoutMs: number | (() => number);
+  /** Aborts every request in flight when it fires (the exporter's shutdown). */
+  stopSignal?: AbortSignal;
   /** Called with every response's status and lower-cased headers (rate-limit bookkeeping). */
   onResponse?: (status: number, headers: Record<string, string>) => void;
   /** Called for every request sent. */
@@ -46,9 +48,11 @@ export class FetchTransport implements client.HttpLibrary {
     const url = new URL(request.getUrl());
     const record: RequestRecord = { path: url.pathname, uncompressedBytes, bodyBytes: body === undefined ? 0 : Buffer.byteLength(body) };
 
-    const timeout = (this.options.timeoutSignal ?? AbortSignal.timeout)(this.options.attemptTimeoutMs);
+    const timeoutMs = typeof this.options.attemptTimeoutMs === 'function' ? this.options.attemptTimeoutMs() : this.options.attemptTimeoutMs;
+    const timeout = (this.options.timeoutSignal ?? AbortSignal.timeout)(timeoutMs);
     const outer = request.getHttpConfig().signal as AbortSignal | undefined;
-    const signal = outer ? AbortSignal.any([timeout, outer]) : timeout;
+    const signals = [timeout, ...(outer ? [outer] : []), ...(this.options.stopSignal ? [this.options.stopSignal] : [])];
+    const signal = signals.length === 1 ? timeout : AbortSignal.any(signals);
 
     let response: Response;
     let text: string;
@@ -58,7 +62,7 @@ export class FetchTransport implements client.HttpLibrary {
     } catch (error) {
       this.options.onRequest?.(record);
       if (timeout.aborted) {
-        throw new DatadogRequestError('timeout', `${url.pathname}: no answer within ${this.options.attemptTimeoutMs} ms`, undefined, {}, undefined, { cause: error });
+        throw new DatadogRequestError('timeout', `${url.pathname}: no answer within ${timeoutMs} ms`, undefined, {}, undefined, { cause: error });
       }
       throw new DatadogRequestError('network', `${url.pathname}: ${(error as Error).message}`, undefined, {}, undefined, { cause: error });
     }

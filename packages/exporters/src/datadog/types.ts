@@ -36,7 +36,7 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** Why points were dropped; every drop is counted under one of these (`corrupt-spill` counts unreadable spill lines, i.e. batches). */
+/** Why points were dropped; every drop is counted under one of these (in points; `corrupt-spill` counts the points of damaged spill lines). */
 export type DropReason =
   | 'too-old'
   | 'too-far-in-future'

@@ -23,7 +23,9 @@ export interface RecordedRequest {
 export type FakeFailure =
   | { status: number; headers?: Record<string, string>; body?: unknown }
   | { reset: true }
-  | { delayMs: number; then?: FakeFailure };
+  | { delayMs: number; then?: FakeFailure }
+  /** Answers when `until` resolves (e.g. a fake clock's sleep: a slow API in virtual time). */
+  | { until: Promise<unknown>; then?: FakeFailure };
 
 /** Options of {@link startFakeDatadog}. */
 export interface FakeDatadogOptions {
@@ -41,8 +43,16 @@ export interface FakeDatadog {
   readonly url: string;
   /** Every request received, in order. */
   readonly requests: RecordedRequest[];
-  /** Series accepted by `POST /api/v2/series` (202 only), flattened. */
+  /** Series accepted by `POST /api/v2/series` (202 only), flattened: the request log, not what Datadog keeps. */
   acceptedSeries(): FakeSeries[];
+  /**
+   * What Datadog keeps of the accepted series: one value per series (metric, type, sorted tags)
+   * and timestamp, the last one written winning, as Datadog's intake does. A second count point
+   * in the same second replaces the first: its increments are lost.
+   */
+  storedSeries(): FakeSeries[];
+  /** Sum of the stored values of `metric` (optionally only series whose tags pass `filter`). */
+  storedTotal(metric: string, filter?: (tags: readonly string[]) => boolean): number;
   /** Events accepted by `POST /api/v1/events`. */
   acceptedEvents(): Record<string, unknown>[];
   /** Distribution series accepted by `POST /api/v1/distribution_points`. */
@@ -123,10 +133,33 @@ export async function startFakeDatadog(options: FakeDatadogOptions = {}): Promis
     return handler?.(record);
   };
 
+  // Datadog's storage: series identity -> timestamp -> value, last write wins.
+  const stored = new Map<string, { series: Omit<FakeSeries, 'points'>; points: Map<number, number> }>();
+  const store = (series: FakeSeries[]): void => {
+    for (const s of series) {
+      const tags = [...(s.tags ?? [])].sort();
+      const key = `${s.metric}\u0000${s.type ?? 0}\u0000${tags.join('\u0001')}`;
+      let entry = stored.get(key);
+      if (!entry) {
+        const { points: _points, ...rest } = s;
+        entry = { series: { ...rest, tags }, points: new Map() };
+        stored.set(key, entry);
+      }
+      for (const p of s.points) entry.points.set(p.timestamp, p.value);
+    }
+  };
+
   const apply = async (failure: FakeFailure, record: RecordedRequest, response: ServerResponse): Promise<boolean> => {
-    if ('delayMs' in failure) {
-      await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
-      if (response.destroyed) return true;
+    if ('delayMs' in failure || 'until' in failure) {
+      await ('until' in failure ? failure.until : new Promise((resolve) => setTimeout(resolve, failure.delayMs)));
+      if (response.destroyed) {
+        // The client gave up, but a slow Datadog still takes the payload in: it counts as accepted.
+        if (!failure.then && record.method === 'POST' && record.path === '/api/v2/series') {
+          record.outcome = 202;
+          store((record.body as { series?: FakeSeries[] } | undefined)?.series ?? []);
+        }
+        return true;
+      }
       return failure.then ? apply(failure.then, record, response) : false;
     }
     if ('reset' in failure) {
@@ -135,6 +168,7 @@ export async function startFakeDatadog(options: FakeDatadogOptions = {}): Promis
       return true;
     }
     record.outcome = failure.status;
+    if (failure.status === 202 && record.path === '/api/v2/series') store((record.body as { series?: FakeSeries[] } | undefined)?.series ?? []);
     sendJson(response, failure.status, failure.body ?? { errors: [`scripted ${failure.status}`] }, failure.headers);
     return true;
   };
@@ -146,7 +180,10 @@ export async function startFakeDatadog(options: FakeDatadogOptions = {}): Promis
     };
     const { method, path } = record;
     const body = (record.body ?? {}) as Record<string, unknown>;
-    if (method === 'POST' && path === '/api/v2/series') return reply(202, { errors: [] });
+    if (method === 'POST' && path === '/api/v2/series') {
+      store((body as { series?: FakeSeries[] }).series ?? []);
+      return reply(202, { errors: [] });
+    }
     if (method === 'POST' && path === '/api/v1/distribution_points') return reply(202, { status: 'ok' });
     if (method === 'POST' && path === '/api/v1/events') {
       const id = nextEventId++;
@@ -257,6 +294,19 @@ export async function startFakeDatadog(options: FakeDatadogOptions = {}): Promis
     url: `http://127.0.0.1:${port}`,
     requests,
     acceptedSeries: () => accepted('/api/v2/series').flatMap((r) => (r.body as { series: FakeSeries[] }).series),
+    storedSeries: () =>
+      [...stored.values()].map(({ series, points }) => ({
+        ...series,
+        points: [...points].sort(([a], [b]) => a - b).map(([timestamp, value]) => ({ timestamp, value })),
+      })),
+    storedTotal: (metric, filter) => {
+      let total = 0;
+      for (const { series, points } of stored.values()) {
+        if (series.metric !== metric || (filter && !filter(series.tags ?? []))) continue;
+        for (const value of points.values()) total += value;
+      }
+      return total;
+    },
     acceptedEvents: () => accepted('/api/v1/events').map((r) => r.body as Record<string, unknown>),
     acceptedDistributions: () =>
       accepted('/api/v1/distribution_points').flatMap((r) => (r.body as { series: Record<string, unknown>[] }).series),
