@@ -157,30 +157,10 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
         const failures = (c: Counts): Counts => ({ events: c.exposure - c.events, exposure: c.exposure });
         const f2 = 1 - p2;
         const ratio0 = f2 > 0 ? 1 + (kpi.nonInferiorityMargin * p2) / f2 : 1;
-        const worseTest = poissonRateRatioTest(failures(canary), failures(control), { alternative: 'greater', ratio0, confidence });
-        const betterTest = poissonRateRatioTest(failures(canary), failures(control), { alternative: 'less', confidence });
-        return {
-          ...base,
-          test: 'poisson-exact-conditional',
-          statistic: worseTest.statistic,
-          pValue: worseTest.pValue,
-          rawImprovementPValue: betterTest.pValue,
-          // The estimate is the failure-rate ratio (canary / control): above 1 is worse.
-          effect: { scale: 'rate-ratio', estimate: worseTest.estimate, confidenceInterval: worseTest.confidenceInterval },
-          effectSize: { name: 'log-rate-ratio', value: Math.log(worseTest.estimate) },
-        };
+        // The estimate is then the failure-rate ratio (canary / control): above 1 is worse.
+        return { ...base, ...poissonComparison(failures(canary), failures(control), 'greater', ratio0, confidence) };
       }
-      const worseTest = poissonRateRatioTest(canary, control, { alternative: worse, ratio0: 1 + marginSign * kpi.nonInferiorityMargin, confidence });
-      const betterTest = poissonRateRatioTest(canary, control, { alternative: better, confidence });
-      return {
-        ...base,
-        test: 'poisson-exact-conditional',
-        statistic: worseTest.statistic,
-        pValue: worseTest.pValue,
-        rawImprovementPValue: betterTest.pValue,
-        effect: { scale: 'rate-ratio', estimate: worseTest.estimate, confidenceInterval: worseTest.confidenceInterval },
-        effectSize: { name: 'log-rate-ratio', value: Math.log(worseTest.estimate) },
-      };
+      return { ...base, ...poissonComparison(canary, control, worse, 1 + marginSign * kpi.nonInferiorityMargin, confidence) };
     }
     case 'samples': {
       if (observation.control.length === 0 || observation.canary.length === 0) return noData(kpi, observation);
@@ -220,6 +200,24 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
     default:
       return assertNever(observation);
   }
+}
+
+/**
+ * The exact conditional Poisson comparison: `worse` is the one-sided alternative that means a
+ * regression (tested against the non-inferiority ratio `ratio0`), the opposite side gives the
+ * improvement p-value.
+ */
+function poissonComparison(canary: Counts, control: Counts, worse: 'less' | 'greater', ratio0: number, confidence: number): Pick<RawTest, 'test' | 'statistic' | 'pValue' | 'rawImprovementPValue' | 'effect' | 'effectSize'> {
+  const worseTest = poissonRateRatioTest(canary, control, { alternative: worse, ratio0, confidence });
+  const betterTest = poissonRateRatioTest(canary, control, { alternative: worse === 'less' ? 'greater' : 'less', confidence });
+  return {
+    test: 'poisson-exact-conditional',
+    statistic: worseTest.statistic,
+    pValue: worseTest.pValue,
+    rawImprovementPValue: betterTest.pValue,
+    effect: { scale: 'rate-ratio', estimate: worseTest.estimate, confidenceInterval: worseTest.confidenceInterval },
+    effectSize: { name: 'log-rate-ratio', value: Math.log(worseTest.estimate) },
+  };
 }
 
 /** Gauge readings: means compared with autocorrelation-inflated variances (see gauge-test.ts). */
