@@ -5,10 +5,10 @@ import { CommandFailedError, InvalidDefinitionsError, UsageError } from '@vigil/
 import { EXIT, exitDecision } from './exit-codes.js';
 import { promtoolPath } from './check/promtool.js';
 import { amtoolPath } from './check/amtool.js';
-import { loadModel } from '@vigil/compiler';
-import { loadTargets, targetNamesFor } from '@vigil/compiler';
-import { emitGeneration, type Generation } from '@vigil/compiler';
-import { definitionsJsonSchema } from '@vigil/compiler';
+import { loadModel } from '@vigil/compiler/core';
+import { loadTargets, targetNamesFor } from '@vigil/compiler/core';
+import { emitGeneration, type Generation } from '@vigil/compiler/core';
+import { definitionsJsonSchema } from '@vigil/compiler/core';
 import { staleGeneratedFiles, writeFileAtomically, writeOutputsAtomically } from './io/write-outputs.js';
 import { readDefinitionsDir } from './io/read-definitions.js';
 import type { UserRuleFile } from '@vigil/compiler/lint';

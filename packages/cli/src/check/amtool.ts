@@ -2,13 +2,13 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SourceLocation } from '@vigil/compiler';
+import type { SourceLocation } from '@vigil/compiler/core';
 import { ToolError } from '@vigil/conventions';
-import { ALERTMANAGER_CONFIG_PATH } from '@vigil/compiler';
-import type { Generation } from '@vigil/compiler';
+import { ALERTMANAGER_CONFIG_PATH } from '@vigil/compiler/core';
+import type { Generation } from '@vigil/compiler/core';
 import { writeOutputsAtomically } from '../io/write-outputs.js';
 import type { ToolRun } from './promtool.js';
-import { compareText } from '@vigil/compiler';
+import { compareText } from '@vigil/compiler/core';
 
 /** The amtool binary: `VIGIL_AMTOOL` or `amtool` on PATH. */
 export function amtoolPath(env: NodeJS.ProcessEnv): string {

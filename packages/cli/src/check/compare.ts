@@ -1,9 +1,9 @@
 import { createTwoFilesPatch } from 'diff';
 import { parse } from 'yaml';
-import type { TestCoverage } from '@vigil/compiler';
-import type { OutputFile } from '@vigil/compiler';
-import { RULES_DIR } from '@vigil/compiler';
-import { compareText } from '@vigil/compiler';
+import type { TestCoverage } from '@vigil/compiler/core';
+import type { OutputFile } from '@vigil/compiler/core';
+import { RULES_DIR } from '@vigil/compiler/core';
+import { compareText } from '@vigil/compiler/core';
 
 /** One committed output that differs from what the definitions generate. */
 export interface StaleOutput {

@@ -1,10 +1,10 @@
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Generation } from '@vigil/compiler';
+import type { Generation } from '@vigil/compiler/core';
 import { writeOutputsAtomically } from '../io/write-outputs.js';
-import { promqlSyntaxErrors } from '@vigil/compiler';
-import type { SourceIssue } from '@vigil/compiler';
+import { promqlSyntaxErrors } from '@vigil/compiler/core';
+import type { SourceIssue } from '@vigil/compiler/core';
 import { runTool } from './promtool.js';
 import { checkAlertmanagerConfig } from './amtool.js';
 

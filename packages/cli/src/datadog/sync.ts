@@ -1,8 +1,8 @@
 import { client, v1 } from '@datadog/datadog-api-client';
-import { dashboardVigilId } from '@vigil/compiler';
-import { datadogMonitors, sortKeys } from '@vigil/compiler';
-import type { OutputFile } from '@vigil/compiler';
-import type { Model } from '@vigil/compiler';
+import { dashboardVigilId } from '@vigil/compiler/datadog';
+import { datadogMonitors, sortKeys } from '@vigil/compiler/datadog';
+import type { OutputFile } from '@vigil/compiler/core';
+import type { Model } from '@vigil/compiler/core';
 import { CommandFailedError } from '@vigil/conventions';
 
 /** What `vigil datadog sync` manages. */

@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { loadModel } from '@vigil/compiler';
+import { loadModel } from '@vigil/compiler/core';
 import { catalogExportName, emitTypeScriptCatalog, handleName } from '@vigil/compiler/codegen';
 import { UsageError } from '@vigil/conventions';
 import { writeFileAtomically } from '@vigil/conventions/atomic-file';

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { SourceText } from '@vigil/compiler';
+import type { SourceText } from '@vigil/compiler/core';
 
 /** Reads every `*.yaml` / `*.yml` file under a directory, sorted, paths relative to `root`. */
 export async function readDefinitionsDir(dir: string, root: string): Promise<SourceText[]> {

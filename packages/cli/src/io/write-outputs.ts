@@ -1,6 +1,6 @@
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { GENERATED_MARK, ownedFiles, type OutputFile, type OwnedFiles } from '@vigil/compiler';
+import { GENERATED_MARK, ownedFiles, type OutputFile, type OwnedFiles } from '@vigil/compiler/core';
 import { stageFile, syncDirectory } from '@vigil/conventions/atomic-file';
 
 export { writeFileAtomically } from '@vigil/conventions/atomic-file';

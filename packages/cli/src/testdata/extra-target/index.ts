@@ -1,6 +1,6 @@
 // A trivial output target, as a new one would be written: one folder exporting one descriptor.
 // extra-target.test.ts registers it beside the built-in ones.
-import { generatedNotice, type TargetDescriptor, type TargetEmit } from '@vigil/compiler';
+import { generatedNotice, type TargetDescriptor, type TargetEmit } from '@vigil/compiler/core';
 
 /** One Markdown note per service, listing its alerts. */
 const emitNotes: TargetEmit = ({ model }) => ({
