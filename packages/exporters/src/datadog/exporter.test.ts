@@ -153,6 +153,36 @@ describe('DatadogMetricExporter against the fake Datadog API', () => {
     expect(exporter.stats().dropped['too-large']).toBe(2);
   });
 
+  it('drops points the API refuses alone once, without a request per halving (finding 8)', async () => {
+    // The API's limit is under one point of every series: before, 50 series cost 99 requests.
+    await fake.close();
+    fake = await startFakeDatadog({ maxCompressedBytes: 10 });
+    const exporter = newExporter();
+    exportNow(exporter, gauges(50));
+    await exporter.forceFlush();
+    const posts = fake.requests.filter((r) => r.path === '/api/v2/series');
+    expect(posts.every((p) => p.outcome === 413)).toBe(true);
+    // One request per halving down to the first lone point; the rest are known too large.
+    expect(posts.length).toBeLessThanOrEqual(12);
+    expect(exporter.stats().dropped['too-large']).toBe(50);
+    expect(exporter.stats().sentPoints).toBe(0);
+    expect(exporter.stats().queuedBatches).toBe(0);
+  });
+
+  it('still sends what fits after the API refused a larger body', async () => {
+    await fake.close();
+    fake = await startFakeDatadog({ maxCompressedBytes: 400 });
+    const exporter = newExporter();
+    exportNow(exporter, gauges(80));
+    await exporter.forceFlush();
+    expect(exporter.stats().dropped['too-large']).toBe(0);
+    expect(fake.acceptedSeries()).toHaveLength(80);
+    const refused = fake.requests.filter((r) => r.outcome === 413).length;
+    const accepted = fake.requests.filter((r) => r.outcome === 202).length;
+    // Bodies as large as a refused one are split before sending: few refusals for many accepted requests.
+    expect(refused).toBeLessThan(accepted);
+  });
+
   it('waits as long as X-RateLimit-Reset says after a 429', async () => {
     const times: number[] = [];
     fake.onRequest(() => times.push(clock.now()));

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { diag } from '@opentelemetry/api';
 import type { Meter } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
@@ -19,7 +21,7 @@ import { registerSelfMetrics } from './self-metrics.js';
 import type { SelfMetrics } from './self-metrics.js';
 import { quarantineSpill, readSpill } from './spill.js';
 import { SpillLog } from './spill-log.js';
-import { countPoints, DATADOG_PAYLOAD_LIMITS, halveChunk, splitSeries, toWireSeries } from './split.js';
+import { countPoints, DATADOG_PAYLOAD_LIMITS, halveChunk, seriesBody, splitSeries, toWireSeries } from './split.js';
 import type { PayloadLimits } from './split.js';
 import { createDatadogConfiguration, FetchTransport } from './transport.js';
 import type { DatadogConnectionOptions, RequestRecord } from './transport.js';
@@ -138,6 +140,12 @@ export class DatadogMetricExporter implements PushMetricExporter {
   private readonly spill: SpillLog | undefined;
   /** The adaptive per-attempt timeout (see `RetryOptions.maxAttemptTimeoutMs`). */
   private attemptTimeoutMs: number;
+  /**
+   * The smallest body the API refused with `413` (raw and gzip bytes, measured here): a body at
+   * least as large in both is refused too, so it is split (or, one point, dropped) without a
+   * request. Without it, an API whose limit is under our estimate cost 2n-1 requests for n series.
+   */
+  private refused: { raw: number; gzip: number } | undefined;
 
   constructor(options: DatadogExporterOptions) {
     this.clock = options.clock ?? systemClock;
@@ -304,6 +312,8 @@ export class DatadogMetricExporter implements PushMetricExporter {
       series = filtered.kept;
       this.inFlight.set(batch.id, { ...batch, series });
       if (series.length === 0) return 'done';
+      if (this.refused && (await this.knownTooLarge(series))) return this.splitTooLarge(batch, series);
+      if (this.stopped) return 'stopped';
       const startedAt = this.clock.now();
       const trial = this.breaker.state(startedAt) === 'half_open';
       if (trial) this.trialInFlight = true;
@@ -320,17 +330,9 @@ export class DatadogMetricExporter implements PushMetricExporter {
         const error = caught instanceof DatadogRequestError ? caught : new DatadogRequestError('network', String(caught), undefined, {}, undefined, { cause: caught });
         if (error.kind === 'timeout') this.adaptTimeout(undefined);
         if (error.kind === 'http' && error.status === 413) {
-          // Too large after all (our size estimate differs from the wire): halve and resend first.
-          const halves = halveChunk(series);
-          if (halves === undefined) {
-            this.drop('too-large', countPoints(series));
-            return 'done';
-          }
-          const parts = halves.map((half, i) => ({ id: `${batch.id}.${i}`, series: half, createdAt: batch.createdAt }));
-          this.queue.unshift(parts);
-          // Halves of a batch on disk go to disk before the batch is acknowledged.
-          if (this.spill?.has(batch.id)) this.spill.append(parts);
-          return 'done';
+          // Too large after all (the API's limit is under our estimate): remember the size, halve and resend first.
+          await this.recordRefused(series);
+          return this.splitTooLarge(batch, series);
         }
         if (!error.retryable) {
           if (error.status === 401 || error.status === 403) diag.error(`datadog exporter: the API key was refused, every batch will be dropped: ${error.message}`);
@@ -379,6 +381,37 @@ export class DatadogMetricExporter implements PushMetricExporter {
         }
       }
     }
+  }
+
+  /** Halves a batch the API refuses as too large and puts the halves first; drops (and counts) a lone point. */
+  private splitTooLarge(batch: SeriesBatch, series: DatadogSeries[]): 'done' {
+    const halves = halveChunk(series);
+    if (halves === undefined) {
+      this.drop('too-large', countPoints(series));
+      this.counters.droppedBatches += 1;
+      return 'done';
+    }
+    const parts = halves.map((half, i) => ({ id: `${batch.id}.${i}`, series: half, createdAt: batch.createdAt }));
+    this.queue.unshift(parts);
+    // Halves of a batch on disk go to disk before the batch is acknowledged.
+    if (this.spill?.has(batch.id)) this.spill.append(parts);
+    this.kick();
+    return 'done';
+  }
+
+  private async recordRefused(series: readonly DatadogSeries[]): Promise<void> {
+    const size = await bodySize(series);
+    if (this.refused === undefined || size.raw < this.refused.raw) this.refused = size;
+  }
+
+  /** True when `series` is at least as large, raw and compressed, as a body the API refused. */
+  private async knownTooLarge(series: readonly DatadogSeries[]): Promise<boolean> {
+    const refused = this.refused;
+    if (refused === undefined) return false;
+    const body = seriesBody(series);
+    // Compressing is only needed for a body the raw size does not already clear.
+    if (Buffer.byteLength(body) < refused.raw) return false;
+    return (await gzipAsync(body)).length >= refused.gzip;
   }
 
   /** Adapts the per-attempt timeout: doubled after a timeout, 3x the latency after a success. */
@@ -483,6 +516,14 @@ export class DatadogMetricExporter implements PushMetricExporter {
       diag.error('datadog exporter: could not read the spill directory', error);
     }
   }
+}
+
+const gzipAsync = promisify(gzip);
+
+/** Raw and gzip size of the body for `series`, compressed as the transport does (zlib's default level). */
+async function bodySize(series: readonly DatadogSeries[]): Promise<{ raw: number; gzip: number }> {
+  const body = seriesBody(series);
+  return { raw: Buffer.byteLength(body), gzip: (await gzipAsync(body)).length };
 }
 
 /** A promise and the function that resolves it. */
