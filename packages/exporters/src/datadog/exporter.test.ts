@@ -674,10 +674,30 @@ describe('parallel senders', () => {
     exportNow(exporter, gauges(2, 10));
     await waitForReal(() => fake.storedSeries().flatMap((s) => s.points).length === 1);
     // The second batch went through while the first still waits for its answer.
+    await waitForReal(() => exporter.stats().queuedBatches === 1);
     expect(clock.now() - Date.UTC(2026, 0, 1)).toBe(0);
-    expect(exporter.stats().queuedBatches).toBe(1);
     await runUntil(clock, idle(exporter));
     expect(fake.storedSeries().flatMap((s) => s.points.map((p) => p.value)).sort()).toEqual([10, 11]);
+  });
+
+  it('sends a batch queued while the other senders are idle and one request is slow', async () => {
+    let release = (): void => {};
+    let first = true;
+    fake.setHandler(() => {
+      if (!first) return undefined;
+      first = false;
+      return { until: new Promise<void>((resolve) => (release = resolve)) };
+    });
+    const exporter = newExporter({ senders: 2 });
+    exportNow(exporter, gauges(1, 10));
+    await waitForReal(() => fake.requests.length === 1);
+    // The second sender found the queue empty and stopped; this batch must not wait for the slow one.
+    exportNow(exporter, gauges(1, 20));
+    await waitForReal(() => fake.acceptedSeries().length === 1);
+    expect(fake.acceptedSeries()[0]!.points[0]!.value).toBe(20);
+    release();
+    await exporter.forceFlush();
+    expect(fake.acceptedSeries().map((s) => s.points[0]!.value).sort()).toEqual([10, 20]);
   });
 
   it('lets one trial through at a time when half-open', async () => {

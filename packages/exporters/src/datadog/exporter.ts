@@ -127,7 +127,10 @@ export class DatadogMetricExporter implements PushMetricExporter {
   /** A half-open trial is in flight: the other senders wait for its answer. */
   private trialInFlight = false;
   private trialSettled = signalled();
-  private draining: Promise<void> | undefined;
+  /** Senders running; each takes batches until the queue is empty. */
+  private activeSenders = 0;
+  /** Resolved when the last running sender stops (see `whenIdle`). */
+  private idleWaiters: (() => void)[] = [];
   /** No request before this time: what the server asked for (Retry-After, X-RateLimit-Reset). */
   private serverNotBefore = 0;
   /** No request before this time: our own backoff (ignored while the breaker is open: it paces then). */
@@ -219,7 +222,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
     this.stopped = true;
     // Aborts the requests in flight (and every wait): the loop ends at once.
     this.stopController.abort();
-    await this.draining;
+    await this.whenIdle();
     const left = this.pending();
     if (this.spill) {
       this.spill.append(left);
@@ -255,20 +258,39 @@ export class DatadogMetricExporter implements PushMetricExporter {
     }
   }
 
+  /**
+   * Starts senders for the queued batches, up to `senders` at once. A sender that found the
+   * queue empty has stopped; a batch queued later starts one again at once instead of waiting
+   * for the senders still busy with slow requests.
+   */
   private kick(): void {
-    if (this.draining || this.stopped) return;
-    // drain() catches per batch; this catch is the last guard so no rejection ever reaches the process.
-    this.draining = this.drain()
-      .catch((error: unknown) => diag.error('datadog exporter: send loop failed', error))
-      .finally(() => {
-      this.draining = undefined;
-      if (this.queue.length > 0 && !this.stopped) this.kick();
-    });
+    if (this.stopped) return;
+    // One sender per queued batch not yet taken, besides those busy with a request; before the
+    // spill is loaded, one sender waits for it (the load kicks again for the rest).
+    const free = (): number => this.activeSenders - this.inFlight.size;
+    while (this.activeSenders < this.senders && (free() < this.queue.length || this.activeSenders === 0)) this.startSender();
   }
 
-  private async drain(): Promise<void> {
-    await this.loaded;
-    await Promise.all(Array.from({ length: this.senders }, () => this.sendLoop()));
+  private startSender(): void {
+    this.activeSenders += 1;
+    const run = async (): Promise<void> => {
+      await this.loaded;
+      await this.sendLoop();
+    };
+    // sendLoop() catches per batch; this catch is the last guard so no rejection ever reaches the process.
+    void run()
+      .catch((error: unknown) => diag.error('datadog exporter: send loop failed', error))
+      .finally(() => {
+        this.activeSenders -= 1;
+        if (this.queue.length > 0 && !this.stopped) this.kick();
+        if (this.activeSenders === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      });
+  }
+
+  /** Resolves once no sender runs (at once when none does). */
+  private whenIdle(): Promise<void> {
+    if (this.activeSenders === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** One sender: takes the head batch and delivers it, until the queue is empty or the exporter stops. */
@@ -452,7 +474,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
     this.kick();
     const deadline = new AbortController();
     const drained = (async () => {
-      while (this.draining && !deadline.signal.aborted) await this.draining;
+      while (this.activeSenders > 0 && !deadline.signal.aborted) await this.whenIdle();
     })();
     if (this.breaker.state(this.clock.now()) !== 'open') {
       await Promise.race([drained, this.breakerOpened.promise, this.clock.sleep(timeoutMs, deadline.signal)]);
