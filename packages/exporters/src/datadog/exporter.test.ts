@@ -346,10 +346,13 @@ describe('spill to disk', () => {
 
     fake.setHandler(undefined);
     const second = newExporter({ spillDirectory: dir });
-    await waitForReal(() => fake.acceptedSeries().length === 10);
+    // Waits on events, not on real time: forceFlush() waits for the spill to load and the queue to
+    // drain (its deadline is on the fake clock, which stands still), shutdown() for the file writes.
     await second.forceFlush();
     expect(fake.acceptedSeries().map((s) => s.points[0]!.value).sort((a, b) => a - b)).toEqual([0, 1, 10, 11, 20, 21, 30, 31, 40, 41]);
-    await waitForReal(() => !existsSync(join(dir, SPILL_FILE)));
+    await second.shutdown();
+    expect(existsSync(join(dir, SPILL_FILE))).toBe(false);
+    expect(second.stats().sentPoints).toBe(10);
   });
 
   it('skips damaged spill lines, counts their points, moves the file aside and never crashes', async () => {
