@@ -513,7 +513,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
   private async loadSpill(): Promise<void> {
     if (!this.spillDirectory) return;
     try {
-      const { batches, corruptLines, lostPoints } = await readSpill(this.spillDirectory);
+      const { batches, corruptLines, lostPoints, acknowledgedLines } = await readSpill(this.spillDirectory);
       if (corruptLines > 0) {
         diag.warn(`datadog exporter: ${corruptLines} damaged lines in the spill file (${lostPoints} points lost); moving it aside`);
         this.counters.droppedBatches += corruptLines;
@@ -527,7 +527,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
           diag.error('datadog exporter: could not move the damaged spill file aside', error);
         }
       }
-      if (corruptLines === 0) this.spill?.adopt(batches);
+      if (corruptLines === 0) this.spill?.adopt(batches, acknowledgedLines);
       // Spilled batches are older than anything exported since start: they go first.
       const newer = this.queue.toArray();
       this.queueClear();
