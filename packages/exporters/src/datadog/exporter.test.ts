@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -436,6 +437,41 @@ describe('spill to disk', () => {
       expect(storedValues()).toEqual([0, 1, 2, 3, 4]);
       // Batch 3 was in flight (at least once), batch 4 queued; the three sent ones stay sent.
       expect(second.stats().sentPoints).toBe(2);
+    } finally {
+      await rm(killed, { recursive: true, force: true });
+    }
+  });
+
+  it('counts points that left the window once, even when the process is killed right after counting them', async () => {
+    fake.setHandler(() => ({ status: 503 }));
+    const first = newExporter({ spillDirectory: dir });
+    for (let i = 0; i < 3; i += 1) {
+      exportNow(first, gauges(2, 10 * i));
+      await runFor(clock, 10_000, idle(first));
+    }
+    // A kill at the very moment the first too-old drop is counted: the directory is copied then.
+    const killed = await mkdtemp(join(tmpdir(), 'vigil-dd-killed-'));
+    let countedBeforeKill: number | undefined;
+    const onWarn = (message: string): void => {
+      if (countedBeforeKill !== undefined || !message.includes('(too-old)')) return;
+      countedBeforeKill = first.stats().dropped['too-old'];
+      cpSync(dir, killed, { recursive: true });
+    };
+    const quiet = (): void => {};
+    diag.setLogger({ warn: onWarn, error: quiet, info: quiet, debug: quiet, verbose: quiet }, DiagLogLevel.WARN);
+    try {
+      await runUntil(clock, () => countedBeforeKill !== undefined, 10_000, 7_200_000);
+    } finally {
+      diag.disable();
+    }
+    try {
+      fake.setHandler(undefined);
+      const second = newExporter({ spillDirectory: killed });
+      await second.forceFlush();
+      const stats = second.stats();
+      // 6 points: each counted once, by the first process or the second, or sent; none counted twice.
+      expect(countedBeforeKill).toBe(2);
+      expect(countedBeforeKill! + stats.dropped['too-old'] + stats.sentPoints).toBe(6);
     } finally {
       await rm(killed, { recursive: true, force: true });
     }

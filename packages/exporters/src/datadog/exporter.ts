@@ -310,8 +310,9 @@ export class DatadogMetricExporter implements PushMetricExporter {
       }
       // A batch interrupted by shutdown stays in flight so shutdown() spills or counts it.
       if (outcome === 'done') {
+        const last = this.inFlight.get(batch.id);
         this.inFlight.delete(batch.id);
-        this.spill?.ack([batch.id]);
+        void this.spill?.ack(last && last.id !== batch.id ? [batch.id, last.id] : [batch.id]);
       }
     }
   }
@@ -324,17 +325,30 @@ export class DatadogMetricExporter implements PushMetricExporter {
    */
   private async deliver(batch: SeriesBatch): Promise<'done' | 'stopped'> {
     let series = batch.series;
+    /** The batch as on disk: a replacement once points left the window. */
+    let current = batch;
     let attempt = 0;
     let budgetUsed = 0;
     for (;;) {
       await this.waitUntilAllowed();
       if (this.stopped) return 'stopped';
       const filtered = filterWindow(series, this.clock.now(), this.window);
-      for (const [reason, points] of Object.entries(filtered.dropped)) this.drop(reason as DropReason, points);
+      const dropped = Object.entries(filtered.dropped);
+      if (dropped.length > 0 && this.spill?.has(current.id)) {
+        // The file forgets these points before they are counted: a kill in between would load
+        // and count them again at the next start. The kept points replace the batch on disk.
+        const previous = current.id;
+        if (filtered.kept.length > 0) {
+          current = { id: randomUUID(), series: filtered.kept, createdAt: batch.createdAt };
+          this.spill.append([current]);
+        }
+        await this.spill.ack([previous]);
+      }
+      for (const [reason, points] of dropped) this.drop(reason as DropReason, points);
       series = filtered.kept;
-      this.inFlight.set(batch.id, { ...batch, series });
+      this.inFlight.set(batch.id, { ...current, series });
       if (series.length === 0) return 'done';
-      if (this.refused && (await this.knownTooLarge(series))) return this.splitTooLarge(batch, series);
+      if (this.refused && (await this.knownTooLarge(series))) return this.splitTooLarge(current, series);
       if (this.stopped) return 'stopped';
       const startedAt = this.clock.now();
       const trial = this.breaker.state(startedAt) === 'half_open';
@@ -354,7 +368,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
         if (error.kind === 'http' && error.status === 413) {
           // Too large after all (the API's limit is under our estimate): remember the size, halve and resend first.
           await this.recordRefused(series);
-          return this.splitTooLarge(batch, series);
+          return this.splitTooLarge(current, series);
         }
         if (!error.retryable) {
           if (error.status === 401 || error.status === 403) diag.error(`datadog exporter: the API key was refused, every batch will be dropped: ${error.message}`);
@@ -505,7 +519,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
   }
 
   private dropBatch(reason: DropReason, batch: SeriesBatch): void {
-    this.spill?.ack([batch.id]);
+    void this.spill?.ack([batch.id]);
     this.counters.droppedBatches += 1;
     this.drop(reason, countPoints(batch.series));
   }

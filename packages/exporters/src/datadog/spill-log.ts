@@ -63,13 +63,16 @@ export class SpillLog {
     });
   }
 
-  /** Acknowledges batches that left the queue; removes both files once nothing on disk is live. */
-  ack(ids: readonly string[]): void {
+  /**
+   * Acknowledges batches that left the queue; removes both files once nothing on disk is live.
+   * Resolves once the acknowledgement is written (callers that count drops wait for it).
+   */
+  ack(ids: readonly string[]): Promise<void> {
     const known = ids.filter((id) => this.persisted.delete(id));
-    if (known.length === 0) return;
+    if (known.length === 0) return Promise.resolve();
     if (this.persisted.size === 0) {
       this.enqueue(() => this.reset());
-      return;
+      return this.chain;
     }
     this.enqueue(async () => {
       this.ackFile ??= await this.openAppend(ACK_FILE);
@@ -80,6 +83,7 @@ export class SpillLog {
         this.enqueue(() => this.compact());
       }
     });
+    return this.chain;
   }
 
   /** Waits for the writes so far, flushes them to the disk and closes the files. */
