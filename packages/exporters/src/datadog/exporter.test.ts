@@ -559,6 +559,20 @@ describe('points Datadog keeps (one value per series and second, the last writte
     expect(new Set(stamps).size).toBe(stamps.length);
   });
 
+  it('counts the count points stamped ahead of the clock when collections come faster than one a second', async () => {
+    const exporter = newExporter();
+    const t = clock.now();
+    // Three collections in one second, then one a second later: the carried points catch up.
+    for (const [value, end] of [[1, t], [2, t + 300], [3, t + 600], [4, t + 1_000], [5, t + 5_000]] as const) {
+      await clock.advance(end - clock.now());
+      exportNow(exporter, resourceMetrics([sum('ticks', [{ value, startMs: t, endMs: end }]), gauge('level', [{ value, startMs: t, endMs: end }])]));
+    }
+    await exporter.forceFlush();
+    // Stamped t, t+1 s (ahead at t+300 ms), t+2 s (ahead at t+600 ms), t+3 s (ahead at t+1 s), t+5 s; gauges never count.
+    expect(exporter.stats().aheadOfClockPoints).toBe(3);
+    expect(fake.storedTotal('ticks')).toBe(5);
+  });
+
   it('loses no histogram count, sum or bucket increments when two collections fall in one second', async () => {
     const exporter = newExporter();
     const t = clock.now();

@@ -88,6 +88,12 @@ export interface DatadogExporterStats {
   queuedBatches: number;
   /** Estimated heap bytes of the queued batches (the in-flight one excluded). */
   queuedBytes: number;
+  /**
+   * Count points stamped ahead of the clock (collections less than 1 s apart carry a series'
+   * point to the next free second). Sent; a process restarted within those seconds that writes
+   * the same series would overwrite them, so a non-zero figure says: lengthen the interval.
+   */
+  aheadOfClockPoints: number;
   breakerState: BreakerState;
 }
 
@@ -120,6 +126,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
     retries: 0,
     dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>,
     droppedBatches: 0,
+    aheadOfClockPoints: 0,
   };
   private readonly senders: number;
   /** Batches being sent, by id (the series left after the window filter). */
@@ -195,6 +202,11 @@ export class DatadogMetricExporter implements PushMetricExporter {
       const converted = toDatadogSeries(metrics, this.tracker, now, this.window);
       this.tracker.prune(now - this.window.maxAgeMs);
       for (const [reason, points] of Object.entries(converted.dropped)) this.drop(reason as DropReason, points);
+      if (converted.aheadOfClock > 0) {
+        // Warned once: at a sub-second interval it would be every export.
+        if (this.counters.aheadOfClockPoints === 0) diag.warn(`datadog exporter: ${converted.aheadOfClock} count points stamped ahead of the clock (collections under 1 s apart); a restart within those seconds could overwrite them`);
+        this.counters.aheadOfClockPoints += converted.aheadOfClock;
+      }
       this.enqueueSeries(converted.series, now);
       resultCallback({ code: ExportResultCode.SUCCESS });
     } catch (error) {
