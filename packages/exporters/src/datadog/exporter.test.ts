@@ -477,6 +477,53 @@ describe('spill to disk', () => {
     }
   });
 
+  it('replaces a spilled batch whose points partly left the window before counting them, and leaves no orphan on disk', async () => {
+    const t = clock.now() / 1000;
+    const batch = {
+      id: 'mixed',
+      createdAt: clock.now(),
+      series: [
+        { metric: 'stale', type: 'count', tags: [], interval: 10, points: [{ timestamp: t - 7_200, value: 4 }] },
+        { metric: 'fresh', type: 'count', tags: [], interval: 10, points: [{ timestamp: t, value: 6 }] },
+      ],
+    };
+    await writeFile(join(dir, SPILL_FILE), JSON.stringify(batch) + '\n');
+    const killed = await mkdtemp(join(tmpdir(), 'vigil-dd-killed-'));
+    let copied = false;
+    const quiet = (): void => {};
+    diag.setLogger(
+      {
+        warn: (message: string) => {
+          if (copied || !message.includes('(too-old)')) return;
+          copied = true;
+          cpSync(dir, killed, { recursive: true });
+        },
+        error: quiet,
+        info: quiet,
+        debug: quiet,
+        verbose: quiet,
+      },
+      DiagLogLevel.WARN,
+    );
+    try {
+      const first = newExporter({ spillDirectory: dir });
+      await first.forceFlush();
+      diag.disable();
+      expect(first.stats().dropped['too-old']).toBe(1);
+      expect(fake.storedTotal('fresh')).toBe(6);
+      await first.shutdown();
+      expect(existsSync(join(dir, SPILL_FILE))).toBe(false);
+      // Killed at the count: the copy holds the replacement only, so nothing is counted twice.
+      const second = newExporter({ spillDirectory: killed });
+      await second.forceFlush();
+      expect(second.stats().dropped['too-old']).toBe(0);
+      expect(second.stats().sentPoints).toBe(1);
+    } finally {
+      diag.disable();
+      await rm(killed, { recursive: true, force: true });
+    }
+  });
+
   it('counts what it drops at shutdown when there is no spill directory', async () => {
     fake.setHandler(() => ({ status: 503 }));
     const exporter = newExporter({ flushTimeoutMs: 20_000 });
