@@ -19,6 +19,12 @@ export const DATADOG_ACCEPTED_WINDOW: AcceptedWindow = { maxAgeMs: 3_600_000, ma
 export interface ConversionResult {
   series: DatadogSeries[];
   dropped: Partial<Record<DropReason, number>>;
+  /**
+   * Count points stamped after the clock's current second (carried past a second the series
+   * already used; collections under 1 s apart). Sent, but a restarted process that writes the
+   * same series in that second would overwrite them.
+   */
+  aheadOfClock: number;
 }
 
 interface CumulativeState {
@@ -152,6 +158,8 @@ export function toDatadogSeries(
   const fromResource = resourceTags(metrics.resource.attributes);
   const series: DatadogSeries[] = [];
   const dropped: Partial<Record<DropReason, number>> = {};
+  const nowSecond = Math.floor(nowMs / 1000);
+  let aheadOfClock = 0;
   const drop = (reason: DropReason, points: number): void => {
     dropped[reason] = (dropped[reason] ?? 0) + points;
   };
@@ -165,10 +173,11 @@ export function toDatadogSeries(
           continue;
         }
         series.push(...made.series);
+        for (const s of made.series) if (s.type === 'count') for (const p of s.points) if (p.timestamp > nowSecond) aheadOfClock += 1;
       }
     }
   }
-  return { series, dropped };
+  return { series, dropped, aheadOfClock };
 }
 
 interface ConvertedPoint {

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -151,6 +152,36 @@ describe('DatadogMetricExporter against the fake Datadog API', () => {
     exportNow(exporter, gauges(2));
     await exporter.forceFlush();
     expect(exporter.stats().dropped['too-large']).toBe(2);
+  });
+
+  it('drops points the API refuses alone once, without a request per halving (finding 8)', async () => {
+    // The API's limit is under one point of every series: before, 50 series cost 99 requests.
+    await fake.close();
+    fake = await startFakeDatadog({ maxCompressedBytes: 10 });
+    const exporter = newExporter();
+    exportNow(exporter, gauges(50));
+    await exporter.forceFlush();
+    const posts = fake.requests.filter((r) => r.path === '/api/v2/series');
+    expect(posts.every((p) => p.outcome === 413)).toBe(true);
+    // One request per halving down to the first lone point; the rest are known too large.
+    expect(posts.length).toBeLessThanOrEqual(12);
+    expect(exporter.stats().dropped['too-large']).toBe(50);
+    expect(exporter.stats().sentPoints).toBe(0);
+    expect(exporter.stats().queuedBatches).toBe(0);
+  });
+
+  it('still sends what fits after the API refused a larger body', async () => {
+    await fake.close();
+    fake = await startFakeDatadog({ maxCompressedBytes: 400 });
+    const exporter = newExporter();
+    exportNow(exporter, gauges(80));
+    await exporter.forceFlush();
+    expect(exporter.stats().dropped['too-large']).toBe(0);
+    expect(fake.acceptedSeries()).toHaveLength(80);
+    const refused = fake.requests.filter((r) => r.outcome === 413).length;
+    const accepted = fake.requests.filter((r) => r.outcome === 202).length;
+    // Bodies as large as a refused one are split before sending: few refusals for many accepted requests.
+    expect(refused).toBeLessThan(accepted);
   });
 
   it('waits as long as X-RateLimit-Reset says after a 429', async () => {
@@ -316,10 +347,13 @@ describe('spill to disk', () => {
 
     fake.setHandler(undefined);
     const second = newExporter({ spillDirectory: dir });
-    await waitForReal(() => fake.acceptedSeries().length === 10);
+    // Waits on events, not on real time: forceFlush() waits for the spill to load and the queue to
+    // drain (its deadline is on the fake clock, which stands still), shutdown() for the file writes.
     await second.forceFlush();
     expect(fake.acceptedSeries().map((s) => s.points[0]!.value).sort((a, b) => a - b)).toEqual([0, 1, 10, 11, 20, 21, 30, 31, 40, 41]);
-    await waitForReal(() => !existsSync(join(dir, SPILL_FILE)));
+    await second.shutdown();
+    expect(existsSync(join(dir, SPILL_FILE))).toBe(false);
+    expect(second.stats().sentPoints).toBe(10);
   });
 
   it('skips damaged spill lines, counts their points, moves the file aside and never crashes', async () => {
@@ -408,6 +442,88 @@ describe('spill to disk', () => {
     }
   });
 
+  it('counts points that left the window once, even when the process is killed right after counting them', async () => {
+    fake.setHandler(() => ({ status: 503 }));
+    const first = newExporter({ spillDirectory: dir });
+    for (let i = 0; i < 3; i += 1) {
+      exportNow(first, gauges(2, 10 * i));
+      await runFor(clock, 10_000, idle(first));
+    }
+    // A kill at the very moment the first too-old drop is counted: the directory is copied then.
+    const killed = await mkdtemp(join(tmpdir(), 'vigil-dd-killed-'));
+    let countedBeforeKill: number | undefined;
+    const onWarn = (message: string): void => {
+      if (countedBeforeKill !== undefined || !message.includes('(too-old)')) return;
+      countedBeforeKill = first.stats().dropped['too-old'];
+      cpSync(dir, killed, { recursive: true });
+    };
+    const quiet = (): void => {};
+    diag.setLogger({ warn: onWarn, error: quiet, info: quiet, debug: quiet, verbose: quiet }, DiagLogLevel.WARN);
+    try {
+      await runUntil(clock, () => countedBeforeKill !== undefined, 10_000, 7_200_000);
+    } finally {
+      diag.disable();
+    }
+    try {
+      fake.setHandler(undefined);
+      const second = newExporter({ spillDirectory: killed });
+      await second.forceFlush();
+      const stats = second.stats();
+      // 6 points: each counted once, by the first process or the second, or sent; none counted twice.
+      expect(countedBeforeKill).toBe(2);
+      expect(countedBeforeKill! + stats.dropped['too-old'] + stats.sentPoints).toBe(6);
+    } finally {
+      await rm(killed, { recursive: true, force: true });
+    }
+  });
+
+  it('replaces a spilled batch whose points partly left the window before counting them, and leaves no orphan on disk', async () => {
+    const t = clock.now() / 1000;
+    const batch = {
+      id: 'mixed',
+      createdAt: clock.now(),
+      series: [
+        { metric: 'stale', type: 'count', tags: [], interval: 10, points: [{ timestamp: t - 7_200, value: 4 }] },
+        { metric: 'fresh', type: 'count', tags: [], interval: 10, points: [{ timestamp: t, value: 6 }] },
+      ],
+    };
+    await writeFile(join(dir, SPILL_FILE), JSON.stringify(batch) + '\n');
+    const killed = await mkdtemp(join(tmpdir(), 'vigil-dd-killed-'));
+    let copied = false;
+    const quiet = (): void => {};
+    diag.setLogger(
+      {
+        warn: (message: string) => {
+          if (copied || !message.includes('(too-old)')) return;
+          copied = true;
+          cpSync(dir, killed, { recursive: true });
+        },
+        error: quiet,
+        info: quiet,
+        debug: quiet,
+        verbose: quiet,
+      },
+      DiagLogLevel.WARN,
+    );
+    try {
+      const first = newExporter({ spillDirectory: dir });
+      await first.forceFlush();
+      diag.disable();
+      expect(first.stats().dropped['too-old']).toBe(1);
+      expect(fake.storedTotal('fresh')).toBe(6);
+      await first.shutdown();
+      expect(existsSync(join(dir, SPILL_FILE))).toBe(false);
+      // Killed at the count: the copy holds the replacement only, so nothing is counted twice.
+      const second = newExporter({ spillDirectory: killed });
+      await second.forceFlush();
+      expect(second.stats().dropped['too-old']).toBe(0);
+      expect(second.stats().sentPoints).toBe(1);
+    } finally {
+      diag.disable();
+      await rm(killed, { recursive: true, force: true });
+    }
+  });
+
   it('counts what it drops at shutdown when there is no spill directory', async () => {
     fake.setHandler(() => ({ status: 503 }));
     const exporter = newExporter({ flushTimeoutMs: 20_000 });
@@ -488,6 +604,20 @@ describe('points Datadog keeps (one value per series and second, the last writte
     expect(fake.storedTotal('orders.placed')).toBe(12);
     const stamps = fake.storedSeries().flatMap((s) => s.points.map((p) => p.timestamp));
     expect(new Set(stamps).size).toBe(stamps.length);
+  });
+
+  it('counts the count points stamped ahead of the clock when collections come faster than one a second', async () => {
+    const exporter = newExporter();
+    const t = clock.now();
+    // Three collections in one second, then one a second later: the carried points catch up.
+    for (const [value, end] of [[1, t], [2, t + 300], [3, t + 600], [4, t + 1_000], [5, t + 5_000]] as const) {
+      await clock.advance(end - clock.now());
+      exportNow(exporter, resourceMetrics([sum('ticks', [{ value, startMs: t, endMs: end }]), gauge('level', [{ value, startMs: t, endMs: end }])]));
+    }
+    await exporter.forceFlush();
+    // Stamped t, t+1 s (ahead at t+300 ms), t+2 s (ahead at t+600 ms), t+3 s (ahead at t+1 s), t+5 s; gauges never count.
+    expect(exporter.stats().aheadOfClockPoints).toBe(3);
+    expect(fake.storedTotal('ticks')).toBe(5);
   });
 
   it('loses no histogram count, sum or bucket increments when two collections fall in one second', async () => {
@@ -644,10 +774,30 @@ describe('parallel senders', () => {
     exportNow(exporter, gauges(2, 10));
     await waitForReal(() => fake.storedSeries().flatMap((s) => s.points).length === 1);
     // The second batch went through while the first still waits for its answer.
+    await waitForReal(() => exporter.stats().queuedBatches === 1);
     expect(clock.now() - Date.UTC(2026, 0, 1)).toBe(0);
-    expect(exporter.stats().queuedBatches).toBe(1);
     await runUntil(clock, idle(exporter));
     expect(fake.storedSeries().flatMap((s) => s.points.map((p) => p.value)).sort()).toEqual([10, 11]);
+  });
+
+  it('sends a batch queued while the other senders are idle and one request is slow', async () => {
+    let release = (): void => {};
+    let first = true;
+    fake.setHandler(() => {
+      if (!first) return undefined;
+      first = false;
+      return { until: new Promise<void>((resolve) => (release = resolve)) };
+    });
+    const exporter = newExporter({ senders: 2 });
+    exportNow(exporter, gauges(1, 10));
+    await waitForReal(() => fake.requests.length === 1);
+    // The second sender found the queue empty and stopped; this batch must not wait for the slow one.
+    exportNow(exporter, gauges(1, 20));
+    await waitForReal(() => fake.acceptedSeries().length === 1);
+    expect(fake.acceptedSeries()[0]!.points[0]!.value).toBe(20);
+    release();
+    await exporter.forceFlush();
+    expect(fake.acceptedSeries().map((s) => s.points[0]!.value).sort()).toEqual([10, 20]);
   });
 
   it('lets one trial through at a time when half-open', async () => {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { diag } from '@opentelemetry/api';
 import type { Meter } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
@@ -19,7 +21,7 @@ import { registerSelfMetrics } from './self-metrics.js';
 import type { SelfMetrics } from './self-metrics.js';
 import { quarantineSpill, readSpill } from './spill.js';
 import { SpillLog } from './spill-log.js';
-import { countPoints, DATADOG_PAYLOAD_LIMITS, halveChunk, splitSeries, toWireSeries } from './split.js';
+import { countPoints, DATADOG_PAYLOAD_LIMITS, halveChunk, seriesBody, splitSeries, toWireSeries } from './split.js';
 import type { PayloadLimits } from './split.js';
 import { createDatadogConfiguration, FetchTransport } from './transport.js';
 import type { DatadogConnectionOptions, RequestRecord } from './transport.js';
@@ -86,6 +88,12 @@ export interface DatadogExporterStats {
   queuedBatches: number;
   /** Estimated heap bytes of the queued batches (the in-flight one excluded). */
   queuedBytes: number;
+  /**
+   * Count points stamped ahead of the clock (collections less than 1 s apart carry a series'
+   * point to the next free second). Sent; a process restarted within those seconds that writes
+   * the same series would overwrite them, so a non-zero figure says: lengthen the interval.
+   */
+  aheadOfClockPoints: number;
   breakerState: BreakerState;
 }
 
@@ -118,6 +126,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
     retries: 0,
     dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>,
     droppedBatches: 0,
+    aheadOfClockPoints: 0,
   };
   private readonly senders: number;
   /** Batches being sent, by id (the series left after the window filter). */
@@ -125,7 +134,10 @@ export class DatadogMetricExporter implements PushMetricExporter {
   /** A half-open trial is in flight: the other senders wait for its answer. */
   private trialInFlight = false;
   private trialSettled = signalled();
-  private draining: Promise<void> | undefined;
+  /** Senders running; each takes batches until the queue is empty. */
+  private activeSenders = 0;
+  /** Resolved when the last running sender stops (see `whenIdle`). */
+  private idleWaiters: (() => void)[] = [];
   /** No request before this time: what the server asked for (Retry-After, X-RateLimit-Reset). */
   private serverNotBefore = 0;
   /** No request before this time: our own backoff (ignored while the breaker is open: it paces then). */
@@ -138,6 +150,12 @@ export class DatadogMetricExporter implements PushMetricExporter {
   private readonly spill: SpillLog | undefined;
   /** The adaptive per-attempt timeout (see `RetryOptions.maxAttemptTimeoutMs`). */
   private attemptTimeoutMs: number;
+  /**
+   * The smallest body the API refused with `413` (raw and gzip bytes, measured here): a body at
+   * least as large in both is refused too, so it is split (or, one point, dropped) without a
+   * request. Without it, an API whose limit is under our estimate cost 2n-1 requests for n series.
+   */
+  private refused: { raw: number; gzip: number } | undefined;
 
   constructor(options: DatadogExporterOptions) {
     this.clock = options.clock ?? systemClock;
@@ -184,6 +202,11 @@ export class DatadogMetricExporter implements PushMetricExporter {
       const converted = toDatadogSeries(metrics, this.tracker, now, this.window);
       this.tracker.prune(now - this.window.maxAgeMs);
       for (const [reason, points] of Object.entries(converted.dropped)) this.drop(reason as DropReason, points);
+      if (converted.aheadOfClock > 0) {
+        // Warned once: at a sub-second interval it would be every export.
+        if (this.counters.aheadOfClockPoints === 0) diag.warn(`datadog exporter: ${converted.aheadOfClock} count points stamped ahead of the clock (collections under 1 s apart); a restart within those seconds could overwrite them`);
+        this.counters.aheadOfClockPoints += converted.aheadOfClock;
+      }
       this.enqueueSeries(converted.series, now);
       resultCallback({ code: ExportResultCode.SUCCESS });
     } catch (error) {
@@ -211,7 +234,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
     this.stopped = true;
     // Aborts the requests in flight (and every wait): the loop ends at once.
     this.stopController.abort();
-    await this.draining;
+    await this.whenIdle();
     const left = this.pending();
     if (this.spill) {
       this.spill.append(left);
@@ -247,20 +270,39 @@ export class DatadogMetricExporter implements PushMetricExporter {
     }
   }
 
+  /**
+   * Starts senders for the queued batches, up to `senders` at once. A sender that found the
+   * queue empty has stopped; a batch queued later starts one again at once instead of waiting
+   * for the senders still busy with slow requests.
+   */
   private kick(): void {
-    if (this.draining || this.stopped) return;
-    // drain() catches per batch; this catch is the last guard so no rejection ever reaches the process.
-    this.draining = this.drain()
-      .catch((error: unknown) => diag.error('datadog exporter: send loop failed', error))
-      .finally(() => {
-      this.draining = undefined;
-      if (this.queue.length > 0 && !this.stopped) this.kick();
-    });
+    if (this.stopped) return;
+    // One sender per queued batch not yet taken, besides those busy with a request; before the
+    // spill is loaded, one sender waits for it (the load kicks again for the rest).
+    const free = (): number => this.activeSenders - this.inFlight.size;
+    while (this.activeSenders < this.senders && (free() < this.queue.length || this.activeSenders === 0)) this.startSender();
   }
 
-  private async drain(): Promise<void> {
-    await this.loaded;
-    await Promise.all(Array.from({ length: this.senders }, () => this.sendLoop()));
+  private startSender(): void {
+    this.activeSenders += 1;
+    const run = async (): Promise<void> => {
+      await this.loaded;
+      await this.sendLoop();
+    };
+    // sendLoop() catches per batch; this catch is the last guard so no rejection ever reaches the process.
+    void run()
+      .catch((error: unknown) => diag.error('datadog exporter: send loop failed', error))
+      .finally(() => {
+        this.activeSenders -= 1;
+        if (this.queue.length > 0 && !this.stopped) this.kick();
+        if (this.activeSenders === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      });
+  }
+
+  /** Resolves once no sender runs (at once when none does). */
+  private whenIdle(): Promise<void> {
+    if (this.activeSenders === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** One sender: takes the head batch and delivers it, until the queue is empty or the exporter stops. */
@@ -280,8 +322,9 @@ export class DatadogMetricExporter implements PushMetricExporter {
       }
       // A batch interrupted by shutdown stays in flight so shutdown() spills or counts it.
       if (outcome === 'done') {
+        const last = this.inFlight.get(batch.id);
         this.inFlight.delete(batch.id);
-        this.spill?.ack([batch.id]);
+        void this.spill?.ack(last && last.id !== batch.id ? [batch.id, last.id] : [batch.id]);
       }
     }
   }
@@ -294,16 +337,31 @@ export class DatadogMetricExporter implements PushMetricExporter {
    */
   private async deliver(batch: SeriesBatch): Promise<'done' | 'stopped'> {
     let series = batch.series;
+    /** The batch as on disk: a replacement once points left the window. */
+    let current = batch;
     let attempt = 0;
     let budgetUsed = 0;
     for (;;) {
       await this.waitUntilAllowed();
       if (this.stopped) return 'stopped';
       const filtered = filterWindow(series, this.clock.now(), this.window);
-      for (const [reason, points] of Object.entries(filtered.dropped)) this.drop(reason as DropReason, points);
+      const dropped = Object.entries(filtered.dropped);
+      if (dropped.length > 0 && this.spill?.has(current.id)) {
+        // The file forgets these points before they are counted: a kill in between would load
+        // and count them again at the next start. The kept points replace the batch on disk.
+        const previous = current.id;
+        if (filtered.kept.length > 0) {
+          current = { id: randomUUID(), series: filtered.kept, createdAt: batch.createdAt };
+          this.spill.append([current]);
+        }
+        await this.spill.ack([previous]);
+      }
+      for (const [reason, points] of dropped) this.drop(reason as DropReason, points);
       series = filtered.kept;
-      this.inFlight.set(batch.id, { ...batch, series });
+      this.inFlight.set(batch.id, { ...current, series });
       if (series.length === 0) return 'done';
+      if (this.refused && (await this.knownTooLarge(series))) return this.splitTooLarge(current, series);
+      if (this.stopped) return 'stopped';
       const startedAt = this.clock.now();
       const trial = this.breaker.state(startedAt) === 'half_open';
       if (trial) this.trialInFlight = true;
@@ -320,17 +378,9 @@ export class DatadogMetricExporter implements PushMetricExporter {
         const error = caught instanceof DatadogRequestError ? caught : new DatadogRequestError('network', String(caught), undefined, {}, undefined, { cause: caught });
         if (error.kind === 'timeout') this.adaptTimeout(undefined);
         if (error.kind === 'http' && error.status === 413) {
-          // Too large after all (our size estimate differs from the wire): halve and resend first.
-          const halves = halveChunk(series);
-          if (halves === undefined) {
-            this.drop('too-large', countPoints(series));
-            return 'done';
-          }
-          const parts = halves.map((half, i) => ({ id: `${batch.id}.${i}`, series: half, createdAt: batch.createdAt }));
-          this.queue.unshift(parts);
-          // Halves of a batch on disk go to disk before the batch is acknowledged.
-          if (this.spill?.has(batch.id)) this.spill.append(parts);
-          return 'done';
+          // Too large after all (the API's limit is under our estimate): remember the size, halve and resend first.
+          await this.recordRefused(series);
+          return this.splitTooLarge(current, series);
         }
         if (!error.retryable) {
           if (error.status === 401 || error.status === 403) diag.error(`datadog exporter: the API key was refused, every batch will be dropped: ${error.message}`);
@@ -381,6 +431,37 @@ export class DatadogMetricExporter implements PushMetricExporter {
     }
   }
 
+  /** Halves a batch the API refuses as too large and puts the halves first; drops (and counts) a lone point. */
+  private splitTooLarge(batch: SeriesBatch, series: DatadogSeries[]): 'done' {
+    const halves = halveChunk(series);
+    if (halves === undefined) {
+      this.drop('too-large', countPoints(series));
+      this.counters.droppedBatches += 1;
+      return 'done';
+    }
+    const parts = halves.map((half, i) => ({ id: `${batch.id}.${i}`, series: half, createdAt: batch.createdAt }));
+    this.queue.unshift(parts);
+    // Halves of a batch on disk go to disk before the batch is acknowledged.
+    if (this.spill?.has(batch.id)) this.spill.append(parts);
+    this.kick();
+    return 'done';
+  }
+
+  private async recordRefused(series: readonly DatadogSeries[]): Promise<void> {
+    const size = await bodySize(series);
+    if (this.refused === undefined || size.raw < this.refused.raw) this.refused = size;
+  }
+
+  /** True when `series` is at least as large, raw and compressed, as a body the API refused. */
+  private async knownTooLarge(series: readonly DatadogSeries[]): Promise<boolean> {
+    const refused = this.refused;
+    if (refused === undefined) return false;
+    const body = seriesBody(series);
+    // Compressing is only needed for a body the raw size does not already clear.
+    if (Buffer.byteLength(body) < refused.raw) return false;
+    return (await gzipAsync(body)).length >= refused.gzip;
+  }
+
   /** Adapts the per-attempt timeout: doubled after a timeout, 3x the latency after a success. */
   private adaptTimeout(latencyMs: number | undefined): void {
     const floor = this.retry.attemptTimeoutMs;
@@ -419,7 +500,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
     this.kick();
     const deadline = new AbortController();
     const drained = (async () => {
-      while (this.draining && !deadline.signal.aborted) await this.draining;
+      while (this.activeSenders > 0 && !deadline.signal.aborted) await this.whenIdle();
     })();
     if (this.breaker.state(this.clock.now()) !== 'open') {
       await Promise.race([drained, this.breakerOpened.promise, this.clock.sleep(timeoutMs, deadline.signal)]);
@@ -450,7 +531,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
   }
 
   private dropBatch(reason: DropReason, batch: SeriesBatch): void {
-    this.spill?.ack([batch.id]);
+    void this.spill?.ack([batch.id]);
     this.counters.droppedBatches += 1;
     this.drop(reason, countPoints(batch.series));
   }
@@ -458,7 +539,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
   private async loadSpill(): Promise<void> {
     if (!this.spillDirectory) return;
     try {
-      const { batches, corruptLines, lostPoints } = await readSpill(this.spillDirectory);
+      const { batches, corruptLines, lostPoints, acknowledgedLines } = await readSpill(this.spillDirectory);
       if (corruptLines > 0) {
         diag.warn(`datadog exporter: ${corruptLines} damaged lines in the spill file (${lostPoints} points lost); moving it aside`);
         this.counters.droppedBatches += corruptLines;
@@ -472,7 +553,7 @@ export class DatadogMetricExporter implements PushMetricExporter {
           diag.error('datadog exporter: could not move the damaged spill file aside', error);
         }
       }
-      if (corruptLines === 0) this.spill?.adopt(batches);
+      if (corruptLines === 0) this.spill?.adopt(batches, acknowledgedLines);
       // Spilled batches are older than anything exported since start: they go first.
       const newer = this.queue.toArray();
       this.queueClear();
@@ -483,6 +564,14 @@ export class DatadogMetricExporter implements PushMetricExporter {
       diag.error('datadog exporter: could not read the spill directory', error);
     }
   }
+}
+
+const gzipAsync = promisify(gzip);
+
+/** Raw and gzip size of the body for `series`, compressed as the transport does (zlib's default level). */
+async function bodySize(series: readonly DatadogSeries[]): Promise<{ raw: number; gzip: number }> {
+  const body = seriesBody(series);
+  return { raw: Buffer.byteLength(body), gzip: (await gzipAsync(body)).length };
 }
 
 /** A promise and the function that resolves it. */

@@ -15,6 +15,8 @@ export interface SpillContents {
   corruptLines: number;
   /** Points in the unreadable parts (estimated from `"timestamp"` keys where the JSON is broken). */
   lostPoints: number;
+  /** Lines of batches already acknowledged (skipped; they weigh on the file until it is compacted). */
+  acknowledgedLines: number;
 }
 
 /**
@@ -28,22 +30,26 @@ export async function readSpill(dir: string): Promise<SpillContents> {
   try {
     text = await readFile(join(dir, SPILL_FILE), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { batches: [], corruptLines: 0, lostPoints: 0 };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { batches: [], corruptLines: 0, lostPoints: 0, acknowledgedLines: 0 };
     throw error;
   }
   const acked = await readAcks(dir);
   const batches: SeriesBatch[] = [];
   let corruptLines = 0;
   let lostPoints = 0;
+  let acknowledgedLines = 0;
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     const parsed = parseBatchLine(line);
-    if (parsed.batch && acked.has(parsed.batch.id)) continue;
+    if (parsed.batch && acked.has(parsed.batch.id)) {
+      acknowledgedLines += 1;
+      continue;
+    }
     if (parsed.batch) batches.push(parsed.batch);
     if (parsed.lostPoints > 0 || !parsed.batch || parsed.damaged) corruptLines += 1;
     lostPoints += parsed.lostPoints;
   }
-  return { batches, corruptLines, lostPoints };
+  return { batches, corruptLines, lostPoints, acknowledgedLines };
 }
 
 /** Ids of acknowledged batches; a line cut by a crash matches no id, so its batch is resent. */

@@ -4,6 +4,9 @@ import { AggregationTemporality, DataPointType, InMemoryMetricExporter, MeterPro
 import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { missingBinaries } from '../../../../test/support/binaries.js';
+import { DatadogMetricExporter } from '../datadog/exporter.js';
+import { startFakeDatadog } from '../datadog/testing/fake-datadog.js';
+import { ManualClock } from '../datadog/testing/manual-clock.js';
 import { createPrometheusEndpoint } from '../prometheus/endpoint.js';
 import { createPromClientProducer } from './producer.js';
 
@@ -108,5 +111,72 @@ describe('createPromClientProducer', () => {
     }
     const check = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
     expect({ status: check.status, output: `${check.stdout}${check.stderr}` }).toEqual({ status: 0, output: '' });
+  });
+
+  describe('resets reach a cumulative-to-delta consumer (finding 8: 50 sent for 150)', () => {
+    /** A registry bridged into the Datadog exporter on a fake clock; `collect()` is one export. */
+    async function bridged() {
+      const fake = await startFakeDatadog();
+      const clock = new ManualClock();
+      const exporter = new DatadogMetricExporter({ apiKey: 'k', baseUrl: fake.url, clock });
+      cleanups.push(async () => {
+        await exporter.shutdown();
+        await fake.close();
+      });
+      const registry = new Registry();
+      // The bridge's clock is the fake one too, so each collection has its own second.
+      const producer = createPromClientProducer(registry, { now: () => [Math.floor(clock.now() / 1000), (clock.now() % 1000) * 1e6] });
+      const collect = async (): Promise<void> => {
+        const { resourceMetrics } = await producer.collect();
+        exporter.export(resourceMetrics, () => {});
+        await exporter.forceFlush();
+        await clock.advance(10_000);
+      };
+      return { fake, registry, collect };
+    }
+
+    it('counts every increment after resetMetrics() and growth past the old value', async () => {
+      const { fake, registry, collect } = await bridged();
+      const jobs = new Counter({ name: 'jobs_total', help: 'Jobs', registers: [registry] });
+      const latency = new Histogram({ name: 'job_seconds', help: 'Job time', buckets: [1], registers: [registry] });
+      jobs.inc(100);
+      latency.observe(0.5);
+      await collect();
+      registry.resetMetrics();
+      jobs.inc(150);
+      for (let i = 0; i < 3; i += 1) latency.observe(0.5);
+      await collect();
+      expect(fake.storedTotal('jobs_total')).toBe(250);
+      expect(fake.storedTotal('job_seconds.count')).toBe(4);
+    });
+
+    it('counts a series removed and created again past its old value, apart from the others', async () => {
+      const { fake, registry, collect } = await bridged();
+      const jobs = new Counter({ name: 'jobs_total', help: 'Jobs', labelNames: ['queue'], registers: [registry] });
+      jobs.inc({ queue: 'a' }, 100);
+      jobs.inc({ queue: 'b' }, 10);
+      await collect();
+      jobs.remove({ queue: 'a' });
+      jobs.inc({ queue: 'a' }, 150);
+      jobs.inc({ queue: 'b' }, 5);
+      await collect();
+      // Absent from a collection, then back: still counted from zero, once.
+      jobs.remove('a');
+      await collect();
+      jobs.inc({ queue: 'a' }, 200);
+      await collect();
+      await collect();
+      expect(fake.storedTotal('jobs_total')).toBe(100 + 10 + 150 + 5 + 200);
+    });
+
+    it('counts a metric registered again under the same name from zero', async () => {
+      const { fake, registry, collect } = await bridged();
+      new Counter({ name: 'jobs_total', help: 'Jobs', registers: [registry] }).inc(100);
+      await collect();
+      registry.removeSingleMetric('jobs_total');
+      new Counter({ name: 'jobs_total', help: 'Jobs', registers: [registry] }).inc(150);
+      await collect();
+      expect(fake.storedTotal('jobs_total')).toBe(250);
+    });
   });
 });

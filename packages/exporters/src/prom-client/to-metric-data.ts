@@ -22,6 +22,9 @@ export interface PromClientValue {
 /** The attribute a bridged summary quantile carries (`quantile` itself is reserved to summaries by Prometheus linting). */
 export const QUANTILE_ATTRIBUTE = 'quantile_level';
 
+/** When the series of `metric` with `attributes` started counting. */
+export type SeriesStartTime = (metric: string, attributes: Attributes) => HrTime;
+
 /** The metrics converted from one prom-client collection, and what could not be converted. */
 export interface ConvertedMetrics {
   metrics: MetricData[];
@@ -40,13 +43,18 @@ export interface ConvertedMetrics {
  *   (so `x_sum` and `x_count` keep their names), plus a GAUGE `<name>_quantile` with the
  *   quantile in the `quantile_level` attribute. OpenTelemetry JS has no summary point type.
  *
- * `startTime` is when the bridge started counting, `endTime` the collection time. Pure.
+ * `startTime` is when each series started counting: one time for all (when the bridge started),
+ * or a function of the metric name and the point's attributes (a series reset later starts at its
+ * reset, so a cumulative-to-delta consumer counts it from zero). `endTime` is the collection time. Pure.
  */
-export function promClientToMetricData(metrics: readonly PromClientMetric[], startTime: HrTime, endTime: HrTime): ConvertedMetrics {
+export function promClientToMetricData(metrics: readonly PromClientMetric[], startTime: HrTime | SeriesStartTime, endTime: HrTime): ConvertedMetrics {
   const out: MetricData[] = [];
   const errors: Error[] = [];
-  const point = <T>(attributes: Attributes, value: T): DataPoint<T> => ({ startTime, endTime, attributes, value });
+  const startOf: SeriesStartTime = typeof startTime === 'function' ? startTime : () => startTime;
+  let current = '';
+  const point = <T>(attributes: Attributes, value: T): DataPoint<T> => ({ startTime: startOf(current, attributes), endTime, attributes, value });
   for (const metric of metrics) {
+    current = metric.name;
     const descriptor = { name: metric.name, description: metric.help, unit: '', valueType: ValueType.DOUBLE };
     switch (metric.type) {
       case 'counter':
