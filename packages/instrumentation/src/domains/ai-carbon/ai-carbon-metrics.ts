@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Metrics } from '../../catalog.js';
 import { createDomainMetrics, labelValueOf, overflowsOf, type DomainTargetOptions } from '../shared/domain-metrics.js';
+import { safeLabelValue } from '../shared/redact.js';
 import { aiCarbonCatalog, type ModelErrorType } from './catalog.js';
 import { DEFAULT_CPU_TDP_WATTS, DEFAULT_GRID_INTENSITY_G_PER_KWH, emissionsKg, estimateCpuEnergyKwh } from './estimate.js';
 
@@ -67,7 +68,8 @@ export class AiCarbonMetrics {
    * cap (counted by the producer there), so a model is shown or folded alike on all six metrics.
    */
   #model(model: string): { model: string } {
-    return { model: labelValueOf(this.#metrics.invocations, 'model', model) };
+    // Screened first (a model name may carry a user's name or id), then folded by the cap.
+    return { model: labelValueOf(this.#metrics.invocations, 'model', safeLabelValue(model)) };
   }
 
   /**

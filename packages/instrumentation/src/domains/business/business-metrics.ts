@@ -12,7 +12,7 @@ export interface BusinessMetricsOptions extends DomainTargetOptions {
 }
 
 function variantOf(variant: Variant): { variant: Variant } {
-  if (!VARIANTS.includes(variant)) throw new Error(`variant must be one of ${VARIANTS.join(', ')}; got ${String(variant)}`);
+  if (!VARIANTS.includes(variant)) throw new Error(`variant must be one of ${VARIANTS.join(', ')}`);
   return { variant };
 }
 

@@ -1,13 +1,14 @@
 import type { Metrics } from '../../catalog.js';
 import { createDomainMetrics, type DomainTargetOptions } from '../shared/domain-metrics.js';
 import { ERROR_SEVERITIES, TTA_COMPONENTS, errorCatalog, type ErrorSeverity } from './catalog.js';
+import { classifyErrorName } from '../shared/redact.js';
 import { fingerprint, normalizeMessage } from './fingerprint.js';
 
 /** A group of errors sharing a fingerprint. */
 export interface ErrorGroup {
   fingerprint: string;
   errorType: string;
-  /** The normalized message (no ids, numbers or paths). */
+  /** The normalized message: no e-mails, secrets, quoted values, ids, numbers or paths. */
   message: string;
   severity: ErrorSeverity;
   count: number;
@@ -75,12 +76,14 @@ export class ErrorTracker {
   /** Records one error: counts it, and adds it to its group (reopening a resolved group). */
   track(error: unknown, context: ErrorContext): TrackResult {
     if (!this.#components.includes(context.component)) {
-      throw new Error(`component must be one of ${this.#components.join(', ')}; got ${context.component}`);
+      throw new Error(`component must be one of ${this.#components.join(', ')}`);
     }
     const normalized = asError(error);
     const now = this.#now();
-    // error_type is capped by the catalog (50): later types fold into __overflow__ and are counted by the producer.
-    this.#metrics.errors.add(1, { component: context.component, severity: context.severity, error_type: normalized.name });
+    // The name is classified (a class-like identifier or OtherError: a name can carry personal
+    // data), then capped by the catalog (50): later types fold into __overflow__.
+    const errorType = classifyErrorName(normalized.name);
+    this.#metrics.errors.add(1, { component: context.component, severity: context.severity, error_type: errorType });
     const key = fingerprint(normalized);
     let group = this.#groups.get(key);
     const isNew = group === undefined;
@@ -92,7 +95,7 @@ export class ErrorTracker {
       }
       group = {
         fingerprint: key,
-        errorType: normalized.name,
+        errorType,
         message: normalizeMessage(normalized.message),
         severity: context.severity,
         count: 0,

@@ -1,14 +1,24 @@
 import { TaskCancelledError, TimeoutStrategy, timeout } from 'cockatiel';
 import type { GaugeHandle, HistogramHandle } from '../../catalog.js';
 import { createDomainMetrics, type DomainTargetOptions, type MetricOf } from '../shared/domain-metrics.js';
+import { classifyErrorName, redactSecrets } from '../shared/redact.js';
 import { HEALTH_STATUSES, healthCatalog, type HealthNaming, type HealthStatus } from './catalog.js';
 
 /** What a check returns; returning nothing means healthy, throwing means unhealthy. */
 export interface CheckResult {
   status: HealthStatus;
-  /** Why the check is not healthy (shown in the JSON). */
+  /** Why the check is not healthy (shown in the JSON, with secrets and e-mails redacted). */
   reason?: string;
   details?: Record<string, unknown>;
+}
+
+const SYSTEM_ERROR_CODE = /^E[A-Z0-9_]{2,31}$/;
+
+/** A thrown value as a served reason: its class and, for a system error, its code (ECONNREFUSED). */
+function thrownReason(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const type = error instanceof Error ? classifyErrorName(error.name) : 'NonError';
+  return typeof code === 'string' && SYSTEM_ERROR_CODE.test(code) ? `threw ${type} (${code})` : `threw ${type}`;
 }
 
 /** A named health check (database, cache, services, performance, ...). */
@@ -116,14 +126,16 @@ export class HealthRegistry {
       result = returned ?? { status: 'healthy' };
     } catch (error) {
       // A check that honours the signal rejects with its own error when the timeout aborts it.
-      const reason = timedOut || error instanceof TaskCancelledError ? `timed out after ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+      // The thrown text is never served (it can hold a connection string or an e-mail): only the
+      // error's class and a system error code.
+      const reason = timedOut || error instanceof TaskCancelledError ? `timed out after ${timeoutMs} ms` : thrownReason(error);
       result = { status: 'unhealthy', reason };
     } finally {
       subscription.dispose();
     }
     const durationMs = this.#now() - started;
     this.#record(check.name, result.status, durationMs);
-    return { name: check.name, ...result, durationMs };
+    return { name: check.name, ...result, ...(result.reason === undefined ? {} : { reason: redactSecrets(result.reason) }), durationMs };
   }
 
   /** Runs one check; undefined for an unknown name. */

@@ -1,5 +1,6 @@
 import type { Metrics } from '../../catalog.js';
 import { createDomainMetrics, overflowsOf, type DomainTargetOptions } from '../shared/domain-metrics.js';
+import { safeLabelValue } from '../shared/redact.js';
 import { AGENT_ID_CARDINALITY, RISK_LEVELS, trustCatalog, type RiskLevel } from './catalog.js';
 
 /** Options of {@link TrustMetrics}. */
@@ -48,14 +49,14 @@ export class TrustMetrics {
   recordScore(agentId: string, score: number): void {
     if (!(score >= 0 && score <= 100)) throw new RangeError(`trust score must be within 0-100, got ${score}`);
     this.#see(agentId);
-    this.#metrics.score.record(score, { agent_id: agentId });
+    this.#metrics.score.record(score, { agent_id: safeLabelValue(agentId) });
   }
 
   /** Records a score change with its reason: the new score and the size of the adjustment. */
   recordChange(agentId: string, oldScore: number, newScore: number, reason: string): void {
     this.recordScore(agentId, newScore);
     if (newScore === oldScore) return;
-    this.#metrics.scoreAdjustment.record(Math.abs(newScore - oldScore), { direction: newScore > oldScore ? 'increase' : 'decrease', reason });
+    this.#metrics.scoreAdjustment.record(Math.abs(newScore - oldScore), { direction: newScore > oldScore ? 'increase' : 'decrease', reason: safeLabelValue(reason) });
   }
 
   /** Counts an interaction evaluated by the trust policies. */
@@ -65,14 +66,14 @@ export class TrustMetrics {
 
   /** Records a conflict prediction and, if measured, its latency in seconds. */
   recordConflictPrediction(riskLevel: RiskLevel, durationSeconds?: number): void {
-    if (!RISK_LEVELS.includes(riskLevel)) throw new Error(`risk level must be one of ${RISK_LEVELS.join(', ')}; got ${riskLevel}`);
+    if (!RISK_LEVELS.includes(riskLevel)) throw new Error(`risk level must be one of ${RISK_LEVELS.join(', ')}`);
     this.#metrics.conflictPredictions.add(1, { risk_level: riskLevel });
     if (durationSeconds !== undefined) this.#metrics.conflictPredictionDuration.record(durationSeconds);
   }
 
   /** Counts an intervention (one per call, whatever the number of agents). */
   recordIntervention(interventionType: string): void {
-    this.#metrics.interventions.add(1, { intervention_type: interventionType });
+    this.#metrics.interventions.add(1, { intervention_type: safeLabelValue(interventionType) });
   }
 
   /** Quarantines agents: an intervention of type `quarantine`, and the quarantined gauge. */
