@@ -12,7 +12,7 @@ const EMAIL = /[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/gi;
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
 const JWT = /\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
 const BEARER = /\b(bearer|basic)\s+[^\s,;]+/gi;
-const SECRET_ASSIGNMENT = /\b(token|api[_-]?key|password|passwd|pwd|secret|authorization)(\s*[=:]\s*|\s+)("[^"]*"|'[^']*'|[^\s,;]+)/gi;
+const SECRET_ASSIGNMENT = /\b(token|api[_-]?key|password|passwd|pwd|secret|authorization)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;]+)/gi;
 // A long run of hex or base64 alphabet that mixes letters and digits: keys, tokens, session ids.
 const LONG_TOKEN = /\b(?=[A-Za-z0-9+/_-]*\d)(?=[A-Za-z0-9+/_-]*[A-Za-z])[A-Za-z0-9+/_-]{20,}={0,2}/g;
 
