@@ -4,6 +4,16 @@ import { ERROR_SEVERITIES, TTA_COMPONENTS, errorCatalog, type ErrorSeverity } fr
 import { classifyErrorName } from '../shared/redact.js';
 import { fingerprint, normalizeMessage } from './fingerprint.js';
 
+/** Who resolved a group, when, and in which release (the resolution record). */
+export interface Resolution {
+  /** Who resolved it (a person, a team or a bot). */
+  by: string;
+  /** The release that carries the fix, if known. */
+  release?: string;
+  /** ms since the epoch. */
+  at: number;
+}
+
 /** A group of errors sharing a fingerprint. */
 export interface ErrorGroup {
   fingerprint: string;
@@ -16,6 +26,8 @@ export interface ErrorGroup {
   firstSeen: number;
   lastSeen: number;
   resolvedAt?: number;
+  /** Every resolution of the group, oldest first (a group reopens when it happens again). */
+  resolutions: Resolution[];
 }
 
 /** Where an error happened. */
@@ -46,6 +58,10 @@ function catalogFor(components: readonly string[]) {
 function asError(value: unknown): { name: string; message: string; stack?: string } {
   if (value instanceof Error) return { name: value.name, message: value.message, ...(value.stack ? { stack: value.stack } : {}) };
   return { name: 'NonError', message: String(value) };
+}
+
+function copyOf(group: ErrorGroup): ErrorGroup {
+  return { ...group, resolutions: group.resolutions.map((r) => ({ ...r })) };
 }
 
 /** Groups errors by fingerprint, counts them, and tracks resolution. */
@@ -101,6 +117,7 @@ export class ErrorTracker {
         count: 0,
         firstSeen: now,
         lastSeen: now,
+        resolutions: [],
       };
       this.#groups.set(key, group);
     }
@@ -112,14 +129,18 @@ export class ErrorTracker {
     if (reopened) delete group.resolvedAt;
     // The severity may have risen as well as the group being new or reopened.
     this.#recordUnresolved();
-    return { kind: 'grouped', group: { ...group }, isNew };
+    return { kind: 'grouped', group: copyOf(group), isNew };
   }
 
-  /** Marks a group resolved and records the time from first occurrence; false if unknown or already resolved. */
-  resolve(fingerprintKey: string): boolean {
+  /**
+   * Marks a group resolved, keeps the resolution record (who, when, which release) and records
+   * the time from first occurrence; false if unknown or already resolved.
+   */
+  resolve(fingerprintKey: string, resolution: { by: string; release?: string } = { by: 'unknown' }): boolean {
     const group = this.#groups.get(fingerprintKey);
     if (!group || group.resolvedAt !== undefined) return false;
     group.resolvedAt = this.#now();
+    group.resolutions.push({ by: resolution.by, ...(resolution.release === undefined ? {} : { release: resolution.release }), at: group.resolvedAt });
     this.#metrics.resolutionDuration.record((group.resolvedAt - group.firstSeen) / 1000, { severity: group.severity });
     this.#recordUnresolved();
     return true;
@@ -127,7 +148,7 @@ export class ErrorTracker {
 
   /** Snapshot of every group, most frequent first. */
   groups(): ErrorGroup[] {
-    return [...this.#groups.values()].map((group) => ({ ...group })).sort((a, b) => b.count - a.count);
+    return [...this.#groups.values()].map(copyOf).sort((a, b) => b.count - a.count);
   }
 
   /** Errors not grouped because the group cap was reached. */
