@@ -7,6 +7,10 @@ import { AGENT_ID_CARDINALITY, RISK_LEVELS, trustCatalog, type RiskLevel } from 
 export interface TrustMetricsOptions extends DomainTargetOptions {
   /** Distinct `agent_id` values exported before folding into `__overflow__`. Default 500 (the catalog cap). */
   maxAgents?: number;
+  /** Agents not seen for this long are forgotten (and counted in `expiredAgents`). Default 24 h. */
+  agentTtlMs?: number;
+  /** Wall clock in ms. Default `Date.now`. */
+  now?: () => number;
 }
 
 type Capped = 'agent_id' | 'reason' | 'intervention_type';
@@ -24,22 +28,41 @@ function catalogFor(maxAgents: number) {
  */
 export class TrustMetrics {
   readonly #metrics: Metrics<ReturnType<typeof catalogFor>>;
-  readonly #agents = new Set<string>();
+  /** Agents by last sight, oldest first (re-inserted when seen), so expiry stops at the first live one. */
+  readonly #agents = new Map<string, number>();
   readonly #quarantined = new Set<string>();
+  readonly #ttl: number;
+  readonly #now: () => number;
+  #expired = 0;
 
   constructor(options: TrustMetricsOptions = {}) {
     const maxAgents = options.maxAgents ?? AGENT_ID_CARDINALITY;
     if (!Number.isInteger(maxAgents) || maxAgents < 1) throw new RangeError(`maxAgents must be a positive integer, got ${maxAgents}`);
     if (maxAgents > AGENT_ID_CARDINALITY) throw new RangeError(`maxAgents may not exceed the catalog cap ${AGENT_ID_CARDINALITY}`);
+    this.#ttl = options.agentTtlMs ?? 24 * 3600_000;
+    this.#now = options.now ?? Date.now;
     this.#metrics = createDomainMetrics(catalogFor(maxAgents), options, '@vigil/instrumentation/trust');
     this.#metrics.quarantinedAgents.record(0);
     this.#metrics.agents.record(0);
   }
 
   #see(agentId: string): void {
-    if (this.#agents.has(agentId)) return;
-    this.#agents.add(agentId);
+    const now = this.#now();
+    for (const [id, lastSeen] of this.#agents) {
+      if (now - lastSeen < this.#ttl) break;
+      this.#agents.delete(id);
+      this.#quarantined.delete(id);
+      this.#expired++;
+    }
+    this.#agents.delete(agentId);
+    this.#agents.set(agentId, now);
     this.#metrics.agents.record(this.#agents.size);
+    this.#metrics.quarantinedAgents.record(this.#quarantined.size);
+  }
+
+  /** Agents forgotten because they were not seen within the TTL. */
+  get expiredAgents(): number {
+    return this.#expired;
   }
 
   /**
