@@ -149,6 +149,27 @@ export class SeriesStore {
     return OVERFLOW_VALUE;
   }
 
+  /**
+   * Removes every series, so that the producer stops exporting them from its next collection (a
+   * counter that comes back starts again from zero, which readers see as a reset). For data that
+   * must stop being published at once (a privacy purge). Handles bound before keep cells that are
+   * no longer exported; label values seen are forgotten with the series (overflow counts stay).
+   */
+  clear(): void {
+    this.series.length = 0;
+    this.root.clear();
+    this.only = undefined;
+    for (const seen of this.seen) seen.clear();
+  }
+
+  /**
+   * Withholds a gauge series until its next recording: the producer skips a gauge whose cells say
+   * "not recorded", so a value that may no longer be shown is not left stale in the export.
+   */
+  withholdGauge(attributes: Readonly<Record<string, unknown>> | undefined): void {
+    if (this.kind === 'gauge') this.seriesFor(attributes).cells[1] = 0;
+  }
+
   /** Cells that belong to no series, for a bind that failed: what is recorded there is never exported. */
   detachedCells(): Float64Array {
     return new Float64Array(this.cells);

@@ -114,6 +114,12 @@ export class VigilMetricProducer implements MetricProducer {
     this.stores.push(store);
   }
 
+  /** Removes a metric's store: its series are no longer exported (a closed domain module). */
+  unregister(store: SeriesStore): void {
+    const index = this.stores.indexOf(store);
+    if (index >= 0) this.stores.splice(index, 1);
+  }
+
   /** The registered stores (for tests and self-metrics). */
   registered(): readonly SeriesStore[] {
     return this.stores;

@@ -1,8 +1,10 @@
 import { availableParallelism } from 'node:os';
 import type { Metrics } from '../../catalog.js';
 import { createDomainMetrics, labelValueOf, overflowsOf, type DomainTargetOptions } from '../shared/domain-metrics.js';
+import { safeLabelValue } from '../shared/redact.js';
 import { aiCarbonCatalog, type ModelErrorType } from './catalog.js';
-import { DEFAULT_CPU_TDP_WATTS, DEFAULT_GRID_INTENSITY_G_PER_KWH, emissionsKg, estimateCpuEnergyKwh } from './estimate.js';
+import { EnergySampler } from './energy-sampler.js';
+import { DEFAULT_CPU_TDP_WATTS, DEFAULT_GRID_INTENSITY_G_PER_KWH, DEFAULT_RAM_WATTS_PER_GB, emissionsKg } from './estimate.js';
 
 /** Options of {@link AiCarbonMetrics}; every default is documented in the README. */
 export interface AiCarbonOptions extends DomainTargetOptions {
@@ -10,6 +12,12 @@ export interface AiCarbonOptions extends DomainTargetOptions {
   cpuTdpWatts?: number;
   /** Grid intensity in gCO2e/kWh. Default 475 (world average). */
   gridIntensityGPerKwh?: number;
+  /** The GPU's current power draw in W, sampled at each start and end (NVML, `nvidia-smi --query-gpu=power.draw`); without it no GPU energy is counted. */
+  gpuWatts?: () => number | undefined;
+  /** Resident memory of the process in bytes, for RAM energy. Default `process.memoryUsage.rss`; `false` counts no RAM energy. */
+  residentBytes?: (() => number) | false;
+  /** RAM power per GB. Default 0.375 W (CodeCarbon: 3 W per 8 GB). */
+  ramWattsPerGb?: number;
   /** Logical cores. Default `os.availableParallelism()`. */
   cores?: number;
   /** Monotonic ms clock. Default `performance.now`. */
@@ -40,25 +48,30 @@ export function classifyModelError(error: unknown): ModelErrorType {
 /** Records model invocations with latency, tokens, errors, and the CPU energy and CO2 they cost. */
 export class AiCarbonMetrics {
   readonly #metrics: Metrics<typeof aiCarbonCatalog>;
-  readonly #tdp: number;
   readonly #intensity: number;
-  readonly #cores: number;
   readonly #now: () => number;
-  readonly #cpuMicros: () => number;
+  readonly #sampler: EnergySampler;
   readonly #classify: (error: unknown) => ModelErrorType;
 
   constructor(options: AiCarbonOptions = {}) {
     this.#metrics = createDomainMetrics(aiCarbonCatalog, options, '@vigil/instrumentation/ai-carbon');
-    this.#tdp = options.cpuTdpWatts ?? DEFAULT_CPU_TDP_WATTS;
     this.#intensity = options.gridIntensityGPerKwh ?? DEFAULT_GRID_INTENSITY_G_PER_KWH;
-    this.#cores = options.cores ?? availableParallelism();
     this.#now = options.now ?? (() => performance.now());
-    this.#cpuMicros =
-      options.cpuMicros ??
-      (() => {
-        const usage = process.cpuUsage();
-        return usage.user + usage.system;
-      });
+    const resident = options.residentBytes === undefined ? () => process.memoryUsage.rss() : options.residentBytes;
+    this.#sampler = new EnergySampler({
+      now: this.#now,
+      cpuMicros:
+        options.cpuMicros ??
+        (() => {
+          const usage = process.cpuUsage();
+          return usage.user + usage.system;
+        }),
+      cores: options.cores ?? availableParallelism(),
+      cpuTdpWatts: options.cpuTdpWatts ?? DEFAULT_CPU_TDP_WATTS,
+      ...(options.gpuWatts ? { gpuWatts: options.gpuWatts } : {}),
+      ...(resident ? { residentBytes: resident } : {}),
+      ramWattsPerGb: options.ramWattsPerGb ?? DEFAULT_RAM_WATTS_PER_GB,
+    });
     this.#classify = options.classifyError ?? classifyModelError;
   }
 
@@ -67,40 +80,41 @@ export class AiCarbonMetrics {
    * cap (counted by the producer there), so a model is shown or folded alike on all six metrics.
    */
   #model(model: string): { model: string } {
-    return { model: labelValueOf(this.#metrics.invocations, 'model', model) };
+    // Screened first (a model name may carry a user's name or id), then folded by the cap.
+    return { model: labelValueOf(this.#metrics.invocations, 'model', safeLabelValue(model)) };
   }
 
   /**
    * Runs one model invocation and records it. `usage` extracts token counts from the result.
-   * Energy is the process' CPU time during the call: concurrent invocations in one process
-   * each see the others' CPU time, so under concurrency the sum over-counts (see README).
+   * Energy comes from one sampler for the process: each interval's energy is counted once and
+   * split between the invocations in flight (see README).
    */
   async invoke<T>(model: string, fn: () => Promise<T> | T, usage?: (result: T) => InvocationUsage | undefined): Promise<T> {
     const attributes = this.#model(model);
     const started = this.#now();
-    const cpuStarted = this.#cpuMicros();
+    const token = this.#sampler.start();
     this.#metrics.invocations.add(1, attributes);
     let result: T;
     try {
       result = await fn();
     } catch (error) {
       this.#metrics.errors.add(1, { ...attributes, error_type: this.#classify(error) });
-      this.#finish(attributes, started, cpuStarted);
+      this.#finish(attributes, started, token);
       throw error;
     }
-    this.#finish(attributes, started, cpuStarted);
+    this.#finish(attributes, started, token);
     const tokens = usage?.(result);
     if (tokens) this.recordTokens(model, tokens);
     return result;
   }
 
-  #finish(attributes: { model: string }, started: number, cpuStarted: number): void {
-    const wallMillis = Math.max(0, this.#now() - started);
-    const cpuMicros = Math.max(0, this.#cpuMicros() - cpuStarted);
-    this.#metrics.inferenceDuration.record(wallMillis / 1000, attributes);
-    const energy = estimateCpuEnergyKwh({ cpuMicros, wallMillis, cores: this.#cores, tdpWatts: this.#tdp });
-    this.#metrics.energy.add(energy, { ...attributes, hardware: 'cpu' });
-    this.#metrics.emissions.add(emissionsKg(energy, this.#intensity), attributes);
+  #finish(attributes: { model: string }, started: number, token: symbol): void {
+    const share = this.#sampler.end(token);
+    this.#metrics.inferenceDuration.record(Math.max(0, this.#now() - started) / 1000, attributes);
+    this.#metrics.energy.add(share.cpu, { ...attributes, hardware: 'cpu' });
+    if (share.gpu > 0) this.#metrics.energy.add(share.gpu, { ...attributes, hardware: 'gpu' });
+    if (share.ram > 0) this.#metrics.energy.add(share.ram, { ...attributes, hardware: 'ram' });
+    this.#metrics.emissions.add(emissionsKg(share.cpu + share.gpu + share.ram, this.#intensity), attributes);
   }
 
   /** Records token usage reported apart from {@link invoke}. */

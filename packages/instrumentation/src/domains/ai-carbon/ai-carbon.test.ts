@@ -32,7 +32,7 @@ describe('AI and carbon metrics', () => {
   it('records invocations, latency, tokens, errors, energy and CO2 with injected clocks', async () => {
     let now = 0;
     let cpu = 0;
-    const ai = createAiCarbonMetrics({ meter: test.meter, cores: 2, cpuTdpWatts: 100, gridIntensityGPerKwh: 400, now: () => now, cpuMicros: () => cpu });
+    const ai = createAiCarbonMetrics({ meter: test.meter, cores: 2, cpuTdpWatts: 100, gridIntensityGPerKwh: 400, now: () => now, cpuMicros: () => cpu, residentBytes: false });
     const answer = await ai.invoke(
       'llama-3-8b',
       () => {

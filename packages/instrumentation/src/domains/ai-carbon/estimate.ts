@@ -10,6 +10,9 @@ export const DEFAULT_CPU_TDP_WATTS = 85;
  */
 export const DEFAULT_GRID_INTENSITY_G_PER_KWH = 475;
 
+/** RAM power per GB: CodeCarbon's estimate of 3 W per 8 GB of memory. */
+export const DEFAULT_RAM_WATTS_PER_GB = 0.375;
+
 /** Inputs of {@link estimateCpuEnergyKwh}. */
 export interface CpuEnergyInput {
   /** CPU time spent by the process (user + system) in µs, as `process.cpuUsage()` deltas. */

@@ -78,6 +78,6 @@ describe('recorders', () => {
     expect(valueOf(got, 'vvtv_curator_apply_budget_used_ratio')).toBe(0.9);
     expect(valueOf(got, 'vvtv_hd_detection_slow_ratio')).toBe(0.25);
     expect(valueOf(got, 'vvtv_autopilot_prediction_error_ratio')).toBeCloseTo(0.2, 12);
-    expect(() => business.recordHdDetections(5, 4)).toThrow(/exceed/);
+    expect(() => business.recordHdDetections(5, 4)).toThrow(/slow <= total/);
   });
 });

@@ -1,13 +1,24 @@
 import type { Metrics } from '../../catalog.js';
 import { createDomainMetrics, type DomainTargetOptions } from '../shared/domain-metrics.js';
 import { ERROR_SEVERITIES, TTA_COMPONENTS, errorCatalog, type ErrorSeverity } from './catalog.js';
+import { classifyErrorName } from '../shared/redact.js';
 import { fingerprint, normalizeMessage } from './fingerprint.js';
+
+/** Who resolved a group, when, and in which release (the resolution record). */
+export interface Resolution {
+  /** Who resolved it (a person, a team or a bot). */
+  by: string;
+  /** The release that carries the fix, if known. */
+  release?: string;
+  /** ms since the epoch. */
+  at: number;
+}
 
 /** A group of errors sharing a fingerprint. */
 export interface ErrorGroup {
   fingerprint: string;
   errorType: string;
-  /** The normalized message (no ids, numbers or paths). */
+  /** The normalized message: no e-mails, secrets, quoted values, ids, numbers or paths. */
   message: string;
   severity: ErrorSeverity;
   count: number;
@@ -15,6 +26,8 @@ export interface ErrorGroup {
   firstSeen: number;
   lastSeen: number;
   resolvedAt?: number;
+  /** Every resolution of the group, oldest first (a group reopens when it happens again). */
+  resolutions: Resolution[];
 }
 
 /** Where an error happened. */
@@ -47,6 +60,10 @@ function asError(value: unknown): { name: string; message: string; stack?: strin
   return { name: 'NonError', message: String(value) };
 }
 
+function copyOf(group: ErrorGroup): ErrorGroup {
+  return { ...group, resolutions: group.resolutions.map((r) => ({ ...r })) };
+}
+
 /** Groups errors by fingerprint, counts them, and tracks resolution. */
 export class ErrorTracker {
   readonly #groups = new Map<string, ErrorGroup>();
@@ -75,12 +92,14 @@ export class ErrorTracker {
   /** Records one error: counts it, and adds it to its group (reopening a resolved group). */
   track(error: unknown, context: ErrorContext): TrackResult {
     if (!this.#components.includes(context.component)) {
-      throw new Error(`component must be one of ${this.#components.join(', ')}; got ${context.component}`);
+      throw new Error(`component must be one of ${this.#components.join(', ')}`);
     }
     const normalized = asError(error);
     const now = this.#now();
-    // error_type is capped by the catalog (50): later types fold into __overflow__ and are counted by the producer.
-    this.#metrics.errors.add(1, { component: context.component, severity: context.severity, error_type: normalized.name });
+    // The name is classified (a class-like identifier or OtherError: a name can carry personal
+    // data), then capped by the catalog (50): later types fold into __overflow__.
+    const errorType = classifyErrorName(normalized.name);
+    this.#metrics.errors.add(1, { component: context.component, severity: context.severity, error_type: errorType });
     const key = fingerprint(normalized);
     let group = this.#groups.get(key);
     const isNew = group === undefined;
@@ -92,12 +111,13 @@ export class ErrorTracker {
       }
       group = {
         fingerprint: key,
-        errorType: normalized.name,
+        errorType,
         message: normalizeMessage(normalized.message),
         severity: context.severity,
         count: 0,
         firstSeen: now,
         lastSeen: now,
+        resolutions: [],
       };
       this.#groups.set(key, group);
     }
@@ -109,14 +129,18 @@ export class ErrorTracker {
     if (reopened) delete group.resolvedAt;
     // The severity may have risen as well as the group being new or reopened.
     this.#recordUnresolved();
-    return { kind: 'grouped', group: { ...group }, isNew };
+    return { kind: 'grouped', group: copyOf(group), isNew };
   }
 
-  /** Marks a group resolved and records the time from first occurrence; false if unknown or already resolved. */
-  resolve(fingerprintKey: string): boolean {
+  /**
+   * Marks a group resolved, keeps the resolution record (who, when, which release) and records
+   * the time from first occurrence; false if unknown or already resolved.
+   */
+  resolve(fingerprintKey: string, resolution: { by: string; release?: string } = { by: 'unknown' }): boolean {
     const group = this.#groups.get(fingerprintKey);
     if (!group || group.resolvedAt !== undefined) return false;
     group.resolvedAt = this.#now();
+    group.resolutions.push({ by: resolution.by, ...(resolution.release === undefined ? {} : { release: resolution.release }), at: group.resolvedAt });
     this.#metrics.resolutionDuration.record((group.resolvedAt - group.firstSeen) / 1000, { severity: group.severity });
     this.#recordUnresolved();
     return true;
@@ -124,7 +148,7 @@ export class ErrorTracker {
 
   /** Snapshot of every group, most frequent first. */
   groups(): ErrorGroup[] {
-    return [...this.#groups.values()].map((group) => ({ ...group })).sort((a, b) => b.count - a.count);
+    return [...this.#groups.values()].map(copyOf).sort((a, b) => b.count - a.count);
   }
 
   /** Errors not grouped because the group cap was reached. */

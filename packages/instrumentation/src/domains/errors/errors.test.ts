@@ -75,7 +75,8 @@ describe('ErrorTracker', () => {
     expect(valueOf(got, 'tta_error_groups_unresolved', { severity: 'low' })).toBe(1);
 
     now += 3_540_000;
-    expect(tracker.resolve(top?.fingerprint ?? '')).toBe(true);
+    expect(tracker.resolve(top?.fingerprint ?? '', { by: 'oncall', release: 'v1.4.2' })).toBe(true);
+    expect(tracker.groups().find((g) => g.fingerprint === top?.fingerprint)?.resolutions).toEqual([expect.objectContaining({ by: 'oncall', release: 'v1.4.2' })]);
     expect(tracker.resolve(top?.fingerprint ?? '')).toBe(false);
     got = await test.collect();
     expect(valueOf(got, 'tta_error_groups_unresolved', { severity: 'high' })).toBe(0);

@@ -1,14 +1,27 @@
 import { TaskCancelledError, TimeoutStrategy, timeout } from 'cockatiel';
 import type { GaugeHandle, HistogramHandle } from '../../catalog.js';
 import { createDomainMetrics, type DomainTargetOptions, type MetricOf } from '../shared/domain-metrics.js';
+import { classifyErrorName, redactSecrets } from '../shared/redact.js';
+import { predictBreach, type FailingBound, type TrendPrediction, type TrendSample } from './predict.js';
 import { HEALTH_STATUSES, healthCatalog, type HealthNaming, type HealthStatus } from './catalog.js';
 
 /** What a check returns; returning nothing means healthy, throwing means unhealthy. */
 export interface CheckResult {
   status: HealthStatus;
-  /** Why the check is not healthy (shown in the JSON). */
+  /** Why the check is not healthy (shown in the JSON, with secrets and e-mails redacted). */
   reason?: string;
   details?: Record<string, unknown>;
+  /** The measured value the check judged (latency ms, pool use, free GB), for trend prediction. */
+  value?: number;
+}
+
+const SYSTEM_ERROR_CODE = /^E[A-Z0-9_]{2,31}$/;
+
+/** A thrown value as a served reason: its class and, for a system error, its code (ECONNREFUSED). */
+function thrownReason(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const type = error instanceof Error ? classifyErrorName(error.name) : 'NonError';
+  return typeof code === 'string' && SYSTEM_ERROR_CODE.test(code) ? `threw ${type} (${code})` : `threw ${type}`;
 }
 
 /** A named health check (database, cache, services, performance, ...). */
@@ -17,6 +30,8 @@ export interface HealthCheck {
   run(signal: AbortSignal): Promise<CheckResult | void> | CheckResult | void;
   /** Overrides the registry's timeout for this check, in ms. */
   timeoutMs?: number;
+  /** The value at which the check fails: with it, the report predicts when the trend of `value` reaches it. */
+  failingBound?: FailingBound;
 }
 
 /** One check's outcome, as served in JSON. */
@@ -25,7 +40,10 @@ export interface CheckReport {
   status: HealthStatus;
   reason?: string;
   details?: Record<string, unknown>;
+  value?: number;
   durationMs: number;
+  /** The trend of `value` towards the check's failing bound (checks with a `failingBound`). */
+  prediction?: TrendPrediction;
 }
 
 /** The aggregate outcome: the worst status of all checks. */
@@ -44,6 +62,8 @@ export interface HealthRegistryOptions extends DomainTargetOptions {
   aggregateName?: string;
   /** Monotonic ms clock for durations. Default `performance.now`. */
   now?: () => number;
+  /** Values kept per check for the trend (default 20). */
+  trendSamples?: number;
 }
 
 /** The worse of two statuses. */
@@ -66,6 +86,8 @@ export class HealthRegistry {
   readonly #timeoutMs: number;
   readonly #aggregateName: string;
   readonly #now: () => number;
+  readonly #trendSamples: number;
+  readonly #history = new Map<string, TrendSample[]>();
   readonly #record: (check: string, status: HealthStatus, durationMs: number) => void;
 
   constructor(options: HealthRegistryOptions) {
@@ -73,6 +95,7 @@ export class HealthRegistry {
     this.#timeoutMs = options.timeoutMs ?? 5_000;
     this.#aggregateName = options.aggregateName ?? 'comprehensive';
     this.#now = options.now ?? (() => performance.now());
+    this.#trendSamples = options.trendSamples ?? 20;
     for (const name of this.#checks.keys()) {
       if (!options.naming.checks.includes(name)) {
         throw new Error(`check "${name}" is not in the naming's checks (${options.naming.checks.join(', ')})`);
@@ -116,14 +139,34 @@ export class HealthRegistry {
       result = returned ?? { status: 'healthy' };
     } catch (error) {
       // A check that honours the signal rejects with its own error when the timeout aborts it.
-      const reason = timedOut || error instanceof TaskCancelledError ? `timed out after ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+      // The thrown text is never served (it can hold a connection string or an e-mail): only the
+      // error's class and a system error code.
+      const reason = timedOut || error instanceof TaskCancelledError ? `timed out after ${timeoutMs} ms` : thrownReason(error);
       result = { status: 'unhealthy', reason };
     } finally {
       subscription.dispose();
     }
     const durationMs = this.#now() - started;
     this.#record(check.name, result.status, durationMs);
-    return { name: check.name, ...result, durationMs };
+    const prediction = check.failingBound ? this.#predict(check.name, check.failingBound, result.value) : undefined;
+    return {
+      name: check.name,
+      ...result,
+      ...(result.reason === undefined ? {} : { reason: redactSecrets(result.reason) }),
+      durationMs,
+      ...(prediction ? { prediction } : {}),
+    };
+  }
+
+  /** Adds the value to the check's bounded history and fits the trend towards its bound. */
+  #predict(name: string, bound: FailingBound, value: number | undefined): TrendPrediction {
+    const history = this.#history.get(name) ?? [];
+    this.#history.set(name, history);
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      history.push({ at: this.#now() / 1000, value });
+      if (history.length > this.#trendSamples) history.shift();
+    }
+    return predictBreach(history, bound);
   }
 
   /** Runs one check; undefined for an unknown name. */

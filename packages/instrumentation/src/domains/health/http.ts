@@ -32,7 +32,8 @@ export function createHealthHandler(registry: HealthRegistry, options: { basePat
     }
     const name = decodeURIComponent(path.slice(basePath.length + 1));
     const report = await registry.runCheck(name);
-    if (!report) send(response, 404, { error: `unknown check "${name}"`, checks: registry.names });
+    // The route is not echoed: it is attacker-chosen text.
+    if (!report) send(response, 404, { error: 'unknown check', checks: registry.names });
     else send(response, httpStatusOf(report.status), report);
     return true;
   };
@@ -56,7 +57,7 @@ export async function startHealthServer(
       .then((handled) => {
         if (!handled) send(response, 404, { error: 'not found' });
       })
-      .catch((error: unknown) => send(response, 500, { error: error instanceof Error ? error.message : String(error) }));
+      .catch(() => send(response, 500, { error: 'internal error' }));
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

@@ -4,3 +4,5 @@ export type { CheckReport, CheckResult, HealthCheck, HealthRegistryOptions, Heal
 export { HealthRegistry, httpStatusOf, worstStatus } from './health-checks.js';
 export type { HealthHandler, HealthServer } from './http.js';
 export { createHealthHandler, startHealthServer } from './http.js';
+export type { FailingBound, TrendPrediction, TrendSample } from './predict.js';
+export { MIN_TREND_SAMPLES, predictBreach } from './predict.js';

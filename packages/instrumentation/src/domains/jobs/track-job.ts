@@ -33,7 +33,7 @@ export class JobMetrics {
 
   #jobAttributes(job: string): Attributes {
     const { jobLabel } = this.#naming;
-    if (!jobLabel.values.includes(job)) throw new Error(`${jobLabel.name} must be one of ${jobLabel.values.join(', ')}; got ${job}`);
+    if (!jobLabel.values.includes(job)) throw new Error(`${jobLabel.name} must be one of ${jobLabel.values.join(', ')}`);
     return { [jobLabel.name]: job };
   }
 
@@ -42,7 +42,7 @@ export class JobMetrics {
     const jobAttributes = this.#jobAttributes(job);
     if (!kindLabel) return { job: jobAttributes, withKind: jobAttributes };
     if (kind === undefined || !kindLabel.values.includes(kind)) {
-      throw new Error(`${kindLabel.name} must be one of ${kindLabel.values.join(', ')}; got ${String(kind)}`);
+      throw new Error(`${kindLabel.name} must be one of ${kindLabel.values.join(', ')}`);
     }
     return { job: jobAttributes, withKind: { ...jobAttributes, [kindLabel.name]: kind } };
   }

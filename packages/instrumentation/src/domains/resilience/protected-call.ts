@@ -100,7 +100,7 @@ export class ResilienceMetrics {
     const services = this.#naming.services;
     if (!services) return {};
     if (service === undefined || !services.includes(service)) {
-      throw new Error(`service must be one of ${services.join(', ')}; got ${String(service)}`);
+      throw new Error(`service must be one of ${services.join(', ')}`);
     }
     return { service };
   }
@@ -109,7 +109,7 @@ export class ResilienceMetrics {
     const variants = this.#naming.variants;
     if (!variants) return {};
     const value = variant ?? variants[0];
-    if (value === undefined || !variants.includes(value)) throw new Error(`variant must be one of ${variants.join(', ')}; got ${value}`);
+    if (value === undefined || !variants.includes(value)) throw new Error(`variant must be one of ${variants.join(', ')}`);
     return { variant: value };
   }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { DataPoint, MetricData } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { OVERFLOW_VALUE } from '../../record/series-store.js';
@@ -50,14 +51,17 @@ describe('domain modules on the typed path', () => {
     expect(value(got.get(OVERFLOW_METRIC), { metric: 'tta_ai_model_tokens', label: 'model' })).toBeUndefined();
   });
 
-  it('publish a k-anonymous group to the counter only once it reaches k, then each event', async () => {
+  it('publish a k-anonymous group to the counter only in batches of k users', async () => {
     const producer = new VigilMetricProducer();
-    const engagement = createEngagementMetrics({ key: 'k'.repeat(32), k: 2, target: producer });
+    const engagement = createEngagementMetrics({ key: randomBytes(32), k: 2, unsafeAllowSmallK: true, target: producer, interactionTypes: ['journal_entry'] });
     engagement.recordInteraction('alice', 'journal_entry', 4);
     expect((await collect(producer)).get('tta_player_interactions')).toBeUndefined();
     engagement.recordInteraction('bob', 'journal_entry');
     expect(value((await collect(producer)).get('tta_player_interactions'), { interaction_type: 'journal_entry' })).toBe(5);
+    // alice alone does not move it; with bob the next batch goes out.
     engagement.recordInteraction('alice', 'journal_entry', 2);
-    expect(value((await collect(producer)).get('tta_player_interactions'), { interaction_type: 'journal_entry' })).toBe(7);
+    expect(value((await collect(producer)).get('tta_player_interactions'), { interaction_type: 'journal_entry' })).toBe(5);
+    engagement.recordInteraction('bob', 'journal_entry');
+    expect(value((await collect(producer)).get('tta_player_interactions'), { interaction_type: 'journal_entry' })).toBe(8);
   });
 });

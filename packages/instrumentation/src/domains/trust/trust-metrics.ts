@@ -1,11 +1,16 @@
 import type { Metrics } from '../../catalog.js';
 import { createDomainMetrics, overflowsOf, type DomainTargetOptions } from '../shared/domain-metrics.js';
+import { safeLabelValue } from '../shared/redact.js';
 import { AGENT_ID_CARDINALITY, RISK_LEVELS, trustCatalog, type RiskLevel } from './catalog.js';
 
 /** Options of {@link TrustMetrics}. */
 export interface TrustMetricsOptions extends DomainTargetOptions {
   /** Distinct `agent_id` values exported before folding into `__overflow__`. Default 500 (the catalog cap). */
   maxAgents?: number;
+  /** Agents not seen for this long are forgotten (and counted in `expiredAgents`). Default 24 h. */
+  agentTtlMs?: number;
+  /** Wall clock in ms. Default `Date.now`. */
+  now?: () => number;
 }
 
 type Capped = 'agent_id' | 'reason' | 'intervention_type';
@@ -23,22 +28,41 @@ function catalogFor(maxAgents: number) {
  */
 export class TrustMetrics {
   readonly #metrics: Metrics<ReturnType<typeof catalogFor>>;
-  readonly #agents = new Set<string>();
+  /** Agents by last sight, oldest first (re-inserted when seen), so expiry stops at the first live one. */
+  readonly #agents = new Map<string, number>();
   readonly #quarantined = new Set<string>();
+  readonly #ttl: number;
+  readonly #now: () => number;
+  #expired = 0;
 
   constructor(options: TrustMetricsOptions = {}) {
     const maxAgents = options.maxAgents ?? AGENT_ID_CARDINALITY;
     if (!Number.isInteger(maxAgents) || maxAgents < 1) throw new RangeError(`maxAgents must be a positive integer, got ${maxAgents}`);
     if (maxAgents > AGENT_ID_CARDINALITY) throw new RangeError(`maxAgents may not exceed the catalog cap ${AGENT_ID_CARDINALITY}`);
+    this.#ttl = options.agentTtlMs ?? 24 * 3600_000;
+    this.#now = options.now ?? Date.now;
     this.#metrics = createDomainMetrics(catalogFor(maxAgents), options, '@vigil/instrumentation/trust');
     this.#metrics.quarantinedAgents.record(0);
     this.#metrics.agents.record(0);
   }
 
   #see(agentId: string): void {
-    if (this.#agents.has(agentId)) return;
-    this.#agents.add(agentId);
+    const now = this.#now();
+    for (const [id, lastSeen] of this.#agents) {
+      if (now - lastSeen < this.#ttl) break;
+      this.#agents.delete(id);
+      this.#quarantined.delete(id);
+      this.#expired++;
+    }
+    this.#agents.delete(agentId);
+    this.#agents.set(agentId, now);
     this.#metrics.agents.record(this.#agents.size);
+    this.#metrics.quarantinedAgents.record(this.#quarantined.size);
+  }
+
+  /** Agents forgotten because they were not seen within the TTL. */
+  get expiredAgents(): number {
+    return this.#expired;
   }
 
   /**
@@ -48,14 +72,14 @@ export class TrustMetrics {
   recordScore(agentId: string, score: number): void {
     if (!(score >= 0 && score <= 100)) throw new RangeError(`trust score must be within 0-100, got ${score}`);
     this.#see(agentId);
-    this.#metrics.score.record(score, { agent_id: agentId });
+    this.#metrics.score.record(score, { agent_id: safeLabelValue(agentId) });
   }
 
   /** Records a score change with its reason: the new score and the size of the adjustment. */
   recordChange(agentId: string, oldScore: number, newScore: number, reason: string): void {
     this.recordScore(agentId, newScore);
     if (newScore === oldScore) return;
-    this.#metrics.scoreAdjustment.record(Math.abs(newScore - oldScore), { direction: newScore > oldScore ? 'increase' : 'decrease', reason });
+    this.#metrics.scoreAdjustment.record(Math.abs(newScore - oldScore), { direction: newScore > oldScore ? 'increase' : 'decrease', reason: safeLabelValue(reason) });
   }
 
   /** Counts an interaction evaluated by the trust policies. */
@@ -65,14 +89,14 @@ export class TrustMetrics {
 
   /** Records a conflict prediction and, if measured, its latency in seconds. */
   recordConflictPrediction(riskLevel: RiskLevel, durationSeconds?: number): void {
-    if (!RISK_LEVELS.includes(riskLevel)) throw new Error(`risk level must be one of ${RISK_LEVELS.join(', ')}; got ${riskLevel}`);
+    if (!RISK_LEVELS.includes(riskLevel)) throw new Error(`risk level must be one of ${RISK_LEVELS.join(', ')}`);
     this.#metrics.conflictPredictions.add(1, { risk_level: riskLevel });
     if (durationSeconds !== undefined) this.#metrics.conflictPredictionDuration.record(durationSeconds);
   }
 
   /** Counts an intervention (one per call, whatever the number of agents). */
   recordIntervention(interventionType: string): void {
-    this.#metrics.interventions.add(1, { intervention_type: interventionType });
+    this.#metrics.interventions.add(1, { intervention_type: safeLabelValue(interventionType) });
   }
 
   /** Quarantines agents: an intervention of type `quarantine`, and the quarantined gauge. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OVERFLOW_VALUE } from '../../record/series-store.js';
-import { OVERFLOW_METRIC } from '../../record/vigil-producer.js';
+import { OVERFLOW_METRIC, VigilMetricProducer } from '../../record/vigil-producer.js';
 import { createTestMetrics, histogramOf, pointsOf, valueOf, type TestMetrics } from '../shared/test-reader.js';
 import { createTrustMetrics } from './index.js';
 
@@ -46,5 +46,17 @@ describe('trust metrics', () => {
     expect(valueOf(got, OVERFLOW_METRIC, { metric: 'chorus_trust_score', label: 'agent_id' })).toBe(7);
     expect(trust.overflows().agent_id).toBe(7);
     expect(valueOf(got, 'chorus_agents')).toBe(10);
+  });
+});
+
+describe('agent memory', () => {
+  it('forgets agents not seen within the TTL and counts them', async () => {
+    let now = 0;
+    const trust = createTrustMetrics({ target: new VigilMetricProducer(), agentTtlMs: 60_000, now: () => now });
+    for (let i = 0; i < 100; i++) trust.recordScore(`agent_${i}`, 50);
+    trust.quarantine(['agent_1']);
+    now += 60_000;
+    trust.recordScore('agent_new', 50);
+    expect(trust.expiredAgents).toBe(100);
   });
 });
