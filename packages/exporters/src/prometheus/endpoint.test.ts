@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -203,6 +204,26 @@ describe('createPrometheusEndpoint', () => {
     expect(() => createPrometheusEndpoint({ port: 70000 })).toThrow(/port/);
     expect(() => createPrometheusEndpoint({ endpoint: 'metrics' })).toThrow(/endpoint/);
     expect(() => createPrometheusEndpoint({ auth: { bearerToken: '' } })).toThrow(/bearerToken/);
+  });
+
+  it('listens on loopback without auth, and refuses a wider address without auth unless told the network guards it', async () => {
+    const local = createPrometheusEndpoint({ port: 0 });
+    const provider = new MeterProvider({ readers: [local.reader] });
+    cleanups.push(async () => {
+      await local.shutdown();
+      await provider.shutdown();
+    });
+    const { port } = await local.listen();
+    const nonLoopback = Object.values(networkInterfaces()).flat().find((a) => a && !a.internal && a.family === 'IPv4')?.address;
+    // Reachable on loopback; not on another interface of this machine (when it has one).
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+    if (nonLoopback) await expect(fetch(`http://${nonLoopback}:${port}/metrics`)).rejects.toThrow();
+    expect(() => createPrometheusEndpoint({ host: '0.0.0.0' })).toThrow(/without auth/);
+    expect(() => createPrometheusEndpoint({ host: '::' })).toThrow(/without auth/);
+    expect(() => createPrometheusEndpoint({ host: '10.1.2.3' })).toThrow(/allowUnauthenticated/);
+    expect(() => createPrometheusEndpoint({ host: '0.0.0.0', allowUnauthenticated: true })).not.toThrow();
+    expect(() => createPrometheusEndpoint({ host: '0.0.0.0', auth: { bearerToken: 't' } })).not.toThrow();
+    expect(() => createPrometheusEndpoint({ host: 'localhost' })).not.toThrow();
   });
 
   it.skipIf(skipPromtool !== undefined)('serves a scrape that passes promtool check metrics', async () => {

@@ -16,8 +16,14 @@ export type EndpointErrorLog = (message: string, error: unknown) => void;
 export interface PrometheusEndpointOptions {
   /** Port of the endpoint's own server ({@link PrometheusEndpoint.listen}); 0 picks a free one. Default 9464. */
   port?: number;
-  /** Interface of the endpoint's own server. Default: all interfaces, so Prometheus can reach it. */
+  /**
+   * Interface of the endpoint's own server. Default: loopback (`127.0.0.1`) without `auth`, all
+   * interfaces with it. A wider address without `auth` is refused unless
+   * `allowUnauthenticated` says the network itself guards it (a pod network, a firewall).
+   */
   host?: string;
+  /** Listen on a non-loopback `host` without `auth`. Default false. */
+  allowUnauthenticated?: boolean;
   /** Path served by the endpoint's own server. Default `/metrics`. */
   endpoint?: string;
   /** Require a bearer token or basic credentials on every scrape (401 otherwise). Default: none. */
@@ -54,6 +60,25 @@ export interface PrometheusEndpoint {
   shutdown(): Promise<void>;
 }
 
+/** Loopback names and addresses: metrics served there are readable only from this machine. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * Where the own server listens: an unauthenticated endpoint stays on loopback unless the caller
+ * says the network guards it, since business metrics can say more than their owner intends.
+ */
+function listenHost(options: PrometheusEndpointOptions): string | undefined {
+  const host = options.host ?? (options.auth ? undefined : '127.0.0.1');
+  if (!options.auth && !options.allowUnauthenticated && (host === undefined || !isLoopback(host))) {
+    throw new PrometheusConfigError(
+      `host ${host ?? '(all interfaces)'} without auth would serve metrics to the whole network: set auth, or allowUnauthenticated: true where the network guards the port`,
+    );
+  }
+  return host;
+}
+
 const defaultLog: EndpointErrorLog = (message, error) => console.error(`vigil prometheus endpoint: ${message}`, error);
 
 /**
@@ -61,7 +86,8 @@ const defaultLog: EndpointErrorLog = (message, error) => console.error(`vigil pr
  * what it collects with the OpenTelemetry Prometheus exporter's serializer. Serve it on the
  * service's own server (`handler`), on its own port (`listen`), or both.
  *
- * @throws {@link PrometheusConfigError} for an empty auth secret, a bad port, path or cardinality limit.
+ * @throws {@link PrometheusConfigError} for an empty auth secret, a bad port, path or cardinality
+ * limit, or a non-loopback `host` without `auth` (unless `allowUnauthenticated`).
  * @example
  * const metrics = createPrometheusEndpoint({ auth: { bearerToken: process.env.METRICS_TOKEN! } });
  * const provider = new MeterProvider({ readers: [metrics.reader] });
@@ -73,6 +99,7 @@ export function createPrometheusEndpoint(options: PrometheusEndpointOptions = {}
   const path = options.endpoint ?? '/metrics';
   if (!path.startsWith('/')) throw new PrometheusConfigError(`endpoint must be a path starting with "/", got "${path}"`);
   const checkAuth = createAuthCheck(options.auth);
+  const host = listenHost(options);
   const log = options.onError ?? defaultLog;
   const { cardinalityLimit } = options;
   if (cardinalityLimit !== undefined && (!Number.isInteger(cardinalityLimit) || cardinalityLimit < 1)) {
@@ -150,7 +177,7 @@ export function createPrometheusEndpoint(options: PrometheusEndpointOptions = {}
         listening = undefined;
         reject(error);
       });
-      own.listen({ port, host: options.host }, () => {
+      own.listen({ port, host }, () => {
         server = own;
         own.removeAllListeners('error');
         own.on('error', (error) => log('server error', error));
