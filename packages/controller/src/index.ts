@@ -92,7 +92,7 @@ export { holmAdjust } from './core/judge/holm.js';
 export { minimumDetectableDifference, minimumSampleSize } from './core/judge/power.js';
 export { normalCdf, normalQuantile, normalSf } from './core/judge/normal.js';
 export type { CanaryScenario, CanaryScenarioResult } from './core/judge/canary-monte-carlo.js';
-export { simulateCanaryRuns } from './core/judge/canary-monte-carlo.js';
+export { simulateCanaryRuns, wilsonInterval } from './core/judge/canary-monte-carlo.js';
 
 // Drift and triage
 export type { DriftDecision, DriftEventType, DriftMetrics, DriftPauseState } from './core/drift.js';

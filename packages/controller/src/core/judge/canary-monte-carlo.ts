@@ -36,6 +36,22 @@ export interface CanaryScenarioResult {
   rollbackRate: number;
   /** Mean minute of the early stops. */
   meanStopMinute: number;
+  /** Wilson 95% interval of {@link rollbackRate}: an A/A scenario shows its level only when the upper end is at most alpha. */
+  interval: [number, number];
+}
+
+/**
+ * Wilson score interval for `k` successes in `n` runs (95% by default). Used for the simulation
+ * table: a Monte Carlo rate is a sample, and 1,000 runs cannot show a true 3.5% under 5% (the
+ * upper end sits near 4.8%), so A/A scenarios take the runs their bound needs.
+ */
+export function wilsonInterval(k: number, n: number, z = 1.959963984540054): [number, number] {
+  if (n <= 0) return [0, 1];
+  const p = k / n;
+  const d = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / d;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
 /** Runs a scenario. Deterministic for a given seed. */
@@ -73,5 +89,5 @@ export function simulateCanaryRuns(s: CanaryScenario): CanaryScenarioResult {
     if (judgement.decision === 'rollback') finalRollbacks++;
   }
   const rollbacks = earlyStops + finalRollbacks;
-  return { runs: s.runs, earlyStops, finalRollbacks, rollbacks, rollbackRate: rollbacks / s.runs, meanStopMinute: earlyStops ? stopMinutes / earlyStops : Number.NaN };
+  return { runs: s.runs, earlyStops, finalRollbacks, rollbacks, rollbackRate: rollbacks / s.runs, meanStopMinute: earlyStops ? stopMinutes / earlyStops : Number.NaN, interval: wilsonInterval(rollbacks, s.runs) };
 }
