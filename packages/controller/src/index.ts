@@ -93,6 +93,7 @@ export { minimumDetectableDifference, minimumSampleSize } from './core/judge/pow
 export { normalCdf, normalQuantile, normalSf } from './core/judge/normal.js';
 export type { CanaryScenario, CanaryScenarioResult } from './core/judge/canary-monte-carlo.js';
 export { simulateCanaryRuns, wilsonInterval } from './core/judge/canary-monte-carlo.js';
+export { designEffect, effectiveCounts } from './core/judge/design-effect.js';
 
 // Drift and triage
 export type { DriftDecision, DriftEventType, DriftMetrics, DriftPauseState } from './core/drift.js';
@@ -102,7 +103,7 @@ export { buildTriageReport, renderTriageJson, renderTriageMarkdown } from './cor
 
 // Randomness (seeded) and the 30-day simulation
 export type { Rng } from './core/rng.js';
-export { binomialVariate, createRng, normalVariate, poissonVariate } from './core/rng.js';
+export { betaVariateByCorrelation, binomialVariate, createRng, gammaVariate, normalVariate, poissonVariate } from './core/rng.js';
 export type { SimulationOptions, SimulationSummary } from './core/simulation.js';
 export { SIMULATED_KPIS, SIMULATED_PARAMETERS, SIMULATION_DEFAULTS, runAutopilotSimulation, trueKpis } from './core/simulation.js';
 

@@ -45,7 +45,8 @@ export function planCanary(kpis: readonly KpiDefinition[], config: AutopilotConf
     let efficiency = 1;
     switch (t.kind) {
       case 'counts':
-        canarySize = t.exposurePerMinute * share * config.canaryDurationMinutes;
+        // Sessions or users as the unit: their requests count for less (the design effect).
+        canarySize = (t.exposurePerMinute * share * config.canaryDurationMinutes) / config.judge.designEffect;
         unitVariance = t.rate <= 1 ? t.rate * (1 - t.rate) : t.rate;
         scale = t.rate;
         break;

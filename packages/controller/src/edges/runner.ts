@@ -11,6 +11,7 @@ import type { Autopilot } from '@vigil/compiler';
 import { AUTOPILOT_DEFAULTS, type AutopilotConfig, type KpiDefinition, type ParameterDefinition } from '../core/config.js';
 import { initialAutopilotState, step, type Action, type AutopilotContext, type AutopilotEvent, type AutopilotState } from '../core/cycle.js';
 import type { BenchmarkResult, GoldenSetResult } from '../core/decide.js';
+import { designEffect } from '../core/judge/design-effect.js';
 import { slopeOptimizer } from '../core/propose.js';
 import type { NoticeName } from '../core/notices.js';
 import type { CycleOutcome } from '../core/records.js';
@@ -116,7 +117,11 @@ export function autopilotContext(autopilot: Autopilot): AutopilotContext {
       analysisWindowDays: autopilot.triage.windowSeconds / 86_400,
       failureThresholdForPatch: autopilot.triage.patchAfter,
     },
-    judge: { ...defaults.judge, alpha: 1 - autopilot.canary.confidence },
+    judge: {
+      ...defaults.judge,
+      alpha: 1 - autopilot.canary.confidence,
+      designEffect: designEffect(autopilot.canary.randomization.requestsPerUnit, autopilot.canary.randomization.intraClusterCorrelation),
+    },
     validation: { maxBenchmarkRegression: autopilot.gates.benchmark?.maxRegression ?? defaults.validation.maxBenchmarkRegression },
   };
   const parameters: ParameterDefinition[] = autopilot.parameters.map((p) => ({

@@ -12,6 +12,7 @@
  * (the per-minute early-stop look).
  */
 import { assertNever, type JudgeConfig, type KpiDefinition } from '../config.js';
+import { effectiveCounts } from './design-effect.js';
 import { autocorrelatedMeanTest } from './gauge-test.js';
 import { holmAdjust } from './holm.js';
 import { normalQuantile } from './normal.js';
@@ -117,7 +118,9 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
   const marginSign = kpi.direction === 'higher-is-better' ? -1 : 1;
   switch (observation.data) {
     case 'counts': {
-      const { control, canary } = observation;
+      // Sessions or users as the unit: their requests are not independent (Rao-Scott counts).
+      const control = effectiveCounts(observation.control, config.designEffect);
+      const canary = effectiveCounts(observation.canary, config.designEffect);
       const p1 = canary.events / canary.exposure;
       const p2 = control.events / control.exposure;
       const proportions = canary.events <= canary.exposure && control.events <= control.exposure;
@@ -356,6 +359,16 @@ function mixtureScale(o: WatchObservation, relativeEffect: number): number {
   return relativeEffect * scale;
 }
 
+/**
+ * Counts divided by the design effect (the final window's: early in the canary units have sent
+ * fewer requests, so the watcher's inflation errs on the safe side).
+ */
+function clustered(o: WatchObservation, effect: number): WatchObservation {
+  if (!(effect > 1)) return o;
+  const scale = (g: GroupSummary): GroupSummary => (g.kind === 'counts' ? { kind: 'counts', ...effectiveCounts(g, effect) } : g);
+  return { kpi: o.kpi, control: scale(o.control), canary: scale(o.canary) };
+}
+
 function coverageOf(observation: KpiObservation | undefined): number {
   return observation?.data === 'samples' && observation.coverage !== undefined ? observation.coverage : 1;
 }
@@ -395,7 +408,8 @@ export function watchCanary(kpis: readonly KpiDefinition[], observations: readon
   for (const kpi of guarded) {
     const o = byName.get(kpi.name);
     if (!o) continue;
-    const look = msprtLook(o.canary, o.control, alphaPerKpi, mixtureScale(o, config.sequentialMixtureEffect));
+    const effective = clustered(o, config.designEffect);
+    const look = msprtLook(effective.canary, effective.control, alphaPerKpi, mixtureScale(effective, config.sequentialMixtureEffect));
     looks.push({ kpi: kpi.name, look });
     if (!look || alarm) continue;
     const margin = kpi.nonInferiorityMargin * Math.abs(look.controlMean);
