@@ -11,6 +11,7 @@
  * {@link judgeCanary} (correct, classify, score, classify the score), {@link watchCanary}
  * (the per-minute early-stop look).
  */
+import { KPI_ROLES } from '@vigil/conventions';
 import { assertNever, type JudgeConfig, type KpiDefinition } from '../config.js';
 import { effectiveCounts } from './design-effect.js';
 import { autocorrelatedMeanTest } from './gauge-test.js';
@@ -289,7 +290,15 @@ export function judgeCanary(input: JudgeInput): CanaryJudgement {
   });
   // Only KPIs with enough data enter the correction: a KPI that cannot be judged spends no alpha.
   const tested = raws.flatMap((r, i) => (r && r.test !== 'none' && coverageOf(byName.get(input.kpis[i]!.name)) >= input.config.minimumCoverage ? [i] : []));
-  const adjustedWorse = holmAdjust(tested.map((i) => raws[i]!.pValue));
+  // Harm is corrected within two families: the must-not-degrade guards, and the informative KPIs.
+  // A guard's breach must not be diluted by the informative KPIs listed beside it (0 vs 3 failures,
+  // exact p = 0.008, was 0.032 after Holm over four KPIs, and then "insufficient" at that size).
+  const adjustedWorse = new Array<number>(tested.length).fill(1);
+  for (const role of KPI_ROLES) {
+    const family = tested.flatMap((index, position) => (input.kpis[index]!.role === role ? [position] : []));
+    const adjusted = holmAdjust(family.map((position) => raws[tested[position]!]!.pValue));
+    family.forEach((position, k) => (adjustedWorse[position] = adjusted[k]!));
+  }
   const adjustedBetter = holmAdjust(tested.map((i) => raws[i]!.rawImprovementPValue));
   const verdicts = input.kpis.map((kpi, i): KpiVerdict => {
     const raw = raws[i];
