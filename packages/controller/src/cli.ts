@@ -14,7 +14,8 @@ import { startTelemetry, type Catalog, type Telemetry } from '@vigil/instrumenta
 import { isPostedNotice } from './core/notices.js';
 import { planCanary } from './core/plan.js';
 import { ControllerMetrics } from './edges/controller-metrics.js';
-import { AutopilotRunner, autopilotContext, type AutopilotNotice } from './edges/runner.js';
+import { autopilotContext } from './edges/autopilot-context.js';
+import { AutopilotRunner, type AutopilotNotice } from './edges/runner.js';
 
 /** Where the CLI writes. */
 export interface AutopilotIo {

@@ -88,5 +88,7 @@ export interface AutopilotKpi {
   role: KpiRole;
   margin: number;
   minDetectableEffect: number;
+  /** Declared traffic (all variants), for the power check at validation; `rate` for ratios, `relativeSd` for the others. */
+  expectedTraffic?: { perMinute: number; rate?: number; relativeSd?: number };
   queries: KpiQueries;
 }

@@ -65,6 +65,15 @@ function buildAutopilot(spec: AutopilotSpec, metrics: ReadonlyMap<string, Metric
       role: kpiRoleOf(kpi.role),
       margin: kpi.margin,
       minDetectableEffect: kpi.min_detectable_effect,
+      ...(kpi.expected_traffic
+        ? {
+            expectedTraffic: {
+              perMinute: kpi.expected_traffic.per_minute,
+              ...(kpi.expected_traffic.rate === undefined ? {} : { rate: kpi.expected_traffic.rate }),
+              ...(kpi.expected_traffic.relative_sd === undefined ? {} : { relativeSd: kpi.expected_traffic.relative_sd }),
+            },
+          }
+        : {}),
       queries,
     });
   }

@@ -44,6 +44,12 @@ const kpiBase = {
   margin: z.number().min(0).lt(1).default(KPI_DEFAULTS.nonInferiorityMargin),
   /** Smallest relative effect the canary must be able to detect (sets the sample size). */
   min_detectable_effect: share.default(KPI_DEFAULTS.minimumDetectableEffect),
+  /**
+   * The traffic this KPI is expected to see (all variants): `per_minute` denominator events
+   * (ratio) or readings and samples (gauge, distribution), with the expected `rate` (ratio) or
+   * `relative_sd` (others). `vigil validate` then warns when the canary cannot decide.
+   */
+  expected_traffic: z.strictObject({ per_minute: z.number().positive(), rate: z.number().min(0).optional(), relative_sd: z.number().positive().optional() }).optional(),
 };
 
 const kpi = z.union([
