@@ -130,6 +130,11 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
       const syntax = parseGeneratedExpressions(generation);
       if (syntax.length > 0) throw new InvalidDefinitionsError(syntax);
       io.out('schema and PromQL: ok\n');
+      // Honest power from the definitions: KPIs with declared traffic the canary cannot decide on.
+      if (generation.model.autopilots.length > 0) {
+        const { declaredPowerWarnings } = await import('@vigil/controller/plan');
+        for (const warning of declaredPowerWarnings(generation.model.autopilots)) io.out(`warning: ${warning}\n`);
+      }
       const steps = await validateWithPromtool(root, generation, promtoolPath(env), amtoolPath(env));
       for (const step of steps) io.out(`${step.step}: ${step.ok ? 'ok' : 'FAILED'}\n${step.ok ? '' : step.output}`);
       if (steps.some((s) => !s.ok)) throw new CommandFailedError('validation failed', { reported: true });

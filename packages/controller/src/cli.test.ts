@@ -74,6 +74,16 @@ describe('vigil autopilot', () => {
     expect(await run('status')).toMatchObject({ outcome: 'invalid-definitions', message: expect.stringMatching(/broken.yaml:2:/) });
   });
 
+  it('run-once --dry-run turns dry run on for the pass (the definitions say dry_run: false), and run-once and daemon document it', async () => {
+    const dry = await run('--metrics-port', '0', 'run-once', '--dry-run');
+    expect(dry.outcome, dry.message).toBe('ok');
+    expect(dry.out).toMatch(/^phase: \w+.*\[dry run: the parameters file is not written\]$/m);
+    const wet = await run('--metrics-port', '0', 'run-once');
+    expect(wet.outcome, wet.message).toBe('ok');
+    expect(wet.out).not.toMatch(/dry run/);
+    for (const name of ['run-once', 'daemon']) expect((await run(name, '--help')).out).toMatch(/--dry-run/);
+  });
+
   it('turns an untyped failure of a subcommand into a failed command carrying it', async () => {
     const broken = await runWith(['status'], { readDefinitions: async () => Promise.reject(new Error('disk on fire')) });
     expect(broken).toMatchObject({ outcome: 'failed', message: 'autopilot: disk on fire' });

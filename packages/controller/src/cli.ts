@@ -14,7 +14,8 @@ import { startTelemetry, type Catalog, type Telemetry } from '@vigil/instrumenta
 import { isPostedNotice } from './core/notices.js';
 import { planCanary } from './core/plan.js';
 import { ControllerMetrics } from './edges/controller-metrics.js';
-import { AutopilotRunner, autopilotContext, type AutopilotNotice } from './edges/runner.js';
+import { autopilotContext } from './edges/autopilot-context.js';
+import { AutopilotRunner, type AutopilotNotice } from './edges/runner.js';
 
 /** Where the CLI writes. */
 export interface AutopilotIo {
@@ -67,6 +68,9 @@ function notifier(context: AutopilotCliContext, service: string): (notice: Autop
   };
 }
 
+/** Help of `--dry-run` (run-once, daemon): the definitions' `dry_run: true` for one process. */
+const DRY_RUN_HELP = "decide and explain without writing the parameters file or its candidate (the definitions' dry_run: true, for this process)";
+
 /**
  * A command whose subcommands' actions fail only with typed errors: anything else a subcommand
  * throws (an unreachable Prometheus, a locked state file) becomes a {@link CommandFailedError}
@@ -115,9 +119,11 @@ export function autopilotCommand(context: AutopilotCliContext): Command {
    * Prometheus. Without a port (none given, none in the definitions) or when it cannot listen,
    * the runner works without metrics: the autopilot matters more than its gauges.
    */
-  const openMetered = async (): Promise<{ runner: AutopilotRunner; telemetry: Telemetry<Catalog> | undefined }> => {
+  const openMetered = async (flags: { dryRun?: boolean }): Promise<{ runner: AutopilotRunner; telemetry: Telemetry<Catalog> | undefined; dryRun: boolean }> => {
     const options = program.opts<{ service?: string; metricsPort?: string }>();
-    const autopilot = await loadAutopilot(context, options.service);
+    const loaded = await loadAutopilot(context, options.service);
+    // --dry-run turns the definitions' `dry_run` on for this process; without it the definitions decide.
+    const autopilot = flags.dryRun ? { ...loaded, dryRun: true } : loaded;
     const port = options.metricsPort === undefined ? autopilot.metricsEndpoint?.port : Number(options.metricsPort);
     if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65_536)) {
       throw new UsageError(`--metrics-port must be a port number, got ${options.metricsPort ?? ''}`);
@@ -136,11 +142,11 @@ export function autopilotCommand(context: AutopilotCliContext): Command {
         io.err(`vigil autopilot: metrics endpoint on port ${port} not started: ${(error as Error).message}\n`);
       }
     }
-    if (!telemetry) return { runner: new AutopilotRunner({ autopilot, root: root(), notify }), telemetry };
+    if (!telemetry) return { runner: new AutopilotRunner({ autopilot, root: root(), notify }), telemetry, dryRun: autopilot.dryRun };
     const metrics = new ControllerMetrics({ meter: telemetry.meter, prefix: autopilot.metricsPrefix, context: autopilotContext(autopilot) });
     const runner = new AutopilotRunner({ autopilot, root: root(), notify: metrics.notifier(notify), onStep: (state, actions) => metrics.observe(state, actions) });
     metrics.prime(await runner.state());
-    return { runner, telemetry };
+    return { runner, telemetry, dryRun: autopilot.dryRun };
   };
 
   program
@@ -260,13 +266,14 @@ export function autopilotCommand(context: AutopilotCliContext): Command {
   program
     .command('run-once')
     .description('one scheduler pass: recover, start the daily cycle if due, watch or finish a canary, weekly triage')
-    .action(async () => {
-      const { runner, telemetry } = await openMetered();
+    .option('--dry-run', DRY_RUN_HELP)
+    .action(async (flags: { dryRun?: boolean }) => {
+      const { runner, telemetry, dryRun } = await openMetered(flags);
       try {
         await runner.start();
         await runner.tick();
         const state = await runner.state();
-        io.out(`phase: ${state.phase}${state.cycle ? ` (${state.cycle.cycleId})` : ''}\n`);
+        io.out(`phase: ${state.phase}${state.cycle ? ` (${state.cycle.cycleId})` : ''}${dryRun ? ' [dry run: the parameters file is not written]' : ''}\n`);
       } finally {
         runner.db.close();
         await telemetry?.shutdown();
@@ -276,8 +283,10 @@ export function autopilotCommand(context: AutopilotCliContext): Command {
   program
     .command('daemon')
     .description('run the scheduler: a pass every minute (UTC), until SIGTERM or SIGINT')
-    .action(async () => {
-      const { runner, telemetry } = await openMetered();
+    .option('--dry-run', DRY_RUN_HELP)
+    .action(async (flags: { dryRun?: boolean }) => {
+      const { runner, telemetry, dryRun } = await openMetered(flags);
+      if (dryRun) io.err('vigil autopilot: dry run: decisions are explained (canary-dry-run notices), the parameters file is not written\n');
       if (telemetry?.prometheus?.port !== undefined) io.err(`vigil autopilot: metrics on :${telemetry.prometheus.port}/metrics\n`);
       await runner.start();
       // `protect` skips a pass while the previous one still runs (a slow Prometheus).

@@ -92,7 +92,8 @@ export { holmAdjust } from './core/judge/holm.js';
 export { minimumDetectableDifference, minimumSampleSize } from './core/judge/power.js';
 export { normalCdf, normalQuantile, normalSf } from './core/judge/normal.js';
 export type { CanaryScenario, CanaryScenarioResult } from './core/judge/canary-monte-carlo.js';
-export { simulateCanaryRuns } from './core/judge/canary-monte-carlo.js';
+export { simulateCanaryRuns, wilsonInterval } from './core/judge/canary-monte-carlo.js';
+export { designEffect, effectiveCounts } from './core/judge/design-effect.js';
 
 // Drift and triage
 export type { DriftDecision, DriftEventType, DriftMetrics, DriftPauseState } from './core/drift.js';
@@ -102,7 +103,7 @@ export { buildTriageReport, renderTriageJson, renderTriageMarkdown } from './cor
 
 // Randomness (seeded) and the 30-day simulation
 export type { Rng } from './core/rng.js';
-export { binomialVariate, createRng, normalVariate, poissonVariate } from './core/rng.js';
+export { betaVariateByCorrelation, binomialVariate, createRng, gammaVariate, normalVariate, poissonVariate } from './core/rng.js';
 export type { SimulationOptions, SimulationSummary } from './core/simulation.js';
 export { SIMULATED_KPIS, SIMULATED_PARAMETERS, SIMULATION_DEFAULTS, runAutopilotSimulation, trueKpis } from './core/simulation.js';
 
@@ -116,6 +117,8 @@ export { STATE_SCHEMA_VERSION, StateDb } from './edges/state-db.js';
 export type { FetchProblem } from './edges/kpi-fetch.js';
 export { KpiFetcher, samplesFromBuckets } from './edges/kpi-fetch.js';
 export type { AutopilotNotice, AutopilotRunnerOptions } from './edges/runner.js';
-export { AutopilotRunner, autopilotContext } from './edges/runner.js';
+export { AutopilotRunner } from './edges/runner.js';
+export { autopilotContext } from './edges/autopilot-context.js';
+export { declaredPowerWarnings, planDeclaredTraffic } from './edges/declared-plan.js';
 export type { ForgeOptions, ForgeOutcome, IssueLedger, OpenedIssue, TriageDocument } from './edges/forge.js';
 export { TriageForge, triageIssueTitle } from './edges/forge.js';

@@ -55,7 +55,7 @@ describe('defaults', () => {
   it('hold the design values: daily 03:00, canary 60 min at 20% with 0.95 confidence, an inconclusive canary pauses for a person after 3 query errors at most, weekly triage on a valid day', () => {
     const d = AUTOPILOT_CONTRACT_DEFAULTS;
     expect(d.daily).toEqual({ hour: 3, minute: 0 });
-    expect(d.canary).toEqual({ duration: { text: '60m', seconds: 3600 }, trafficPercent: 20, confidence: 0.95, onInconclusive: 'pause', maxQueryErrors: 3 });
+    expect(d.canary).toEqual({ duration: { text: '60m', seconds: 3600 }, trafficPercent: 20, confidence: 0.95, onInconclusive: 'pause', maxQueryErrors: 3, unit: 'requests', intraClusterCorrelation: 0.1 });
     expect(d.maxCycle.seconds).toBe(600);
     expect(WEEK_DAYS[d.triage.weekly.dayOfWeek]).toBe('sunday');
     expect(d.maxBenchmarkRegression).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import type { InconclusivePolicy, KpiDirection, KpiKind, KpiRole, ParameterType, SlidingBoundsSettings, TimeOfDay } from '@vigil/conventions';
+import type { InconclusivePolicy, RandomizationUnit, KpiDirection, KpiKind, KpiRole, ParameterType, SlidingBoundsSettings, TimeOfDay } from '@vigil/conventions';
 import type { SourceLocation } from '../errors.js';
 
 /**
@@ -29,6 +29,12 @@ export interface Autopilot {
     onInconclusive: InconclusivePolicy;
     /** Consecutive looks without data for a guard KPI that revert the canary. */
     maxQueryErrors: number;
+    /**
+     * The unit the split assigns, with the requests one unit sends over the window (1 for
+     * requests) and their intra-cluster correlation (0 for requests): the count tests inflate
+     * their variance by the design effect 1 + (requestsPerUnit - 1) x intraClusterCorrelation.
+     */
+    randomization: { unit: RandomizationUnit; requestsPerUnit: number; intraClusterCorrelation: number };
   };
   /** Decide and explain without writing the parameters file or its candidate. */
   dryRun: boolean;
@@ -82,5 +88,7 @@ export interface AutopilotKpi {
   role: KpiRole;
   margin: number;
   minDetectableEffect: number;
+  /** Declared traffic (all variants), for the power check at validation; `rate` for ratios, `relativeSd` for the others. */
+  expectedTraffic?: { perMinute: number; rate?: number; relativeSd?: number };
   queries: KpiQueries;
 }

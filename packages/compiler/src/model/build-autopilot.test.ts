@@ -36,7 +36,7 @@ describe('autopilot definitions', () => {
     expect(pilot).toMatchObject({
       service: 'shop',
       daily: { hour: 3, minute: 0 },
-      canary: { durationSeconds: 3600, trafficPercent: 20, confidence: 0.95, initialDelaySeconds: 0, onInconclusive: 'pause', maxQueryErrors: 3 },
+      canary: { durationSeconds: 3600, trafficPercent: 20, confidence: 0.95, initialDelaySeconds: 0, onInconclusive: 'pause', maxQueryErrors: 3, randomization: { unit: 'requests', requestsPerUnit: 1, intraClusterCorrelation: 0 } },
       dryRun: false,
       maxCycleSeconds: 600,
       manualOverrideSeconds: 86_400,
@@ -84,5 +84,19 @@ describe('autopilot definitions', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues.map((i) => i.message)).toEqual([expect.stringMatching(/limits must contain the bounds/)]);
+  });
+
+  it('declares the unit of randomization per canary: users need their requests per unit, and take the default intra-cluster correlation', () => {
+    const kpis = `    - { name: failed_orders, direction: lower, ratio: { numerator: { metric: shop.orders, matchers: { status: failed } }, denominator: { metric: shop.orders } } }
+`;
+    const withUnit = (canary: string) => load(base + autopilot(kpis).replace('  kpis:', `  canary: ${canary}\n  kpis:`));
+    const users = withUnit('{ unit: users, requests_per_unit: 21 }');
+    expect(users.ok && users.value.autopilots[0]?.canary.randomization).toEqual({ unit: 'users', requestsPerUnit: 21, intraClusterCorrelation: 0.1 });
+    const sessions = withUnit('{ unit: sessions, requests_per_unit: 4, intra_cluster_correlation: 0.2 }');
+    expect(sessions.ok && sessions.value.autopilots[0]?.canary.randomization).toEqual({ unit: 'sessions', requestsPerUnit: 4, intraClusterCorrelation: 0.2 });
+    const missing = withUnit('{ unit: users }');
+    expect(missing.ok).toBe(false);
+    if (missing.ok) return;
+    expect(missing.issues.map((i) => i.message)).toEqual([expect.stringMatching(/needs requests_per_unit/)]);
   });
 });

@@ -1,4 +1,4 @@
-import { kpiDirectionOf, kpiRoleOf, prometheusLabelName, WEEK_DAYS } from '@vigil/conventions';
+import { AUTOPILOT_CONTRACT_DEFAULTS, kpiDirectionOf, kpiRoleOf, prometheusLabelName, WEEK_DAYS } from '@vigil/conventions';
 import type { SourceLocation } from '../errors.js';
 import { selector } from '../promql/build.js';
 import type { AutopilotSpec } from '../spec/autopilot-schema.js';
@@ -65,6 +65,15 @@ function buildAutopilot(spec: AutopilotSpec, metrics: ReadonlyMap<string, Metric
       role: kpiRoleOf(kpi.role),
       margin: kpi.margin,
       minDetectableEffect: kpi.min_detectable_effect,
+      ...(kpi.expected_traffic
+        ? {
+            expectedTraffic: {
+              perMinute: kpi.expected_traffic.per_minute,
+              ...(kpi.expected_traffic.rate === undefined ? {} : { rate: kpi.expected_traffic.rate }),
+              ...(kpi.expected_traffic.relative_sd === undefined ? {} : { relativeSd: kpi.expected_traffic.relative_sd }),
+            },
+          }
+        : {}),
       queries,
     });
   }
@@ -85,6 +94,14 @@ function buildAutopilot(spec: AutopilotSpec, metrics: ReadonlyMap<string, Metric
       initialDelaySeconds: spec.canary.initial_delay === undefined ? 0 : seconds(spec.canary.initial_delay),
       onInconclusive: spec.canary.on_inconclusive,
       maxQueryErrors: spec.canary.max_query_errors,
+      randomization:
+        spec.canary.unit === 'requests'
+          ? { unit: 'requests', requestsPerUnit: 1, intraClusterCorrelation: 0 }
+          : {
+              unit: spec.canary.unit,
+              requestsPerUnit: spec.canary.requests_per_unit ?? 1,
+              intraClusterCorrelation: spec.canary.intra_cluster_correlation ?? AUTOPILOT_CONTRACT_DEFAULTS.canary.intraClusterCorrelation,
+            },
     },
     dryRun: spec.dry_run,
     maxCycleSeconds: seconds(spec.max_cycle_duration),

@@ -2,6 +2,7 @@ import {
   AUTOPILOT_CONTRACT_DEFAULTS as D,
   DEFAULT_PARAMETER_TYPE,
   INCONCLUSIVE_POLICIES,
+  RANDOMIZATION_UNITS,
   KPI_DEFAULTS,
   KPI_DIRECTION_SPELLING,
   KPI_KINDS,
@@ -43,6 +44,12 @@ const kpiBase = {
   margin: z.number().min(0).lt(1).default(KPI_DEFAULTS.nonInferiorityMargin),
   /** Smallest relative effect the canary must be able to detect (sets the sample size). */
   min_detectable_effect: share.default(KPI_DEFAULTS.minimumDetectableEffect),
+  /**
+   * The traffic this KPI is expected to see (all variants): `per_minute` denominator events
+   * (ratio) or readings and samples (gauge, distribution), with the expected `rate` (ratio) or
+   * `relative_sd` (others). `vigil validate` then warns when the canary cannot decide.
+   */
+  expected_traffic: z.strictObject({ per_minute: z.number().positive(), rate: z.number().min(0).optional(), relative_sd: z.number().positive().optional() }).optional(),
 };
 
 const kpi = z.union([
@@ -104,6 +111,19 @@ export const AutopilotSchema = z.strictObject({
       on_inconclusive: z.enum(INCONCLUSIVE_POLICIES).default(D.canary.onInconclusive),
       /** Consecutive per-minute looks without data for a guard KPI after which the canary is reverted. */
       max_query_errors: z.number().int().positive().default(D.canary.maxQueryErrors),
+      /** What the split assigns to a variant: requests, or sessions and users that send many requests each. */
+      unit: z.enum(RANDOMIZATION_UNITS).default(D.canary.unit),
+      /**
+       * Requests one session or user sends over the canary window: best E[n²]/E[n] of the
+       * per-unit counts (the mean plus variance over mean), which the design effect needs.
+       */
+      requests_per_unit: z.number().min(1).optional(),
+      /** How alike one unit's requests are (0: independent); default 0.1 for sessions and users. */
+      intra_cluster_correlation: z.number().min(0).lt(1).optional(),
+    })
+    .refine((c) => c.unit === 'requests' || c.requests_per_unit !== undefined, {
+      message: 'a canary split by sessions or users needs requests_per_unit (requests one unit sends over the canary window), so the count tests can allow for their correlation',
+      path: ['requests_per_unit'],
     })
     .default({
       duration: D.canary.duration.text,
@@ -111,6 +131,7 @@ export const AutopilotSchema = z.strictObject({
       confidence: D.canary.confidence,
       on_inconclusive: D.canary.onInconclusive,
       max_query_errors: D.canary.maxQueryErrors,
+      unit: D.canary.unit,
     }),
   /** Decide and explain without writing the parameters file or its candidate. */
   dry_run: z.boolean().default(false),

@@ -98,6 +98,12 @@ export interface JudgeConfig {
   marginalThreshold: number;
   /** mSPRT mixing scale, as a relative effect of the control (the effect the watcher is tuned for). */
   sequentialMixtureEffect: number;
+  /**
+   * Variance inflation of count KPIs for the unit of randomization (1 for requests; for sessions
+   * or users 1 + (requests per unit - 1) x intra-cluster correlation): counts are divided by it
+   * before every count test (Rao-Scott), final and per-minute.
+   */
+  designEffect: number;
   /** Use the exact Mann-Whitney distribution when both groups are at most this size and untied. */
   exactMannWhitneyMaxN: number;
   /**
@@ -193,6 +199,7 @@ export const AUTOPILOT_DEFAULTS: Readonly<AutopilotConfig> = Object.freeze({
     passThreshold: 95,
     marginalThreshold: 75,
     sequentialMixtureEffect: 0.05,
+    designEffect: 1,
     exactMannWhitneyMaxN: 50,
     minimumCoverage: 0.9,
   },

@@ -85,12 +85,23 @@ export function measureDrift(kpis: readonly KpiDefinition[], cycles: readonly Cy
   };
 }
 
+/**
+ * Decided cycles the rollback rate needs before it counts. After a pause the window restarts
+ * empty, and at the minimum of 5 one false alarm (5% of A/A canaries) is a 20% rate: it doubled
+ * the next pause. So after a pause the rate waits for enough cycles that one rollback alone cannot
+ * exceed the threshold (10 at the design's 10%); the 10% rule itself is unchanged.
+ */
+export function rollbackRateMinimum(config: DriftConfig, pause: DriftPauseState): number {
+  if (pause.lastPauseEndsAt === undefined || !(config.rollbackRateThresholdPct > 0)) return config.minimumCycles;
+  return Math.max(config.minimumCycles, Math.ceil(100 / config.rollbackRateThresholdPct));
+}
+
 /** Checks for drift and decides the pause, the contraction and the triage. */
 export function checkDrift(kpis: readonly KpiDefinition[], cycles: readonly CycleRecord[], now: number, config: DriftConfig, pause: DriftPauseState): DriftDecision {
   const metrics = measureDrift(kpis, cycles, now, config, pause);
   const events: DriftEventType[] = [];
   if (metrics.predictedCycles >= config.minimumCycles && metrics.predictionErrorPct > config.predictionErrorThresholdPct) events.push('prediction-error-high');
-  if (metrics.decidedCycles >= config.minimumCycles && metrics.rollbackRatePct > config.rollbackRateThresholdPct) events.push('rollback-rate-high');
+  if (metrics.decidedCycles >= rollbackRateMinimum(config, pause) && metrics.rollbackRatePct > config.rollbackRateThresholdPct) events.push('rollback-rate-high');
   if (!events.length) return { metrics, events, contractParameters: [], triggerTriage: false, pauseState: pause };
   const repeat = pause.lastPauseEndsAt !== undefined && now - pause.lastPauseEndsAt <= config.monitoringWindowDays * DAY_MS;
   const consecutivePauses = repeat ? pause.consecutivePauses + 1 : 1;

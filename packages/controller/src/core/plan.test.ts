@@ -18,6 +18,12 @@ describe('planCanary (finding 8)', () => {
     expect(fast!.canDecide).toBe(true);
     expect(fast!.minimumDetectableEffect).toBeLessThan(0.1);
   });
+  it('counts clustered traffic at its effective size: at 140 req/s a users split with a design effect of 3 can no longer decide', () => {
+    const traffic = [{ kpi: 'error_rate', kind: 'counts' as const, exposurePerMinute: 140 * 60, rate: 0.01 }];
+    const [users] = planCanary([errorGuard], { ...AUTOPILOT_DEFAULTS, judge: { ...AUTOPILOT_DEFAULTS.judge, designEffect: 3 } }, traffic);
+    expect(users!.canarySize).toBeCloseTo((140 * 60 * 0.2 * 60) / 3, 6);
+    expect(users!.canDecide).toBe(false);
+  });
   it('says what it could not estimate instead of guessing', () => {
     const [plan] = planCanary([errorGuard], AUTOPILOT_DEFAULTS, []);
     expect(plan).toMatchObject({ canDecide: false, note: expect.stringMatching(/not estimated/) });

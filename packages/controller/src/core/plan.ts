@@ -33,11 +33,12 @@ export interface KpiPlan {
 export function planCanary(kpis: readonly KpiDefinition[], config: AutopilotConfig, traffic: readonly KpiTraffic[]): KpiPlan[] {
   const share = config.canaryTrafficShare;
   const allocationRatio = (1 - share) / share;
-  // Holm's first step is Bonferroni: the honest level for the KPI that must reject first.
-  const alpha = finalAlpha(config.judge) / Math.max(1, kpis.length);
   const power = config.judge.power;
   const byName = new Map(traffic.map((t) => [t.kpi, t]));
   return kpis.map((kpi): KpiPlan => {
+    // Holm's first step is Bonferroni: the honest level for the KPI that must reject first, within
+    // its family (the judge corrects guards and informative KPIs apart).
+    const alpha = finalAlpha(config.judge) / Math.max(1, kpis.filter((k) => k.role === kpi.role).length);
     const t = byName.get(kpi.name) ?? { kpi: kpi.name, kind: 'unknown' as const, reason: 'no traffic measured' };
     let canarySize: number;
     let unitVariance: number;
@@ -45,7 +46,8 @@ export function planCanary(kpis: readonly KpiDefinition[], config: AutopilotConf
     let efficiency = 1;
     switch (t.kind) {
       case 'counts':
-        canarySize = t.exposurePerMinute * share * config.canaryDurationMinutes;
+        // Sessions or users as the unit: their requests count for less (the design effect).
+        canarySize = (t.exposurePerMinute * share * config.canaryDurationMinutes) / config.judge.designEffect;
         unitVariance = t.rate <= 1 ? t.rate * (1 - t.rate) : t.rate;
         scale = t.rate;
         break;

@@ -83,3 +83,38 @@ export function poissonVariate(rng: Rng, mean: number): number {
     count++;
   }
 }
+
+/** Gamma variate with unit scale (Marsaglia & Tsang, 2000; shapes below 1 boosted by U^(1/shape)). */
+export function gammaVariate(rng: Rng, shape: number): number {
+  if (shape < 1) {
+    let u = rng.next();
+    while (u === 0) u = rng.next();
+    return gammaVariate(rng, shape + 1) * Math.pow(u, 1 / shape);
+  }
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = normalVariate(rng);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = rng.next();
+    if (u < 1 - 0.0331 * x * x * x * x) return d * v;
+    if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/**
+ * Beta variate with the given mean and intra-cluster correlation ρ = 1 / (a + b + 1): the
+ * per-user probability of a beta-binomial, whose users' events correlate by exactly ρ.
+ */
+export function betaVariateByCorrelation(rng: Rng, mean: number, correlation: number): number {
+  if (correlation <= 0) return mean;
+  const total = 1 / correlation - 1;
+  const a = gammaVariate(rng, mean * total);
+  const b = gammaVariate(rng, (1 - mean) * total);
+  return a / (a + b);
+}

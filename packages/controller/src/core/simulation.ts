@@ -46,8 +46,8 @@ export const SIMULATION_DEFAULTS: SimulationOptions = {
   canaryBugDays: [11],
   restartDuringCanaryDays: [10],
   missingDataDays: [13],
-  goldenFailureDays: [19],
-  benchmarkRegressionDays: [23],
+  goldenFailureDays: [21],
+  benchmarkRegressionDays: [28],
   start: Date.UTC(2026, 2, 1),
 };
 

@@ -47,6 +47,16 @@ describe('AutopilotRunner', () => {
     expect(windowOf(DEFINITIONS.replace('state_file: state.db', 'state_file: state.db\n  analysis_window: 6h'))).toBe(360);
   });
 
+  it("maps the canary's unit of randomization to the judge's design effect (requests: 1)", () => {
+    const effectOf = (text: string) => {
+      const model = loadModel([{ path: 'defs.yaml', text }]);
+      if (!model.ok) throw new Error(JSON.stringify(model.issues));
+      return autopilotContext(model.value.autopilots[0] as Autopilot).config.judge.designEffect;
+    };
+    expect(effectOf(DEFINITIONS)).toBe(1);
+    expect(effectOf(DEFINITIONS.replace('state_file: state.db', 'state_file: state.db\n  canary: { unit: users, requests_per_unit: 21, intra_cluster_correlation: 0.09 }'))).toBeCloseTo(2.8, 12);
+  });
+
   it('promotes a change whose canary is no worse, writing a new version of the parameters file', async () => {
     const prometheus = await fakePrometheus(() => ({ canaryFailed: 9_900, canaryBasket: 52 }));
     const notices: AutopilotNotice[] = [];

@@ -8,13 +8,16 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { Autopilot } from '@vigil/compiler';
-import { AUTOPILOT_DEFAULTS, type AutopilotConfig, type KpiDefinition, type ParameterDefinition } from '../core/config.js';
+import type { ParameterDefinition } from '../core/config.js';
 import { initialAutopilotState, step, type Action, type AutopilotContext, type AutopilotEvent, type AutopilotState } from '../core/cycle.js';
 import type { BenchmarkResult, GoldenSetResult } from '../core/decide.js';
-import { slopeOptimizer } from '../core/propose.js';
 import type { NoticeName } from '../core/notices.js';
 import type { CycleOutcome } from '../core/records.js';
 import { assertNever } from '@vigil/conventions';
+import { autopilotContext } from './autopilot-context.js';
+
+/** Re-exported: the runner's tests and callers built contexts from here before it had its own file. */
+export { autopilotContext };
 import { TriageForge, type OpenedIssue } from './forge.js';
 import { KpiFetcher } from './kpi-fetch.js';
 import { parameterAt, ParametersStore } from './parameters-store.js';
@@ -78,67 +81,6 @@ export interface AutopilotRunnerOptions {
   dryRun?: boolean;
 }
 
-/** Maps the definitions' autopilot to the core's configuration. */
-export function autopilotContext(autopilot: Autopilot): AutopilotContext {
-  const defaults = AUTOPILOT_DEFAULTS;
-  const config: AutopilotConfig = {
-    ...defaults,
-    enabled: autopilot.enabled,
-    dailySchedule: autopilot.daily,
-    canaryDurationMinutes: autopilot.canary.durationSeconds / 60,
-    canaryTrafficShare: autopilot.canary.trafficPercent / 100,
-    statisticalConfidence: autopilot.canary.confidence,
-    maxExecutionMinutes: autopilot.maxCycleSeconds / 60,
-    manualOverrideHours: autopilot.manualOverrideSeconds / 3600,
-    maxParametersPerCycle: autopilot.maxParametersPerCycle,
-    analysisWindowMinutes: autopilot.analysisWindowSeconds / 60,
-    maxConsecutiveQueryErrors: autopilot.canary.maxQueryErrors,
-    canaryInitialDelayMinutes: autopilot.canary.initialDelaySeconds / 60,
-    onInconclusive: autopilot.canary.onInconclusive,
-    slidingBounds: {
-      ...defaults.slidingBounds,
-      expansionRatePerWeek: autopilot.slidingBounds.expansionPerWeek,
-      contractionRateAfterRollback: autopilot.slidingBounds.contractionAfterRollback,
-      stabilityThresholdDays: autopilot.slidingBounds.stabilityDays,
-      rollbackThreshold: autopilot.slidingBounds.rollbackThreshold,
-      antiWindupEnabled: autopilot.slidingBounds.antiWindup,
-    },
-    drift: {
-      ...defaults.drift,
-      predictionErrorThresholdPct: autopilot.drift.predictionErrorPercent,
-      rollbackRateThresholdPct: autopilot.drift.rollbackRatePercent,
-      monitoringWindowDays: autopilot.drift.windowSeconds / 86_400,
-      pauseDurationHours: autopilot.drift.pauseSeconds / 3600,
-      maxPauseDurationDays: autopilot.drift.maxPauseSeconds / 86_400,
-    },
-    triage: {
-      weeklySchedule: autopilot.triage.weekly,
-      analysisWindowDays: autopilot.triage.windowSeconds / 86_400,
-      failureThresholdForPatch: autopilot.triage.patchAfter,
-    },
-    judge: { ...defaults.judge, alpha: 1 - autopilot.canary.confidence },
-    validation: { maxBenchmarkRegression: autopilot.gates.benchmark?.maxRegression ?? defaults.validation.maxBenchmarkRegression },
-  };
-  const parameters: ParameterDefinition[] = autopilot.parameters.map((p) => ({
-    name: p.name,
-    path: p.path,
-    type: p.type,
-    initialBounds: p.bounds,
-    limits: p.limits,
-    step: p.step,
-  }));
-  const kpis: KpiDefinition[] = autopilot.kpis.map((k) => ({
-    name: k.name,
-    query: 'promql' in k.queries ? k.queries.promql : Object.values(k.queries).slice(1).join(' ; '),
-    direction: k.direction,
-    weight: k.weight,
-    role: k.role,
-    kind: k.queries.kind,
-    nonInferiorityMargin: k.margin,
-    minimumDetectableEffect: k.minDetectableEffect,
-  }));
-  return { config, parameters, kpis, optimizer: slopeOptimizer() };
-}
 
 function numbersAt(values: Record<string, unknown>, parameters: readonly ParameterDefinition[]): Record<string, number> {
   const out: Record<string, number> = {};

@@ -5,7 +5,7 @@
  * `scripts/simulate-autopilot.mjs`.
  */
 import type { JudgeConfig, KpiDefinition } from '../config.js';
-import { binomialVariate, createRng } from '../rng.js';
+import { betaVariateByCorrelation, binomialVariate, createRng, poissonVariate, type Rng } from '../rng.js';
 import { judgeCanary, watchCanary } from './judge.js';
 
 /** One Monte Carlo scenario. */
@@ -21,6 +21,12 @@ export interface CanaryScenario {
   kpi: KpiDefinition;
   config: JudgeConfig;
   seed: number;
+  /**
+   * Traffic split by user instead of by request: each user sends a Poisson number of requests
+   * (mean `requestsPerUser`) spread uniformly over the window and converts with its own
+   * probability, drawn from a beta of the scenario's rate and `intraClusterCorrelation`.
+   */
+  users?: { requestsPerUser: number; intraClusterCorrelation: number };
 }
 
 /** Outcome counts of a scenario. */
@@ -36,6 +42,22 @@ export interface CanaryScenarioResult {
   rollbackRate: number;
   /** Mean minute of the early stops. */
   meanStopMinute: number;
+  /** Wilson 95% interval of {@link rollbackRate}: an A/A scenario shows its level only when the upper end is at most alpha. */
+  interval: [number, number];
+}
+
+/**
+ * Wilson score interval for `k` successes in `n` runs (95% by default). Used for the simulation
+ * table: a Monte Carlo rate is a sample, and 1,000 runs cannot show a true 3.5% under 5% (the
+ * upper end sits near 4.8%), so A/A scenarios take the runs their bound needs.
+ */
+export function wilsonInterval(k: number, n: number, z = 1.959963984540054): [number, number] {
+  if (n <= 0) return [0, 1];
+  const p = k / n;
+  const d = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / d;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
 /** Runs a scenario. Deterministic for a given seed. */
@@ -48,14 +70,23 @@ export function simulateCanaryRuns(s: CanaryScenario): CanaryScenarioResult {
   let finalRollbacks = 0;
   let stopMinutes = 0;
   for (let run = 0; run < s.runs; run++) {
+    const minutes = s.users ? userTraffic(rng, s, canaryRate) : undefined;
     const control = { kind: 'counts' as const, events: 0, exposure: 0 };
     const canary = { kind: 'counts' as const, events: 0, exposure: 0 };
     let stopped = false;
     for (let minute = 1; minute <= s.minutes; minute++) {
-      control.events += binomialVariate(rng, controlPerMinute, s.baselineRate);
-      control.exposure += controlPerMinute;
-      canary.events += binomialVariate(rng, canaryPerMinute, canaryRate);
-      canary.exposure += canaryPerMinute;
+      if (minutes) {
+        const m = minutes[minute - 1]!;
+        control.events += m.control.events;
+        control.exposure += m.control.exposure;
+        canary.events += m.canary.events;
+        canary.exposure += m.canary.exposure;
+      } else {
+        control.events += binomialVariate(rng, controlPerMinute, s.baselineRate);
+        control.exposure += controlPerMinute;
+        canary.events += binomialVariate(rng, canaryPerMinute, canaryRate);
+        canary.exposure += canaryPerMinute;
+      }
       if (watchCanary([s.kpi], [{ kpi: s.kpi.name, control, canary }], s.config).alarm) {
         earlyStops++;
         stopMinutes += minute;
@@ -73,5 +104,24 @@ export function simulateCanaryRuns(s: CanaryScenario): CanaryScenarioResult {
     if (judgement.decision === 'rollback') finalRollbacks++;
   }
   const rollbacks = earlyStops + finalRollbacks;
-  return { runs: s.runs, earlyStops, finalRollbacks, rollbacks, rollbackRate: rollbacks / s.runs, meanStopMinute: earlyStops ? stopMinutes / earlyStops : Number.NaN };
+  return { runs: s.runs, earlyStops, finalRollbacks, rollbacks, rollbackRate: rollbacks / s.runs, meanStopMinute: earlyStops ? stopMinutes / earlyStops : Number.NaN, interval: wilsonInterval(rollbacks, s.runs) };
+}
+
+/** One run's per-minute counts when users, not requests, are split (see {@link CanaryScenario.users}). */
+function userTraffic(rng: Rng, s: CanaryScenario, canaryRate: number): { control: { events: number; exposure: number }; canary: { events: number; exposure: number } }[] {
+  const users = s.users!;
+  const minutes = Array.from({ length: s.minutes }, () => ({ control: { events: 0, exposure: 0 }, canary: { events: 0, exposure: 0 } }));
+  const count = Math.round((s.requestsPerMinute * s.minutes) / users.requestsPerUser);
+  for (let u = 0; u < count; u++) {
+    const onCanary = rng.next() < s.canaryTrafficShare;
+    const p = betaVariateByCorrelation(rng, onCanary ? canaryRate : s.baselineRate, users.intraClusterCorrelation);
+    const requests = poissonVariate(rng, users.requestsPerUser);
+    for (let r = 0; r < requests; r++) {
+      const cell = minutes[Math.floor(rng.next() * s.minutes)]!;
+      const group = onCanary ? cell.canary : cell.control;
+      group.exposure++;
+      if (rng.next() < p) group.events++;
+    }
+  }
+  return minutes;
 }

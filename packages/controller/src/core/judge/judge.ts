@@ -11,7 +11,9 @@
  * {@link judgeCanary} (correct, classify, score, classify the score), {@link watchCanary}
  * (the per-minute early-stop look).
  */
+import { KPI_ROLES } from '@vigil/conventions';
 import { assertNever, type JudgeConfig, type KpiDefinition } from '../config.js';
+import { effectiveCounts } from './design-effect.js';
 import { autocorrelatedMeanTest } from './gauge-test.js';
 import { holmAdjust } from './holm.js';
 import { normalQuantile } from './normal.js';
@@ -117,7 +119,9 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
   const marginSign = kpi.direction === 'higher-is-better' ? -1 : 1;
   switch (observation.data) {
     case 'counts': {
-      const { control, canary } = observation;
+      // Sessions or users as the unit: their requests are not independent (Rao-Scott counts).
+      const control = effectiveCounts(observation.control, config.designEffect);
+      const canary = effectiveCounts(observation.canary, config.designEffect);
       const p1 = canary.events / canary.exposure;
       const p2 = control.events / control.exposure;
       const proportions = canary.events <= canary.exposure && control.events <= control.exposure;
@@ -286,7 +290,15 @@ export function judgeCanary(input: JudgeInput): CanaryJudgement {
   });
   // Only KPIs with enough data enter the correction: a KPI that cannot be judged spends no alpha.
   const tested = raws.flatMap((r, i) => (r && r.test !== 'none' && coverageOf(byName.get(input.kpis[i]!.name)) >= input.config.minimumCoverage ? [i] : []));
-  const adjustedWorse = holmAdjust(tested.map((i) => raws[i]!.pValue));
+  // Harm is corrected within two families: the must-not-degrade guards, and the informative KPIs.
+  // A guard's breach must not be diluted by the informative KPIs listed beside it (0 vs 3 failures,
+  // exact p = 0.008, was 0.032 after Holm over four KPIs, and then "insufficient" at that size).
+  const adjustedWorse = new Array<number>(tested.length).fill(1);
+  for (const role of KPI_ROLES) {
+    const family = tested.flatMap((index, position) => (input.kpis[index]!.role === role ? [position] : []));
+    const adjusted = holmAdjust(family.map((position) => raws[tested[position]!]!.pValue));
+    family.forEach((position, k) => (adjustedWorse[position] = adjusted[k]!));
+  }
   const adjustedBetter = holmAdjust(tested.map((i) => raws[i]!.rawImprovementPValue));
   const verdicts = input.kpis.map((kpi, i): KpiVerdict => {
     const raw = raws[i];
@@ -356,6 +368,16 @@ function mixtureScale(o: WatchObservation, relativeEffect: number): number {
   return relativeEffect * scale;
 }
 
+/**
+ * Counts divided by the design effect (the final window's: early in the canary units have sent
+ * fewer requests, so the watcher's inflation errs on the safe side).
+ */
+function clustered(o: WatchObservation, effect: number): WatchObservation {
+  if (!(effect > 1)) return o;
+  const scale = (g: GroupSummary): GroupSummary => (g.kind === 'counts' ? { kind: 'counts', ...effectiveCounts(g, effect) } : g);
+  return { kpi: o.kpi, control: scale(o.control), canary: scale(o.canary) };
+}
+
 function coverageOf(observation: KpiObservation | undefined): number {
   return observation?.data === 'samples' && observation.coverage !== undefined ? observation.coverage : 1;
 }
@@ -395,7 +417,8 @@ export function watchCanary(kpis: readonly KpiDefinition[], observations: readon
   for (const kpi of guarded) {
     const o = byName.get(kpi.name);
     if (!o) continue;
-    const look = msprtLook(o.canary, o.control, alphaPerKpi, mixtureScale(o, config.sequentialMixtureEffect));
+    const effective = clustered(o, config.designEffect);
+    const look = msprtLook(effective.canary, effective.control, alphaPerKpi, mixtureScale(effective, config.sequentialMixtureEffect));
     looks.push({ kpi: kpi.name, look });
     if (!look || alarm) continue;
     const margin = kpi.nonInferiorityMargin * Math.abs(look.controlMean);
