@@ -2,6 +2,9 @@ import type { Catalog } from '../../catalog.js';
 
 export const SESSION_OUTCOMES = ['completed', 'abandoned', 'interrupted'] as const;
 export type SessionOutcome = (typeof SESSION_OUTCOMES)[number];
+/** The privacy operations the audit trail records (and `tta_privacy_operations` counts). */
+export const PRIVACY_ACTIONS = ['emergency_purge', 'key_rotation', 'k_change'] as const;
+
 export const RETENTION_PERIODS = ['d1', 'd7', 'd30'] as const;
 export type RetentionPeriod = (typeof RETENTION_PERIODS)[number];
 export const INTERACTION_TYPE_CARDINALITY = 20;
@@ -52,6 +55,13 @@ export const engagementCatalog = {
       unit: '1',
       description: 'Emergency data purges run after a privacy violation',
       labels: {},
+    },
+    privacyOperations: {
+      name: 'tta_privacy_operations',
+      type: 'counter',
+      unit: '1',
+      description: 'Privacy operations recorded in the audit trail (emergency purges, key rotations, k changes)',
+      labels: { action: { values: PRIVACY_ACTIONS } },
     },
   },
 } as const satisfies Catalog;

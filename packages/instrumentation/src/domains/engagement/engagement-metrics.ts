@@ -3,7 +3,7 @@ import type { MetricsTarget } from '../../create-metrics.js';
 import { seriesStoreOf } from '../../create-metrics.js';
 import { VigilMetricProducer } from '../../record/vigil-producer.js';
 import { createDomainMetrics } from '../shared/domain-metrics.js';
-import { INTERACTION_TYPE_CARDINALITY, RETENTION_PERIODS, SESSION_OUTCOMES, engagementCatalog, type RetentionPeriod, type SessionOutcome } from './catalog.js';
+import { INTERACTION_TYPE_CARDINALITY, PRIVACY_ACTIONS, RETENTION_PERIODS, SESSION_OUTCOMES, engagementCatalog, type RetentionPeriod, type SessionOutcome } from './catalog.js';
 import { KAnonymousBatches } from './k-anonymous-batches.js';
 import { checkedKey, createPseudonymizer } from './pseudonymize.js';
 
@@ -58,7 +58,7 @@ export interface PrivacyActor {
 }
 
 /** A privacy operation, as the audit trail keeps it. */
-export type PrivacyAction = 'emergency_purge' | 'key_rotation' | 'k_change';
+export type PrivacyAction = (typeof PRIVACY_ACTIONS)[number];
 
 /** One audit record: what, who, when (ms since the epoch). */
 export interface AuditRecord {
@@ -270,6 +270,8 @@ export class EngagementMetrics {
   #audited(action: PrivacyAction, by: PrivacyActor): void {
     if (typeof by?.actor !== 'string' || by.actor.length === 0) throw new Error('a privacy operation needs an actor for the audit trail');
     this.#audit.push(Object.freeze({ action, actor: by.actor, at: this.#wallClock() }));
+    // Counted, never withdrawn: who did it stays in memory, that it happened reaches Prometheus.
+    this.#metrics.privacyOperations.add(1, { action });
   }
 
   /**

@@ -275,3 +275,21 @@ describe('memory: sessions that never end', () => {
     expect(got.get('tta_active_sessions')).toBeUndefined();
   });
 });
+
+describe('the privacy audit trail', () => {
+  it('counts every purge, key rotation and k change in tta_privacy_operations, and a purge does not withdraw the count', async () => {
+    const { producer, engagement } = build();
+    engagement.setK(6, { actor: 'dpo@clinic' });
+    engagement.rotateKey(randomBytes(32), { actor: 'ops' });
+    engagement.rotateKey(randomBytes(32), { actor: 'ops' });
+    engagement.emergencyPurge({ actor: 'dpo@clinic' });
+    const got = await scrape(producer);
+    expect(num(got, 'tta_privacy_operations', { action: 'k_change' })).toBe(1);
+    expect(num(got, 'tta_privacy_operations', { action: 'key_rotation' })).toBe(2);
+    expect(num(got, 'tta_privacy_operations', { action: 'emergency_purge' })).toBe(1);
+    expect(engagement.auditTrail().map((r) => r.action)).toEqual(['k_change', 'key_rotation', 'key_rotation', 'emergency_purge']);
+    // A refused operation is neither recorded nor counted.
+    expect(() => engagement.setK(2, { actor: 'ops' })).toThrow();
+    expect(num(await scrape(producer), 'tta_privacy_operations', { action: 'k_change' })).toBe(1);
+  });
+});
