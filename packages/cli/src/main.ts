@@ -106,6 +106,10 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
     .description('write prometheus/rules, prometheus/tests, prometheus/prometheus.yml and the JSON Schema')
     .action(async () => {
       const { root, generation } = await compile(program.opts<CommonOptions>());
+      // Nothing is written that promtool would reject: every generated expression is parsed first.
+      const { parseGeneratedExpressions } = await import('./check/validate.js');
+      const syntax = parseGeneratedExpressions(generation);
+      if (syntax.length > 0) throw new InvalidDefinitionsError(syntax);
       const { written, unchanged, removed } = await writeOutputsAtomically(root, generation.outputs, undefined, killHook(env));
       const rules = generation.rules.reduce((n, f) => n + f.groups.reduce((m, g) => m + g.rules.length, 0), 0);
       const covered = generation.coverage.filter((c) => c.covered).length;

@@ -1,5 +1,18 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
+import { goTemplateErrors, hasTemplateText } from './go-template.js';
+import { promqlSyntaxErrors } from '../promql/parse.js';
+
+/** The longest duration Prometheus parses (an int64 of nanoseconds, about 292 years). */
+export const MAX_DURATION_SECONDS = Math.floor((2 ** 63 - 1) / 1e9);
+/**
+ * The longest range an alert condition may look back over (`window`, `horizon`, `older_than`,
+ * `for`): the synthesized promtool tests step through it minute by minute, so beyond this they
+ * would take unbounded time and memory. Documented in docs/definitions.md.
+ */
+export const MAX_WINDOW_SECONDS = 31 * 86_400;
+/** The longest SLO window: a year of error budget. */
+export const MAX_SLO_WINDOW_SECONDS = 366 * 86_400;
 
 /** Shared building blocks of every section's schema, so each rule and message is written once. */
 
@@ -7,7 +20,35 @@ import { DURATION_PATTERN, parseDuration } from './duration.js';
 export const duration = z
   .string()
   .regex(DURATION_PATTERN, 'expected a Prometheus duration such as 30s, 5m, 1h or 7d')
-  .refine((text) => text !== '', 'expected a non-empty duration');
+  .refine((text) => text !== '', 'expected a non-empty duration')
+  .refine((text) => (parseDuration(text) ?? 0) <= MAX_DURATION_SECONDS, 'duration out of range: Prometheus durations stop at 292y');
+
+/** A PromQL expression, parsed with Prometheus' grammar. */
+export const promqlExpr = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    for (const error of promqlSyntaxErrors(text).slice(0, 1)) ctx.addIssue({ code: 'custom', message: error.message });
+  });
+
+/** A PromQL query with Sloth's `{{.window}}` range placeholder, parsed with a range filled in. */
+export const windowedPromql = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    for (const error of promqlSyntaxErrors(text.replaceAll('{{.window}}', '5m')).slice(0, 1)) ctx.addIssue({ code: 'custom', message: error.message });
+  });
+
+/** Annotation text: a Go template, as Prometheus expands it. */
+export const templateText = z.string().superRefine((text, ctx) => {
+  for (const error of goTemplateErrors(text)) ctx.addIssue({ code: 'custom', message: `template error at offset ${error.offset}: ${error.message}` });
+});
+
+/**
+ * A label value or other text Prometheus must not expand: a `{{` in a label would be expanded,
+ * and the alert would miss its route while the route tests still pass.
+ */
+export const staticText = z.string().refine((value) => !hasTemplateText(value), 'label values are static: templates belong in annotations');
 
 /** A range-vector window or horizon: `rate(x[0s])` is accepted by Prometheus but never has data. */
 export const positiveDuration = duration.refine((text) => (parseDuration(text) ?? 0) > 0, 'expected a duration above zero');
