@@ -162,7 +162,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
       const { formatJson, formatSarif, formatText, lintRules, parseUserRules } = await import('@vigil/compiler/lint');
       await recoverInterruptedWrite(root);
       const generatedPaths = new Set(generation.outputs.map((o) => o.path));
-      const userSources = (await readDefinitionsDir(join(root, USER_RULES_DIR), root).catch(() => [])).filter(
+      const userSources = (await readDefinitionsDir(join(root, USER_RULES_DIR), root, { missing: 'empty', limits: false })).filter(
         (source) => !generatedPaths.has(source.path) && !isGeneratedText(source.text),
       );
       const user: UserRuleFile[] = [];
