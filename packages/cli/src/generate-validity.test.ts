@@ -4,7 +4,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { goTemplateErrors } from '@vigil/compiler';
+import { goTemplateErrors, urlCredential } from '@vigil/compiler';
 import { runCli } from './main.js';
 import { EXIT } from './exit-codes.js';
 
@@ -119,6 +119,28 @@ describe('template text where Prometheus must not expand it', () => {
   ])('%s', async (_, from, to) => {
     await edit(from, to);
     await expectRejected('t{{ 1 }}', /label values are static/);
+  });
+});
+
+describe('no secret in an output, only http(s) links', () => {
+  it.each([
+    ['a password in grafana_url', 'retention: 90d }', 'retention: 90d, grafana_url: "https://admin:hunter2@grafana.example" }', 'hunter2', /a password in the URL/],
+    ['a token in a runbook', 'runbook: https://runbooks.example/shop/queue', 'runbook: "https://runbooks.example/shop/queue?access_token=abc"', 'access_token', /query parameter `access_token`/],
+    ['a javascript: runbook', 'runbook: https://runbooks.example/shop/queue', 'runbook: "javascript:alert(1)"', 'javascript:', /expected an http:\/\/ or https:\/\/ URL/],
+    ['credentials in an Alertmanager target', 'retention: 90d }', 'retention: 90d, alertmanagers: ["am:secret@am.example:9093"] }', 'am:secret@', /without credentials/],
+    ['credentials in a scrape target', 'targets: ["localhost:9464"]', 'targets: ["u:p@localhost:9464"]', 'u:p@', /without credentials/],
+  ])('%s', async (_, from, to, marker, message) => {
+    await edit(from, to);
+    await expectRejected(marker, message);
+  });
+
+  it.each([
+    ['https://hooks.example/x?token=abc', 'a credential in the URL\'s query parameter `token`'],
+    ['https://hooks.example/x?api_key=abc', 'a credential in the URL\'s query parameter `api_key`'],
+    ['https://ghp_abc@hooks.example/x', 'credentials in the URL (user info)'],
+    ['https://hooks.example/x?channel=ops', undefined],
+  ])('urlCredential(%s)', (url, found) => {
+    expect(urlCredential(url)).toBe(found);
   });
 });
 

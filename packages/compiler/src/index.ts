@@ -50,6 +50,7 @@ export { RULES_DIR } from './targets/prometheus-rules/prometheus-rules.js';
 export { ALERTMANAGER_CONFIG_PATH } from './targets/alertmanager/alertmanager-config.js';
 export { promqlSyntaxErrors } from './promql/parse.js';
 export { goTemplateErrors } from './spec/go-template.js';
+export { urlCredential } from './spec/primitives.js';
 export type { TemplateSyntaxError } from './spec/go-template.js';
 export { dashboardVigilId } from './targets/datadog/datadog-dashboards.js';
 export { sortKeys } from './targets/datadog/datadog-monitors.js';

@@ -65,3 +65,45 @@ export const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_.]*$/, 'expected
 export const prometheusLabelName = z
   .string()
   .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a Prometheus label name of letters, digits and `_`, not starting with a digit');
+
+/** Query parameters that carry credentials (`?token=`, `?api_key=`, a signed URL's signature). */
+const SECRET_PARAMETER = /^(?:.*[-_])?(?:token|api[-_]?key|apikey|key|secret|password|passwd|pwd|auth|signature|sig|credentials?)$/i;
+
+/**
+ * What secret a URL carries, if any: userinfo (a password, or a token as the user name) or a
+ * token-like query parameter. Generated files are committed, so secrets come by file or
+ * environment only, as the receivers already require.
+ */
+export function urlCredential(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  if (url.password !== '') return 'a password in the URL';
+  if (url.username !== '') return 'credentials in the URL (user info)';
+  for (const name of url.searchParams.keys()) if (SECRET_PARAMETER.test(name)) return `a credential in the URL's query parameter \`${name}\``;
+  return undefined;
+}
+
+const SECRET_ADVICE = 'it would be written into committed, generated files: pass secrets by file or environment';
+
+/** Adds an issue when a URL carries a secret. */
+export function refineNoCredential(text: string, ctx: z.RefinementCtx): void {
+  const found = urlCredential(text);
+  if (found !== undefined) ctx.addIssue({ code: 'custom', message: `${found}: ${SECRET_ADVICE}` });
+}
+
+/** An http(s) URL without credentials: links in alerts and e-mails, endpoints Vigil writes into configuration. */
+export const httpUrl = z
+  .string()
+  .url()
+  .refine((text) => /^https?:\/\//i.test(text), 'expected an http:// or https:// URL')
+  .superRefine(refineNoCredential);
+
+/** A scrape or Alertmanager target, `host:port`: user info there would be written into prometheus.yml. */
+export const hostTarget = z
+  .string()
+  .min(1)
+  .refine((text) => !text.includes('@'), `expected host:port without credentials: ${SECRET_ADVICE}`);

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import {
   duration,
+  hostTarget,
+  httpUrl,
   identifier,
   labelName,
   MAX_SLO_WINDOW_SECONDS,
@@ -52,10 +54,10 @@ const settings = z.strictObject({
   scrape_interval: duration.default('30s'),
   evaluation_interval: duration.default('30s'),
   retention: duration.default('90d'),
-  alertmanagers: z.array(z.string().min(1)).default(['localhost:9093']),
+  alertmanagers: z.array(hostTarget).default(['localhost:9093']),
   external_labels: labelMap.default({}),
   /** Grafana's base URL, for the `dashboard_url` annotation of alerts. */
-  grafana_url: z.string().url().optional(),
+  grafana_url: httpUrl.optional(),
   /** Outputs beside Prometheus's own (always written); by default all but Datadog. */
   outputs: z
     .array(z.enum(OPTIONAL_TARGETS))
@@ -68,7 +70,7 @@ const service = z.strictObject({
   name: kebabName,
   team: staticText.min(1),
   job: z.string().min(1).optional(),
-  targets: z.array(z.string().min(1)).default([]),
+  targets: z.array(hostTarget).default([]),
   metrics_path: z.string().startsWith('/').default('/metrics'),
   scheme: z.enum(['http', 'https']).default('http'),
 });
@@ -178,8 +180,8 @@ const alert = z.strictObject({
   severity,
   summary: templateText.min(1),
   description: templateText.optional(),
-  runbook: z.string().url().optional(),
-  dashboard: z.string().url().optional(),
+  runbook: httpUrl.optional(),
+  dashboard: httpUrl.optional(),
   labels: staticLabelMap.default({}),
   annotations: annotationMap.default({}),
   by: z.array(labelName).default([]),
@@ -223,7 +225,7 @@ const slo = z.strictObject({
   group_by: z.array(labelName).default([]),
   min_event_rate: z.number().nonnegative().optional(),
   labels: staticLabelMap.default({}),
-  runbook: z.string().url().optional(),
+  runbook: httpUrl.optional(),
   alerting: z
     .strictObject({
       name: alertName.optional(),
