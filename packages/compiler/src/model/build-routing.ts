@@ -22,7 +22,7 @@ function secretRef(spec: SecretSpec): SecretRef {
 
 function integrationsOf(spec: ReceiverSpec, at: (...path: (string | number)[]) => SourceLocation, report: ReportIssue): Integration[] {
   const integrations: Integration[] = [];
-  spec.webhook.forEach((hook, index) => {
+  spec.webhook.forEach((hook) => {
     // A URL carrying credentials is rejected by the schema's one check for every URL field.
     integrations.push({
       kind: 'webhook',
