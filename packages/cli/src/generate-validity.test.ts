@@ -111,6 +111,26 @@ describe('import sloth', () => {
   });
 });
 
+describe('no stack trace for any user input', () => {
+  it('a service name too long for a file name', async () => {
+    const long = 's'.repeat(230);
+    await edit('{ name: shop, team: web,', `{ name: ${long}, team: web,`);
+    await expectRejected(long, /at most 100 characters/);
+  });
+
+  it('import of a missing file', async () => {
+    expect(await vigil('import', 'sloth', join(root, 'missing.yml'))).toBe(EXIT.usage);
+    expect(err).toContain('no such file');
+  });
+
+  it.each(['sloth', 'openslo'])('an alias bomb given to import %s', async (format) => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`)].join('\n');
+    await writeFile(join(root, 'bomb.yml'), `${bomb}\n`);
+    expect(await vigil('import', format, join(root, 'bomb.yml'))).toBe(EXIT.invalidDefinitions);
+    expect(err).toMatch(/bomb\.yml:\d+:\d+: invalid YAML/);
+  });
+});
+
 describe('template text where Prometheus must not expand it', () => {
   it.each([
     ['a service team', '{ name: shop, team: web,', '{ name: shop, team: "t{{ 1 }}",'],

@@ -193,7 +193,9 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
       .option('-o, --out <file>', 'write the definitions to this file (atomically) instead of stdout')
       .action(async (file: string, options: { out?: string }) => {
         const root = resolve(program.opts<CommonOptions>().root);
-        const text = await readFile(resolve(file), 'utf8');
+        const text = await readFile(resolve(file), 'utf8').catch((error: NodeJS.ErrnoException) => {
+          throw new UsageError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.code ?? error.message}`);
+        });
         const result = (await converters[format]())(text, file);
         if (!result.ok) throw new InvalidDefinitionsError(result.issues);
         if (options.out === undefined) {

@@ -33,7 +33,11 @@ const sloWindow = positiveDuration.refine(atMost(MAX_SLO_WINDOW_SECONDS), `expec
 const alertName = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected an alert name such as SelectionEntropyLow');
-const kebabName = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a lower-case name such as api-availability');
+// Names become file names (prometheus/rules/<service>.yml, dashboards/html/vigil-<service>.html): bounded well under 255 bytes.
+const kebabName = z
+  .string()
+  .max(100, 'expected at most 100 characters: names become file names')
+  .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a lower-case name such as api-availability');
 const labelMap = z.record(prometheusLabelName, z.string());
 /** Alert labels are not templated: a `{{` would be expanded by Prometheus and break routing. */
 const staticLabelMap = z.record(prometheusLabelName, staticText);
