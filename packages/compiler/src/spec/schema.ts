@@ -36,8 +36,8 @@ const alertName = z
 // Names become file names (prometheus/rules/<service>.yml, dashboards/html/vigil-<service>.html): bounded well under 255 bytes.
 const kebabName = z
   .string()
-  .max(100, 'expected at most 100 characters: names become file names')
-  .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a lower-case name such as api-availability');
+  .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a lower-case name such as api-availability')
+  .refine((name) => name.length <= 100, 'expected at most 100 characters: names become file names');
 const labelMap = z.record(prometheusLabelName, z.string());
 /** Alert labels are not templated: a `{{` would be expanded by Prometheus and break routing. */
 const staticLabelMap = z.record(prometheusLabelName, staticText);
