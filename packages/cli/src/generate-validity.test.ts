@@ -131,6 +131,21 @@ describe('no stack trace for any user input', () => {
   });
 });
 
+describe('lint over hand-written rule files', () => {
+  it('accepts an empty `rules:`, reports a broken file as a finding and lints the others', async () => {
+    expect(await vigil('generate')).toBe(EXIT.ok);
+    await writeFile(join(root, 'prometheus/rules/empty.yml'), 'groups:\n  - name: zookeeper\n    rules:\n');
+    await writeFile(join(root, 'prometheus/rules/broken.yml'), 'groups: [\n');
+    await writeFile(join(root, 'prometheus/rules/other.yml'), 'groups:\n  - name: o\n    rules:\n      - alert: Other\n        expr: sum(rate(shop_checkouts_total[5m])) > 1\n');
+    out = '';
+    expect(await vigil('lint', '--format', 'json')).toBe(EXIT.checkFailed);
+    const findings = JSON.parse(out) as { file: string; check: string }[];
+    expect(findings.filter((f) => f.file === 'prometheus/rules/broken.yml').map((f) => f.check)).toContain('file/invalid');
+    expect(findings.some((f) => f.file === 'prometheus/rules/empty.yml')).toBe(false);
+    expect(findings.some((f) => f.file === 'prometheus/rules/other.yml')).toBe(true);
+  });
+});
+
 describe('template text where Prometheus must not expand it', () => {
   it.each([
     ['a service team', '{ name: shop, team: web,', '{ name: shop, team: "t{{ 1 }}",'],

@@ -11,7 +11,7 @@ import { emitGeneration, type Generation } from '@vigil/compiler';
 import { definitionsJsonSchema } from '@vigil/compiler';
 import { recoverInterruptedWrite, staleGeneratedFiles, writeFileAtomically, writeOutputsAtomically, type WriteStepHook } from './io/write-outputs.js';
 import { readDefinitionsDir } from './io/read-definitions.js';
-import type { UserRuleFile } from '@vigil/compiler/lint';
+import type { LintFinding, UserRuleFile } from '@vigil/compiler/lint';
 import type { autopilotCommand as AutopilotBuilder } from '@vigil/controller/cli';
 
 /** Where hand-written rule files live; they are linted and loaded beside the generated ones. */
@@ -166,12 +166,14 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
         (source) => !generatedPaths.has(source.path) && !isGeneratedText(source.text),
       );
       const user: UserRuleFile[] = [];
+      const invalid: LintFinding[] = [];
+      // A file that does not parse is a finding; the other files are still linted.
       for (const source of userSources) {
         const parsed = parseUserRules(source);
-        if (!parsed.ok) throw new InvalidDefinitionsError(parsed.issues);
-        user.push(parsed.value);
+        if (parsed.ok) user.push(parsed.value);
+        else invalid.push(...parsed.issues.map((issue) => ({ ...issue, check: 'file/invalid' as const, severity: 'error' as const })));
       }
-      const findings = lintRules({ model: generation.model, generated: generation.rules, user });
+      const findings = [...invalid, ...lintRules({ model: generation.model, generated: generation.rules, user })];
       const format = options.format;
       if (format === 'json') io.out(formatJson(findings));
       else if (format === 'sarif') io.out(formatSarif(findings, VERSION));
