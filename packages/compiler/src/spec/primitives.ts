@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 import { goTemplateErrors, hasTemplateText } from './go-template.js';
-import { promqlSyntaxErrors } from '../promql/parse.js';
+import { promqlSyntaxErrors } from './promql-syntax.js';
 
 /** The longest duration Prometheus parses (an int64 of nanoseconds, about 292 years). */
 export const MAX_DURATION_SECONDS = Math.floor((2 ** 63 - 1) / 1e9);
