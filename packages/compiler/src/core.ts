@@ -30,9 +30,12 @@ export type { AlwaysTarget, OptionalTarget, TargetName } from './target-names.js
 export { loadTargets, ownedFiles, TARGETS } from './targets/registry.js';
 export type { OwnedBy } from './targets/registry.js';
 export type { LoadedTarget, OwnedFiles, TargetDescriptor, TargetEmit, TargetInput, TargetOutput, TargetRegistry, TestCoverage } from './targets/target.js';
-export { GENERATED_MARK, generatedNotice } from './emit/generated-mark.js';
+export { GENERATED_MARK, generatedNotice, isGeneratedText } from './emit/generated-mark.js';
 export { toYaml } from './emit/yaml.js';
 export { compareText } from './text-order.js';
 export { RULES_DIR } from './targets/prometheus-rules/prometheus-rules.js';
 export { ALERTMANAGER_CONFIG_PATH } from './targets/alertmanager/alertmanager-config.js';
 export { promqlSyntaxErrors } from './promql/parse.js';
+export { goTemplateErrors } from './spec/go-template.js';
+export type { TemplateSyntaxError } from './spec/go-template.js';
+export { urlCredential } from './spec/primitives.js';

@@ -4,6 +4,7 @@ import { fail, ok, type Result, type SourceIssue, type SourceLocation } from '..
 import type { Severity } from '../model/types.js';
 import { API_VERSION } from '../spec/schema.js';
 import { compareText } from '../text-order.js';
+import { promqlSyntaxErrors } from '../promql/parse.js';
 
 /** A service the imported SLOs belong to (no targets: the importer knows none). */
 export interface ServiceDraft {
@@ -85,6 +86,8 @@ export function windowQuery(query: string): { query: string } | { problem: strin
         'has no `{{.window}}` range: Vigil records the SLI over each burn-rate window (5m to 3d), so the query must use `{{.window}}` (e.g. `rate(x[{{.window}}])`)',
     };
   }
+  const syntax = promqlSyntaxErrors(normalized.replaceAll('{{.window}}', '5m'))[0];
+  if (syntax) return { problem: `is not valid PromQL: ${syntax.message}` };
   return { query: normalized };
 }
 

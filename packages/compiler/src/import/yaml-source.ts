@@ -1,6 +1,7 @@
 import { type Document, isMap, isNode, isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import type { ZodError } from 'zod';
 import { fail, ok, type Result, type SourceIssue, type SourceLocation } from '../errors.js';
+import { firstAliasOffset } from '../spec/load.js';
 
 /** A path into a YAML document: map keys and sequence indexes. */
 export type YamlPath = readonly (string | number)[];
@@ -39,8 +40,17 @@ export function parseYamlDocuments(text: string, path: string, version: '1.1' | 
     }
     if (doc.contents === null) continue;
     const locate = locator(path, doc, lines);
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // An alias bomb or an unresolved alias shows only when converting: point at the alias.
+      const { line, col } = lines.linePos(firstAliasOffset(doc) ?? 0);
+      issues.push({ file: path, line, column: col, message: `invalid YAML: ${(error as Error).message.split('\n')[0]}` });
+      continue;
+    }
     out.push({
-      value: doc.toJS({ maxAliasCount: 100 }),
+      value,
       locate,
       locateKey: (at) => {
         const parent = at.length > 1 ? doc.getIn(at.slice(0, -1), true) : doc.contents;

@@ -181,18 +181,16 @@ describe('promql/syntax', () => {
     expect(finding?.message).toContain('unexpected end of expression');
   });
 
-  it('reports a raw promql condition at its definition', () => {
-    const m = model(`alerts:
+  it('leaves a raw promql condition with a syntax error to the loader, which rejects it at its definition', () => {
+    const loaded = loadModel([{ path: 'defs.yaml', text: `${CATALOG}alerts:
   - name: Raw
     service: api
     severity: info
     summary: raw
     condition: { kind: promql, expr: "sum(http_requests_total" }
-`);
-    const findings = lint('promql/syntax', { m });
-    expect(findings).toEqual([
-      expect.objectContaining({ file: 'defs.yaml', line: 25, column: 11, rule: 'Raw' }),
-    ]);
+` }]);
+    expect(loaded.ok).toBe(false);
+    if (!loaded.ok) expect(loaded.issues).toEqual([expect.objectContaining({ file: 'defs.yaml', line: 29, column: 38, message: expect.stringMatching(/PromQL syntax error/) })]);
   });
 
   it('accepts a valid expression', () => {

@@ -38,6 +38,8 @@ const MIN_SCRAPES_PER_RATE_WINDOW = 4;
 /** One line on what a check looks for, for reports and SARIF rule metadata. */
 export function describeCheck(check: LintCheck): string {
   switch (check) {
+    case 'file/invalid':
+      return 'A hand-written rule file is not valid YAML or not a Prometheus rule file; the other files are still linted.';
     case 'promql/syntax':
       return 'The expression does not parse as PromQL.';
     case 'metric/unknown':

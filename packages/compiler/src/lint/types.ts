@@ -5,6 +5,7 @@ import type { UserRuleFile } from './user-rules.js';
 
 /** Every check the linter runs, by id (`area/problem`, as pint names them). */
 export const LINT_CHECKS = [
+  'file/invalid',
   'promql/syntax',
   'metric/unknown',
   'metric/wrong-type',

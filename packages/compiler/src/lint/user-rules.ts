@@ -91,7 +91,9 @@ export function parseUserRules(source: SourceText): Result<UserRuleFile> {
     const name = scalarText(groupNode.get('name', true));
     if (name === undefined) issue(groupNode, 'the group needs a `name`');
     const rulesNode = groupNode.get('rules', true);
-    if (rulesNode !== undefined && !isSeq(rulesNode)) issue(rulesNode as Node, '`rules` must be a list');
+    // An empty `rules:` is null, which Prometheus accepts as no rules.
+    const empty = isScalar(rulesNode) && rulesNode.value === null;
+    if (rulesNode !== undefined && !empty && !isSeq(rulesNode)) issue(rulesNode as Node, '`rules` must be a list');
     const rules: UserRule[] = [];
     for (const ruleNode of isSeq(rulesNode) ? rulesNode.items : []) {
       const rule = readRule(ruleNode as Node, source.text, at, issue, lines);

@@ -47,7 +47,16 @@ describe('buildNotifications', () => {
     - name: hook
       webhook: [{ url: "https://user:secret@hooks.example/x" }]
 `);
-    expect(issues).toEqual([expect.stringMatching(/^17:24 inline secrets are not allowed: the URL carries a password/)]);
+    expect(issues).toEqual([expect.stringMatching(/^17:\d+ .*a password in the URL: .*pass secrets by file or environment/)]);
+  });
+
+  it('rejects a webhook URL that carries a token in its query', () => {
+    const issues = issuesOf(`  default_receiver: hook
+  receivers:
+    - name: hook
+      webhook: [{ url: "https://hooks.example/x?token=abc" }]
+`);
+    expect(issues).toEqual([expect.stringMatching(/^17:\d+ .*query parameter `token`/)]);
   });
 
   it('reports unknown receivers, teams and alert names at the route that names them', () => {

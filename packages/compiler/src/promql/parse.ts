@@ -1,21 +1,2 @@
-import { parser } from '@prometheus-io/lezer-promql';
-
-/** A PromQL syntax error and where in the expression it is. */
-export interface PromqlSyntaxError {
-  offset: number;
-  message: string;
-}
-
-/** Parses an expression with Prometheus' own lezer grammar and returns its syntax errors. */
-export function promqlSyntaxErrors(expr: string): PromqlSyntaxError[] {
-  const errors: PromqlSyntaxError[] = [];
-  parser.parse(expr).iterate({
-    enter(node) {
-      if (node.type.isError) {
-        const near = expr.slice(node.from, node.from + 20) || 'end of expression';
-        errors.push({ offset: node.from, message: `PromQL syntax error at offset ${node.from} near ${JSON.stringify(near)}` });
-      }
-    },
-  });
-  return errors;
-}
+export { promqlSyntaxErrors } from '../spec/promql-syntax.js';
+export type { PromqlSyntaxError } from '../spec/promql-syntax.js';

@@ -14,7 +14,7 @@ import {
   type WeekDay,
 } from '@vigil/conventions';
 import { z } from 'zod';
-import { positiveDuration } from './primitives.js';
+import { httpUrl, positiveDuration } from './primitives.js';
 
 /**
  * The `autopilot:` section of the definitions: what the controller tunes (parameters in the
@@ -93,7 +93,7 @@ export const AutopilotSchema = z.strictObject({
   /** The parameters file the service reads, relative to the repository root. */
   parameters_file: z.string().min(1),
   /** Prometheus (or compatible) base URL the controller queries. */
-  prometheus_url: z.string().url().default('http://localhost:9090'),
+  prometheus_url: httpUrl.default('http://localhost:9090'),
   /** SQLite state file. */
   state_file: z.string().min(1).default('.vigil-data/autopilot.db'),
   /** Prefix of the controller's own metrics (`<prefix>_cycles`, ...); the catalog may declare them. */
@@ -176,7 +176,7 @@ export const AutopilotSchema = z.strictObject({
       window: duration.default(D.triage.window.text),
       patch_after: z.number().int().positive().default(D.triage.patchAfter),
       /** Open issues on a Git forge (off by default). */
-      forge: z.strictObject({ url: z.string().url(), repository: z.string().min(1), token_file: z.string().min(1) }).optional(),
+      forge: z.strictObject({ url: httpUrl, repository: z.string().min(1), token_file: z.string().min(1) }).optional(),
     })
     .default({
       weekly: { day: WEEK_DAYS[D.triage.weekly.dayOfWeek] as WeekDay, time: clockOf(D.triage.weekly) },

@@ -69,7 +69,7 @@ function describeZodIssues(error: ZodError, locate: Locator): SourceIssue[] {
 }
 
 /** Offset of the first alias that names no earlier anchor, or of the first alias at all. */
-function firstAliasOffset(doc: Document): number | undefined {
+export function firstAliasOffset(doc: Document): number | undefined {
   let unresolved: number | undefined;
   let any: number | undefined;
   visit(doc, {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, prometheusLabelName } from './primitives.js';
+import { duration, prometheusLabelName, refineNoCredential } from './primitives.js';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a lower-case name such as scholar-slack');
 const labelName = prometheusLabelName;
@@ -26,7 +26,9 @@ const sendResolved = z.boolean().default(true);
 
 const webhook = z.strictObject({
   /** A webhook URL without credentials may be inline; one that is itself a secret is a reference. */
-  url: z.union([z.string().url(), secret]),
+  url: z.union([z.string().url(), secret]).superRefine((value, ctx) => {
+    if (typeof value === 'string') refineNoCredential(value, ctx);
+  }),
   bearer_token: secret.optional(),
   send_resolved: sendResolved,
 });

@@ -1,6 +1,21 @@
 import { INSTRUMENT_TYPES } from '@vigil/conventions';
 import { z } from 'zod';
-import { duration, identifier, labelName, positiveDuration, prometheusLabelName } from './primitives.js';
+import { parseDuration } from './duration.js';
+import {
+  duration,
+  hostTarget,
+  httpUrl,
+  identifier,
+  labelName,
+  MAX_SLO_WINDOW_SECONDS,
+  MAX_WINDOW_SECONDS,
+  positiveDuration,
+  promqlExpr,
+  prometheusLabelName,
+  staticText,
+  templateText,
+  windowedPromql,
+} from './primitives.js';
 import { AutopilotSchema } from './autopilot-schema.js';
 import { dashboardSchema } from './dashboards-schema.js';
 import { NotificationsSchema } from './routing-schema.js';
@@ -9,17 +24,25 @@ import { DEFAULT_OUTPUTS, OPTIONAL_TARGETS } from '../target-names.js';
 /** The only definitions version this compiler reads. */
 export const API_VERSION = 'vigil.dev/v1';
 
-const window = positiveDuration;
+const atMost = (max: number) => (text: string) => (parseDuration(text) ?? 0) <= max;
+/** An alert condition's range: bounded, since the synthesized tests step through it. */
+const window = positiveDuration.refine(atMost(MAX_WINDOW_SECONDS), `expected at most ${MAX_WINDOW_SECONDS / 86_400}d: longer windows make the synthesized tests unbounded`);
+/** How long a condition must hold, bounded as windows are. */
+const holdFor = duration.refine(atMost(MAX_WINDOW_SECONDS), `expected at most ${MAX_WINDOW_SECONDS / 86_400}d: longer holds make the synthesized tests unbounded`);
+const sloWindow = positiveDuration.refine(atMost(MAX_SLO_WINDOW_SECONDS), `expected at most ${MAX_SLO_WINDOW_SECONDS / 86_400}d`);
 const alertName = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected an alert name such as SelectionEntropyLow');
-const kebabName = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a lower-case name such as api-availability');
+// Names become file names (prometheus/rules/<service>.yml, dashboards/html/vigil-<service>.html): bounded well under 255 bytes.
+const kebabName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a lower-case name such as api-availability')
+  .refine((name) => name.length <= 100, 'expected at most 100 characters: names become file names');
 const labelMap = z.record(prometheusLabelName, z.string());
 /** Alert labels are not templated: a `{{` would be expanded by Prometheus and break routing. */
-const staticLabelMap = z.record(
-  prometheusLabelName,
-  z.string().refine((value) => !value.includes('{{'), 'label values are static: templates belong in annotations'),
-);
+const staticLabelMap = z.record(prometheusLabelName, staticText);
+/** Annotations are Go templates that Prometheus expands: parsed here so promtool never rejects them. */
+const annotationMap = z.record(prometheusLabelName, templateText);
 const severity = z.enum(['info', 'warning', 'critical']);
 
 /** A label matcher: a plain string is an equality match. */
@@ -35,10 +58,10 @@ const settings = z.strictObject({
   scrape_interval: duration.default('30s'),
   evaluation_interval: duration.default('30s'),
   retention: duration.default('90d'),
-  alertmanagers: z.array(z.string().min(1)).default(['localhost:9093']),
+  alertmanagers: z.array(hostTarget).default(['localhost:9093']),
   external_labels: labelMap.default({}),
   /** Grafana's base URL, for the `dashboard_url` annotation of alerts. */
-  grafana_url: z.string().url().optional(),
+  grafana_url: httpUrl.optional(),
   /** Outputs beside Prometheus's own (always written); by default all but Datadog. */
   outputs: z
     .array(z.enum(OPTIONAL_TARGETS))
@@ -49,9 +72,9 @@ const settings = z.strictObject({
 
 const service = z.strictObject({
   name: kebabName,
-  team: z.string().min(1),
+  team: staticText.min(1),
   job: z.string().min(1).optional(),
-  targets: z.array(z.string().min(1)).default([]),
+  targets: z.array(hostTarget).default([]),
   metrics_path: z.string().startsWith('/').default('/metrics'),
   scheme: z.enum(['http', 'https']).default('http'),
 });
@@ -97,7 +120,7 @@ const condition = z.discriminatedUnion('kind', [
     ...valueFields,
     above: z.number().optional(),
     below: z.number().optional(),
-    for: duration.default('0s'),
+    for: holdFor.default('0s'),
   }),
   z.strictObject({
     kind: z.literal('rate_of_change'),
@@ -105,7 +128,7 @@ const condition = z.discriminatedUnion('kind', [
     window: window,
     rising: z.number().positive().optional(),
     falling: z.number().positive().optional(),
-    for: duration.default('0s'),
+    for: holdFor.default('0s'),
   }),
   z.strictObject({
     kind: z.literal('anomaly'),
@@ -113,7 +136,7 @@ const condition = z.discriminatedUnion('kind', [
     window: window,
     z_score: z.number().positive().default(3),
     direction: z.enum(['above', 'below', 'both']).default('both'),
-    for: duration.default('0s'),
+    for: holdFor.default('0s'),
   }),
   z.strictObject({
     kind: z.literal('forecast'),
@@ -122,20 +145,20 @@ const condition = z.discriminatedUnion('kind', [
     horizon: window,
     above: z.number().optional(),
     below: z.number().optional(),
-    for: duration.default('0s'),
+    for: holdFor.default('0s'),
   }),
   z.strictObject({
     kind: z.literal('staleness'),
     metric: identifier,
     matchers: matchers.default({}),
     older_than: window,
-    for: duration.default('0s'),
+    for: holdFor.default('0s'),
   }),
   z.strictObject({
     kind: z.literal('absence'),
     metric: identifier,
     matchers: matchers.default({}),
-    for: duration.default('5m'),
+    for: holdFor.default('5m'),
   }),
   z.strictObject({
     kind: z.literal('ratio'),
@@ -145,12 +168,12 @@ const condition = z.discriminatedUnion('kind', [
     below: z.number().optional(),
     window: window.default('5m'),
     min_denominator_rate: z.number().nonnegative().optional(),
-    for: duration.default('0s'),
+    for: holdFor.default('0s'),
   }),
   z.strictObject({
     kind: z.literal('promql'),
-    expr: z.string().min(1),
-    for: duration.default('0s'),
+    expr: promqlExpr,
+    for: holdFor.default('0s'),
     test: promqlTest.optional(),
   }),
 ]);
@@ -159,12 +182,12 @@ const alert = z.strictObject({
   name: alertName,
   service: kebabName.optional(),
   severity,
-  summary: z.string().min(1),
-  description: z.string().optional(),
-  runbook: z.string().url().optional(),
-  dashboard: z.string().url().optional(),
+  summary: templateText.min(1),
+  description: templateText.optional(),
+  runbook: httpUrl.optional(),
+  dashboard: httpUrl.optional(),
   labels: staticLabelMap.default({}),
-  annotations: labelMap.default({}),
+  annotations: annotationMap.default({}),
   by: z.array(labelName).default([]),
   cooldown: duration.optional(),
   escalate_after: duration.optional(),
@@ -180,8 +203,8 @@ const eventsSli = z.strictObject({
 const tierSwitch = z.boolean().default(true);
 const sloAlert = z.strictObject({
   severity: severity.optional(),
-  labels: labelMap.default({}),
-  annotations: labelMap.default({}),
+  labels: staticLabelMap.default({}),
+  annotations: annotationMap.default({}),
   disable: z.boolean().default(false),
 });
 
@@ -189,7 +212,7 @@ const slo = z.strictObject({
   name: kebabName,
   service: kebabName,
   objective: z.number().gt(0).lt(100),
-  window: window.default('30d'),
+  window: sloWindow.default('30d'),
   description: z.string().optional(),
   sli: z.union([
     z.strictObject({ events: eventsSli }),
@@ -200,18 +223,18 @@ const slo = z.strictObject({
         threshold: z.number().positive(),
       }),
     }),
-    z.strictObject({ promql: z.strictObject({ error_query: z.string().min(1), total_query: z.string().min(1) }) }),
-    z.strictObject({ promql_ratio: z.strictObject({ error_ratio_query: z.string().min(1) }) }),
+    z.strictObject({ promql: z.strictObject({ error_query: windowedPromql, total_query: windowedPromql }) }),
+    z.strictObject({ promql_ratio: z.strictObject({ error_ratio_query: windowedPromql }) }),
   ]),
   group_by: z.array(labelName).default([]),
   min_event_rate: z.number().nonnegative().optional(),
-  labels: labelMap.default({}),
-  runbook: z.string().url().optional(),
+  labels: staticLabelMap.default({}),
+  runbook: httpUrl.optional(),
   alerting: z
     .strictObject({
       name: alertName.optional(),
-      labels: labelMap.default({}),
-      annotations: labelMap.default({}),
+      labels: staticLabelMap.default({}),
+      annotations: annotationMap.default({}),
       page: sloAlert.default({ labels: {}, annotations: {}, disable: false }),
       ticket: sloAlert.default({ labels: {}, annotations: {}, disable: false }),
       tiers: z

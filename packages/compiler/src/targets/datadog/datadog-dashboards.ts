@@ -5,7 +5,8 @@ import { UnparsedObject } from '@datadog/datadog-api-client/dist/packages/datado
 import { assertNever } from '../../errors.js';
 import type { Dashboard, Panel, PanelThreshold } from '../../model/dashboards.js';
 import type { Metric, Model, Severity } from '../../model/types.js';
-import { generatedIdMark, sortKeys } from './datadog-monitors.js';
+import { sortKeys } from './datadog-monitors.js';
+import { datadogDashboardMark } from '../../emit/generated-mark.js';
 import { ddNumber } from './datadog-query.js';
 import type { OutputFile } from '../../emit/output.js';
 
@@ -16,7 +17,7 @@ const MARKER_STYLE: Record<Severity, string> = { critical: 'error dashed', warni
 
 /** The stable id line of a synced dashboard's description (Datadog assigns its own ids). */
 export function dashboardIdLine(uid: string): string {
-  return `${generatedIdMark(uid)}: edit the definitions, not this dashboard.`;
+  return datadogDashboardMark(uid);
 }
 
 /** The vigil id recorded in a dashboard description, if any. */

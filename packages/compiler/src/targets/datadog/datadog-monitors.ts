@@ -6,17 +6,9 @@ import { datadogCountSeries, datadogTag } from '@vigil/conventions';
 import { snakeCase } from '../../model/names.js';
 import type { Alert, Bound, CounterSignal, Model, Service, Severity, Slo, ValueSignal } from '../../model/types.js';
 import { ddBy, ddDuration, ddFilter, ddMinutes, ddNumber, UnmappedError } from './datadog-query.js';
-import { GENERATED_MARK } from '../../emit/generated-mark.js';
+import { datadogMonitorMark } from '../../emit/generated-mark.js';
 import type { OutputFile } from '../../emit/output.js';
 import { compareText } from '../../text-order.js';
-
-/**
- * Marks generated files and the objects synced from them, with the object's stable id (Datadog
- * assigns its own ids; a synced dashboard is found again by this one).
- */
-export function generatedIdMark(id: string): string {
-  return `${GENERATED_MARK} (target datadog, vigil_id:${id})`;
-}
 
 /**
  * Delays applied to every monitor. Evaluation waits a minute for the exporter's 10 s pushes
@@ -194,7 +186,7 @@ export function datadogMessageText(text: string): string {
 }
 
 function footer(id: string): string {
-  return `${generatedIdMark(id)}: edit the definitions, not this monitor. Add @-mentions in Datadog notification rules.`;
+  return datadogMonitorMark(id);
 }
 
 function tags(id: string, service: Service, severity: Severity, labels: Record<string, string>): string[] {

@@ -12,7 +12,7 @@ import { assertNever } from '../../errors.js';
 import type { Dashboard, DashboardVariable, Panel, PanelQuery, PanelThreshold } from '../../model/dashboards.js';
 import type { Model, Severity } from '../../model/types.js';
 import { SEVERITIES } from '../../model/types.js';
-import { GENERATED_MARK } from '../../emit/generated-mark.js';
+import { GRAFANA_DESCRIPTION_MARK } from '../../emit/generated-mark.js';
 import type { OutputFile } from '../../emit/output.js';
 
 /** Where dashboard JSON goes, relative to the project root (mounted into Grafana by docker-compose.yml). */
@@ -44,7 +44,7 @@ export function grafanaDashboard(board: Dashboard): dashboard.Dashboard {
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
     .variables(board.variables.map(variable));
   // The mark lets `vigil generate` tell its own files from a user's when removing stale ones.
-  builder.description(`${board.description !== undefined ? `${board.description} ` : ''}(${GENERATED_MARK} (target grafana) from definitions/: do not edit here.)`);
+  builder.description(`${board.description !== undefined ? `${board.description} ` : ''}${GRAFANA_DESCRIPTION_MARK}`);
   if (board.refresh !== '') builder.refresh(board.refresh);
   // Panel ids are unique across the dashboard, rows included: links such as `?viewPanel=` use them.
   // model/build-routing.ts (panelIds) numbers them the same way for alert links: keep both in step.
