@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VigilMetricProducer } from '../../record/vigil-producer.js';
 import { createBusinessMetrics, klDivergence, klDivergenceExcess, meanRelativeError, shannonEntropy, usedRatio } from './index.js';
+import { seededRandom as seeded } from '../resilience/stress.js';
 
 // Issue 16, math edge cases.
 
@@ -29,18 +30,6 @@ describe('ratios are bounded and non-finite input refused', () => {
     expect(() => meanRelativeError([{ predicted: Number.NaN, realised: 1 }])).toThrow(RangeError);
   });
 });
-
-/** Mulberry32, seeded. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('KL window-size bias', () => {
   const history: Record<string, number> = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`g${i}`, 1000 * (i + 1)]));

@@ -3,6 +3,7 @@ import type { DataPoint, Histogram, MetricData } from '@opentelemetry/sdk-metric
 import { describe, expect, it } from 'vitest';
 import { VigilMetricProducer } from '../../record/vigil-producer.js';
 import { createEngagementMetrics, createPseudonymizer, type EngagementOptions } from './index.js';
+import { seededRandom as seeded } from '../resilience/stress.js';
 
 // Attacks from issue 16 (E1-E7), each run against the producer's export, the one Prometheus and
 // every OpenTelemetry reader read.
@@ -190,18 +191,6 @@ describe('E7: the active-sessions gauge is withheld when under k', () => {
     expect((await scrape(producer)).get('tta_active_sessions')).toBeUndefined();
   });
 });
-
-/** Mulberry32: a seeded generator so a failure can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('property: no group under k can be derived from any scrape or difference of scrapes', () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
