@@ -502,3 +502,61 @@ describe('alert/duplicate', () => {
     expect(lint('alert/duplicate', { user: [twice(['page', 'ticket'])] })).toEqual([]);
   });
 });
+
+describe('promtool rule checks on hand-written rules', () => {
+  const file = userFile(`groups:
+  - name: g
+    rules:
+      - record: job-x:rate5m
+        expr: sum(rate(http_requests_total[5m]))
+      - record: "job:x:rate5m"
+        expr: sum(rate(http_requests_total[5m]))
+      - alert: BadFor
+        expr: up == 0
+        for: 5x
+        keep_firing_for: 99999999999y
+        annotations: { summary: s, runbook_url: https://r }
+      - alert: GoodFor
+        expr: up == 0
+        for: 1h30m
+        keep_firing_for: 0
+        labels: { severity: "{{ if true }}page{{ end }}" }
+        annotations: { summary: "{{ $labels.job | humanize }} down", runbook_url: https://r }
+      - alert: BadTemplate
+        expr: up == 0
+        labels: { team: "web{{" }
+        annotations: { summary: "down {{ nosuch $value }}", runbook_url: https://r }
+`);
+
+  it('errs on a `for` or `keep_firing_for` that is not a Prometheus duration, at its value', () => {
+    expect(lint('rule/invalid-duration', { user: [file] })).toEqual([
+      expect.objectContaining({ severity: 'error', rule: 'BadFor', line: 10, column: 14, message: expect.stringContaining('for: "5x"') }),
+      expect.objectContaining({ severity: 'error', rule: 'BadFor', line: 11, column: 26, message: expect.stringContaining('292y') }),
+    ]);
+  });
+
+  it('errs on a recording rule name that is not a metric name', () => {
+    expect(lint('rule/invalid-record-name', { user: [file] })).toEqual([
+      expect.objectContaining({ severity: 'error', rule: 'job-x:rate5m', line: 4, column: 17 }),
+    ]);
+  });
+
+  it('errs on a label or annotation template that Go cannot parse, at the character', () => {
+    expect(lint('template/syntax', { user: [file] })).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        rule: 'BadTemplate',
+        line: 21,
+        column: 29,
+        message: expect.stringContaining('labels.team is not a valid template: unclosed action'),
+      }),
+      expect.objectContaining({
+        severity: 'error',
+        rule: 'BadTemplate',
+        line: 22,
+        column: 39,
+        message: expect.stringContaining('function "nosuch" not defined'),
+      }),
+    ]);
+  });
+});

@@ -4,11 +4,12 @@ import type { InstrumentType, Model, Settings, Slo } from '../model/types.js';
 import { num } from '../promql/build.js';
 import { errorBudget } from '../rules/slos.js';
 import type { RuleFile } from '../rules/types.js';
-import { formatDuration } from '../spec/duration.js';
+import { DURATION_PATTERN, formatDuration, parseDuration } from '../spec/duration.js';
+import { goTemplateErrors } from '../spec/go-template.js';
 import { analyzePromql, type PromqlMatcher, type PromqlSelector } from './promql.js';
 import { buildSeriesIndex, type SeriesIndex } from './series.js';
 import type { LintCheck, LintFinding, LintInput, LintSeverity } from './types.js';
-import { locateInExpr, type UserRuleFile } from './user-rules.js';
+import { locateInExpr, type UserRule, type UserRuleFile } from './user-rules.js';
 import { compareText } from '../text-order.js';
 
 /** A rule as the checks see it, generated or hand-written alike. */
@@ -26,6 +27,13 @@ interface LintRule {
   at: SourceLocation;
   /** Where a finding about a character of the expression points. */
   locate: (offset: number) => SourceLocation;
+  /** `for` and `keep_firing_for` as written in a hand-written file (generated rules hold valid numbers). */
+  durations: Readonly<Record<string, string>>;
+  /**
+   * Where a finding about a character of another value points, by key (`record`, `for`,
+   * `labels.<name>`, `annotations.<name>`).
+   */
+  locateField: (key: string, offset: number) => SourceLocation;
 }
 
 /** Functions that want a counter. */
@@ -34,6 +42,10 @@ const COUNTER_FUNCTIONS = ['rate', 'irate', 'increase'];
 const GAUGE_FUNCTIONS = ['delta', 'deriv', 'predict_linear'];
 /** Windows shorter than this many scrape intervals leave too few samples for a reliable rate. */
 const MIN_SCRAPES_PER_RATE_WINDOW = 4;
+/** The longest duration Prometheus reads: Go's `time.Duration`, an int64 of nanoseconds. */
+const MAX_DURATION_SECONDS = 9_223_372_036;
+/** A valid metric name, which a recording rule's name must be (Prometheus' legacy name rule, as promtool checks it). */
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 /** One line on what a check looks for, for reports and SARIF rule metadata. */
 export function describeCheck(check: LintCheck): string {
@@ -42,6 +54,12 @@ export function describeCheck(check: LintCheck): string {
       return 'A hand-written rule file is not valid YAML or not a Prometheus rule file; the other files are still linted.';
     case 'promql/syntax':
       return 'The expression does not parse as PromQL.';
+    case 'rule/invalid-duration':
+      return 'A `for` or `keep_firing_for` is not a Prometheus duration (`5m`, `1h30m`) or is beyond its range: promtool rejects the file.';
+    case 'rule/invalid-record-name':
+      return 'A recording rule name is not a valid metric name (`^[a-zA-Z_:][a-zA-Z0-9_:]*$`): promtool rejects the file.';
+    case 'template/syntax':
+      return "An alert's label or annotation is not a valid Go template (bad syntax, an unknown function): promtool rejects the file.";
     case 'metric/unknown':
       return 'A selector names a metric that is not in the catalog, not recorded by any rule and not a Prometheus metric.';
     case 'metric/wrong-type':
@@ -82,6 +100,7 @@ export function lintRules(input: LintInput): LintFinding[] {
   const findings = [
     ...rules.flatMap((rule) => lintExpression(rule, index, input.model.settings)),
     ...rules.flatMap(lintAnnotations),
+    ...rules.flatMap(lintRuleFields),
     ...duplicateAlerts(rules),
     ...input.model.slos.flatMap(tiersThatNeverFire),
   ];
@@ -110,6 +129,8 @@ function generatedRules(model: Model, files: readonly RuleFile[]): LintRule[] {
           at,
           // The definition is the only place users can fix a generated rule.
           locate: () => at,
+          durations: {},
+          locateField: () => at,
         };
       }),
     ),
@@ -130,10 +151,93 @@ function userRules(files: readonly UserRuleFile[]): LintRule[] {
           meta: false,
           at: rule.location,
           locate: (offset) => locateInExpr(file.path, rule.exprPlacement, rule.expr, offset),
+          durations: {
+            ...(rule.type === 'alerting' && rule.for !== undefined ? { for: rule.for } : {}),
+            ...(rule.type === 'alerting' && rule.keepFiringFor !== undefined
+              ? { keep_firing_for: rule.keepFiringFor }
+              : {}),
+          },
+          locateField: (key, offset) => {
+            const placement = rule.places[key];
+            const value = fieldValue(rule, key);
+            return placement && value !== undefined
+              ? locateInExpr(file.path, placement, value, offset)
+              : rule.location;
+          },
         }),
       ),
     ),
   );
+}
+
+/** The text of a checked value of a hand-written rule, by its key in {@link UserRule.places}. */
+function fieldValue(rule: UserRule, key: string): string | undefined {
+  if (key === 'record') return rule.type === 'recording' ? rule.record : undefined;
+  if (key === 'for') return rule.type === 'alerting' ? rule.for : undefined;
+  if (key === 'keep_firing_for') return rule.type === 'alerting' ? rule.keepFiringFor : undefined;
+  const [map, ...rest] = key.split('.');
+  const name = rest.join('.');
+  if (map === 'labels') return rule.labels[name];
+  if (map === 'annotations') return rule.type === 'alerting' ? rule.annotations[name] : undefined;
+  return undefined;
+}
+
+/** Why Prometheus rejects a duration, or `undefined` when it reads it. */
+function durationProblem(text: string): string | undefined {
+  if (text === '0') return undefined;
+  if (text === '' || !DURATION_PATTERN.test(text)) {
+    return 'not a Prometheus duration: expected integers with units, largest first (5m, 1h30m, 90s)';
+  }
+  const seconds = parseDuration(text) ?? 0;
+  return seconds > MAX_DURATION_SECONDS
+    ? `beyond the longest duration Prometheus reads (about 292y): ${formatDuration(MAX_DURATION_SECONDS)}`
+    : undefined;
+}
+
+/** The checks promtool makes of a rule beyond its expression: durations, record names, templates. */
+function lintRuleFields(rule: LintRule): LintFinding[] {
+  const out: LintFinding[] = [];
+  for (const [key, text] of Object.entries(rule.durations)) {
+    const problem = durationProblem(text);
+    if (problem) {
+      out.push(
+        finding(rule, rule.locateField(key, 0), 'rule/invalid-duration', 'error', `${key}: ${JSON.stringify(text)} is ${problem}`),
+      );
+    }
+  }
+  if (rule.type === 'recording' && !METRIC_NAME.test(rule.name)) {
+    out.push(
+      finding(
+        rule,
+        rule.locateField('record', 0),
+        'rule/invalid-record-name',
+        'error',
+        `record ${JSON.stringify(rule.name)} is not a valid metric name: expected letters, digits, _ and : (not starting with a digit)`,
+      ),
+    );
+  }
+  // Prometheus expands the templates of alerting rules only, and promtool parses exactly those.
+  if (rule.type === 'alerting') {
+    for (const [map, values] of [
+      ['labels', rule.labels],
+      ['annotations', rule.annotations],
+    ] as const) {
+      for (const [name, value] of Object.entries(values)) {
+        const [error] = goTemplateErrors(value);
+        if (!error) continue;
+        out.push(
+          finding(
+            rule,
+            rule.locateField(`${map}.${name}`, error.offset),
+            'template/syntax',
+            'error',
+            `${map}.${name} is not a valid template: ${error.message}`,
+          ),
+        );
+      }
+    }
+  }
+  return out;
 }
 
 function finding(

@@ -7,6 +7,9 @@ import type { UserRuleFile } from './user-rules.js';
 export const LINT_CHECKS = [
   'file/invalid',
   'promql/syntax',
+  'rule/invalid-duration',
+  'rule/invalid-record-name',
+  'template/syntax',
   'metric/unknown',
   'metric/wrong-type',
   'histogram/threshold-not-bucket',

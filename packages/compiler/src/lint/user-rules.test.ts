@@ -34,6 +34,10 @@ describe('parseUserRules', () => {
               labels: { tier: 'web' },
               location: { file: 'r.yml', line: 4, column: 9 },
               exprPlacement: { layout: 'inline', line: 5, column: 15 },
+              places: {
+                record: { layout: 'inline', line: 4, column: 17 },
+                'labels.tier': { layout: 'inline', line: 6, column: 25 },
+              },
             },
             {
               type: 'alerting',
@@ -41,8 +45,14 @@ describe('parseUserRules', () => {
               expr: 'job:x:rate5m > 1',
               labels: { severity: 'page' },
               annotations: { summary: 'high' },
+              for: '5m',
               location: { file: 'r.yml', line: 7, column: 9 },
               exprPlacement: { layout: 'inline', line: 8, column: 16 },
+              places: {
+                for: { layout: 'inline', line: 9, column: 14 },
+                'labels.severity': { layout: 'inline', line: 10, column: 29 },
+                'annotations.summary': { layout: 'inline', line: 11, column: 33 },
+              },
             },
           ],
         },

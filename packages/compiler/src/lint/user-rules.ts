@@ -20,6 +20,11 @@ interface UserRuleBase {
   /** Where the rule's entry (`- alert:` or `- record:`) starts. */
   location: SourceLocation;
   exprPlacement: ExprPlacement;
+  /**
+   * Where the rule's other checked values are, by key: `record`, `for`, `keep_firing_for`,
+   * `labels.<name>`, `annotations.<name>`.
+   */
+  places: Record<string, ExprPlacement>;
 }
 
 /** A hand-written alerting rule. */
@@ -27,6 +32,10 @@ export interface UserAlertingRule extends UserRuleBase {
   type: 'alerting';
   alert: string;
   annotations: Record<string, string>;
+  /** `for` as written (Prometheus parses it as a duration), when given. */
+  for?: string;
+  /** `keep_firing_for` as written, when given. */
+  keepFiringFor?: string;
 }
 
 /** A hand-written recording rule. */
@@ -51,8 +60,8 @@ export interface UserRuleFile {
 
 /**
  * Parses a Prometheus rule file (`groups: [{name, rules: [{alert|record, expr, ...}]}]`),
- * keeping where each rule and expression is. Malformed files come back as issues, not throws;
- * keys Prometheus knows but lint does not need (`for`, `interval`...) are ignored.
+ * keeping where each rule, expression and checked value is. Malformed files come back as issues,
+ * not throws; keys Prometheus knows but lint does not need (`interval`, `limit`...) are ignored.
  */
 export function parseUserRules(source: SourceText): Result<UserRuleFile> {
   const lines = new LineCounter();
@@ -143,15 +152,37 @@ function readRule(
     issue(node, 'the rule needs an `expr`');
     return undefined;
   }
+  const places: Record<string, ExprPlacement> = {};
+  const place = (key: string, value: unknown) => {
+    if (isScalar(value)) places[key] = placementOf(value, text, lines);
+  };
+  for (const key of ['record', 'for', 'keep_firing_for']) place(key, node.get(key, true));
+  for (const map of ['labels', 'annotations']) {
+    const mapNode = node.get(map, true);
+    if (!isMap(mapNode)) continue;
+    for (const pair of mapNode.items) {
+      const key = scalarText(pair.key);
+      if (key !== undefined) place(`${map}.${key}`, pair.value);
+    }
+  }
   const base = {
     expr,
     labels: stringMap(node.get('labels', true)),
     location: at(node),
     exprPlacement: placementOf(exprNode, text, lines),
+    places,
   };
-  return alert !== undefined
-    ? { type: 'alerting', alert, annotations: stringMap(node.get('annotations', true)), ...base }
-    : { type: 'recording', record: record as string, ...base };
+  if (alert === undefined) return { type: 'recording', record: record as string, ...base };
+  const forText = scalarText(node.get('for', true));
+  const keepFiringFor = scalarText(node.get('keep_firing_for', true));
+  return {
+    type: 'alerting',
+    alert,
+    annotations: stringMap(node.get('annotations', true)),
+    ...(forText !== undefined ? { for: forText } : {}),
+    ...(keepFiringFor !== undefined ? { keepFiringFor } : {}),
+    ...base,
+  };
 }
 
 function placementOf(node: Scalar, text: string, lines: LineCounter): ExprPlacement {

@@ -1,0 +1,55 @@
+// `vigil lint` rejects the hand-written rule files that promtool rejects (issue 13, finding 8):
+// each bad file is checked against the real promtool too, so the two cannot drift apart.
+import { spawnSync } from 'node:child_process';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { missingBinaries } from '../../../test/support/binaries.js';
+import { EXIT } from './exit-codes.js';
+import { runCli } from './main.js';
+
+const skip = missingBinaries('promtool');
+let root: string;
+let out: string;
+const io = { out: (t: string) => void (out += t), err: () => undefined };
+const vigil = (...args: string[]) => runCli(['--root', root, ...args], io, {});
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'vigil-lint-promtool-'));
+  await cp(join(import.meta.dirname, 'testdata/in-basic'), root, { recursive: true });
+  out = '';
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+const alert = (extra: string) =>
+  `groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n${extra}        annotations: { summary: s, runbook_url: https://r }\n`;
+
+describe.skipIf(skip !== undefined)('vigil lint and promtool agree on hand-written rules', () => {
+  it.each([
+    ['an invalid for', alert('        for: 5x\n'), 'rule/invalid-duration'],
+    ['an unknown template function', alert('        labels: { team: "{{ nosuch }}" }\n'), 'template/syntax'],
+    ['an unclosed template', alert('        labels: { team: "web{{" }\n'), 'template/syntax'],
+    ['an invalid record name', 'groups:\n  - name: g\n    rules:\n      - record: job-x\n        expr: up\n', 'rule/invalid-record-name'],
+  ])('%s: promtool rejects it and lint exits 1 with the finding', async (_, text, check) => {
+    expect(await vigil('generate')).toBe(EXIT.ok);
+    const file = join(root, 'prometheus/rules/custom.yml');
+    await writeFile(file, text);
+    expect(spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' }).status).not.toBe(0);
+    out = '';
+    expect(await vigil('lint', '--format', 'json')).toBe(EXIT.checkFailed);
+    const findings = JSON.parse(out) as { file: string; check: string; severity: string }[];
+    expect(findings).toContainEqual(expect.objectContaining({ file: 'prometheus/rules/custom.yml', check, severity: 'error' }));
+  });
+
+  it('a valid file that promtool accepts has no error finding', async () => {
+    expect(await vigil('generate')).toBe(EXIT.ok);
+    const file = join(root, 'prometheus/rules/custom.yml');
+    await writeFile(file, alert('        for: 1h30m\n        labels: { team: "{{ if true }}web{{ end }}" }\n'));
+    expect(spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' }).status).toBe(0);
+    out = '';
+    await vigil('lint', '--format', 'json');
+    const findings = JSON.parse(out) as { file: string; severity: string }[];
+    expect(findings.filter((f) => f.file === 'prometheus/rules/custom.yml' && f.severity === 'error')).toEqual([]);
+  });
+});
