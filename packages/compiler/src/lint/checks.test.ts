@@ -219,6 +219,27 @@ describe('metric/unknown', () => {
     ]);
   });
 
+  it("stays silent on a hand-written rule's metric whose namespace is not the catalog's, as an exporter's", () => {
+    const user = userFile(`groups:
+  - name: exporters
+    rules:
+      - alert: NodeCpu
+        expr: rate(node_cpu_seconds_total[5m]) > 1 and kafka_consumergroup_lag > 10 and instance:node_load:ratio > 1
+        annotations: { summary: s, runbook_url: https://r }
+      - alert: Ours
+        expr: http_requets_total > 1 and queue_depht > 1 and api_orders_total > 1
+        annotations: { summary: s, runbook_url: https://r }
+`);
+    const found = lint('metric/unknown', { user: [user] });
+    expect(found.map((f) => f.rule)).toEqual(['Ours', 'Ours', 'Ours']);
+    expect(found.map((f) => f.message)).toEqual([
+      expect.stringContaining('unknown metric http_requets_total'),
+      expect.stringContaining('unknown metric queue_depht'),
+      expect.stringContaining('unknown metric api_orders_total'),
+    ]);
+    expect(describeCheck('metric/unknown')).toContain('namespace');
+  });
+
   it('knows catalog series, histogram parts, recording rules of any file and Prometheus series', () => {
     const user = userFile(`groups:
   - name: g

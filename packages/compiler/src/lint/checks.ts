@@ -23,6 +23,8 @@ interface LintRule {
   raw: boolean;
   /** Vigil's own meta-alerts, which users cannot change. */
   meta: boolean;
+  /** From a hand-written rule file, which may well watch exporters the catalog does not describe. */
+  handWritten: boolean;
   /** Where findings about the whole rule point. */
   at: SourceLocation;
   /** Where a finding about a character of the expression points. */
@@ -61,7 +63,7 @@ export function describeCheck(check: LintCheck): string {
     case 'template/syntax':
       return "An alert's label or annotation is not a valid Go template (bad syntax, an unknown function): promtool rejects the file.";
     case 'metric/unknown':
-      return 'A selector names a metric that is not in the catalog, not recorded by any rule and not a Prometheus metric.';
+      return "A selector names a metric that is not in the catalog, not recorded by any rule and not a Prometheus metric. In a hand-written rule file only metrics in the catalog's namespaces are checked (the first word of a catalog metric's name, or a service's name, before `_`), so rules imported for an exporter (node_, kafka_...) are not reported.";
     case 'metric/wrong-type':
       return 'A function is applied to a metric of the wrong type (rate of a gauge, delta of a counter, histogram_quantile of a non-bucket series).';
     case 'histogram/threshold-not-bucket':
@@ -97,8 +99,9 @@ export function lintRules(input: LintInput): LintFinding[] {
       .filter((rule) => rule.type === 'recording')
       .map((rule) => ({ record: rule.name, expr: rule.expr, labels: rule.labels })),
   );
+  const namespaces = catalogNamespaces(input.model);
   const findings = [
-    ...rules.flatMap((rule) => lintExpression(rule, index, input.model.settings)),
+    ...rules.flatMap((rule) => lintExpression(rule, index, input.model.settings, namespaces)),
     ...rules.flatMap(lintAnnotations),
     ...rules.flatMap(lintRuleFields),
     ...duplicateAlerts(rules),
@@ -126,6 +129,7 @@ function generatedRules(model: Model, files: readonly RuleFile[]): LintRule[] {
           annotations: rule.type === 'alerting' ? rule.annotations : {},
           raw: kind === 'promql' || (kind === 'slo' && isRawPromqlSli(slos.get(definition))),
           meta: kind === 'meta',
+          handWritten: false,
           at,
           // The definition is the only place users can fix a generated rule.
           locate: () => at,
@@ -149,6 +153,7 @@ function userRules(files: readonly UserRuleFile[]): LintRule[] {
           annotations: rule.type === 'alerting' ? rule.annotations : {},
           raw: true,
           meta: false,
+          handWritten: true,
           at: rule.location,
           locate: (offset) => locateInExpr(file.path, rule.exprPlacement, rule.expr, offset),
           durations: {
@@ -250,7 +255,30 @@ function finding(
   return { file: at.file, line: at.line, column: at.column, check, severity, message, rule: rule.name };
 }
 
-function lintExpression(rule: LintRule, index: SeriesIndex, settings: Settings): LintFinding[] {
+/**
+ * A metric's namespace, the first word of its name (`node` of `node_cpu_seconds_total`); for a
+ * recorded `level:metric:operations` name, that of its metric part.
+ */
+function namespaceOf(name: string): string {
+  const parts = name.split(':');
+  const metric = parts.length >= 3 ? (parts[1] as string) : name;
+  return metric.split('_')[0] ?? metric;
+}
+
+/** The namespaces the catalog owns: those of its metrics and its services' names. */
+function catalogNamespaces(model: Model): ReadonlySet<string> {
+  return new Set([
+    ...model.metrics.map((metric) => namespaceOf(metric.promName)),
+    ...model.services.map((service) => namespaceOf(service.name.replace(/-/g, '_'))),
+  ]);
+}
+
+function lintExpression(
+  rule: LintRule,
+  index: SeriesIndex,
+  settings: Settings,
+  namespaces: ReadonlySet<string>,
+): LintFinding[] {
   const analysis = analyzePromql(rule.expr, index.labels);
   const first = analysis.errors[0];
   if (first) {
@@ -270,6 +298,7 @@ function lintExpression(rule: LintRule, index: SeriesIndex, settings: Settings):
   for (const selector of analysis.selectors) {
     if (selector.metric === undefined) continue;
     const known = index.lookup(selector.metric);
+    if (!known && rule.handWritten && !namespaces.has(namespaceOf(selector.metric))) continue;
     if (!known) {
       out.push(
         finding(
