@@ -581,3 +581,46 @@ describe('promtool rule checks on hand-written rules', () => {
     ]);
   });
 });
+
+describe('pint template and matcher checks', () => {
+  const file = userFile(`groups:
+  - name: g
+    rules:
+      - alert: Removed
+        expr: sum by (job) (rate(node_cpu_seconds_total[5m])) > 1
+        labels: { severity: warning, value: "{{ $value }}" }
+        annotations: { summary: "{{ $labels.instance }} on {{ $labels.job }}", runbook_url: https://r }
+      - alert: Kept
+        expr: rate(node_cpu_seconds_total{mode=~"idle"}[5m]) > 1
+        labels: { value: "{{ humanize .Value }}" }
+        annotations: { summary: "{{ $labels.instance }} {{ $value }}", runbook_url: https://r }
+      - alert: Without
+        expr: sum without (cpu) (rate(node_cpu_seconds_total{mode=~"idle|user", job!~"x"}[5m])) > 1
+        annotations: { summary: "{{ $labels.instance }}", runbook_url: https://r }
+`);
+
+  it('flags $labels.x for a label the aggregation removed, at the reference', () => {
+    expect(lint('template/removed-label', { user: [file] })).toEqual([
+      expect.objectContaining({
+        rule: 'Removed',
+        line: 7,
+        column: 37,
+        message: expect.stringContaining('$labels.instance'),
+      }),
+    ]);
+  });
+
+  it('flags $value or .Value in a label, which makes every new value a new alert', () => {
+    expect(lint('template/value-in-label', { user: [file] }).map((f) => [f.rule, f.line])).toEqual([
+      ['Removed', 6],
+      ['Kept', 10],
+    ]);
+  });
+
+  it('flags a regex matcher that is a plain string, at the matcher', () => {
+    expect(lint('promql/regex-literal', { user: [file] })).toEqual([
+      expect.objectContaining({ rule: 'Kept', line: 9, column: 43, message: expect.stringContaining('mode="idle"') }),
+      expect.objectContaining({ rule: 'Without', line: 13, column: 81, message: expect.stringContaining('job!="x"') }),
+    ]);
+  });
+});

@@ -46,6 +46,13 @@ const GAUGE_FUNCTIONS = ['delta', 'deriv', 'predict_linear'];
 const MIN_SCRAPES_PER_RATE_WINDOW = 4;
 /** The longest duration Prometheus reads: Go's `time.Duration`, an int64 of nanoseconds. */
 const MAX_DURATION_SECONDS = 9_223_372_036;
+/** A character with a meaning in an RE2 pattern: without one, a regex matcher is a string comparison. */
+const REGEX_SYNTAX = /[.+*?()[\]{}|^$\\]/;
+/** A template's reference to a series label: `$labels.x`, `.Labels.x` or `index $labels "x"`. */
+const LABEL_REF = /(?:\$labels|\.Labels)\.([a-zA-Z_]\w*)|index\s+(?:\$labels|\.Labels)\s+"([^"]*)"/g;
+/** A template's reference to the alert's value. */
+const VALUE_REF = /\$value\b|\.Value\b/;
+
 /** A valid metric name, which a recording rule's name must be (Prometheus' legacy name rule, as promtool checks it). */
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
@@ -62,6 +69,12 @@ export function describeCheck(check: LintCheck): string {
       return 'A recording rule name is not a valid metric name (`^[a-zA-Z_:][a-zA-Z0-9_:]*$`): promtool rejects the file.';
     case 'template/syntax':
       return "An alert's label or annotation is not a valid Go template (bad syntax, an unknown function): promtool rejects the file.";
+    case 'template/removed-label':
+      return "A template reads `$labels.x` for a label the expression's aggregation (or absent()) removed, so it always renders empty.";
+    case 'template/value-in-label':
+      return 'An alert label reads `$value`: every new value makes a new alert, which resolves the previous one and re-notifies.';
+    case 'promql/regex-literal':
+      return 'A regex matcher (`=~`, `!~`) whose pattern is a plain string: `=` or `!=` says the same, plainer and cheaper.';
     case 'metric/unknown':
       return "A selector names a metric that is not in the catalog, not recorded by any rule and not a Prometheus metric. In a hand-written rule file only metrics in the catalog's namespaces are checked (the first word of a catalog metric's name, or a service's name, before `_`), so rules imported for an exporter (node_, kafka_...) are not reported.";
     case 'metric/wrong-type':
@@ -104,6 +117,7 @@ export function lintRules(input: LintInput): LintFinding[] {
     ...rules.flatMap((rule) => lintExpression(rule, index, input.model.settings, namespaces)),
     ...rules.flatMap(lintAnnotations),
     ...rules.flatMap(lintRuleFields),
+    ...rules.flatMap(lintTemplateUse),
     ...duplicateAlerts(rules),
     ...input.model.slos.flatMap(tiersThatNeverFire),
   ];
@@ -245,6 +259,52 @@ function lintRuleFields(rule: LintRule): LintFinding[] {
   return out;
 }
 
+/**
+ * How templates use the series: `$labels.x` of a label an aggregation removed, `$value` in a
+ * label. Only labels removed for certain count: the series' own labels are inferred as unknown,
+ * so a known result set comes from a `by`, a label-free aggregation or an `on` match.
+ */
+function lintTemplateUse(rule: LintRule): LintFinding[] {
+  if (rule.type !== 'alerting') return [];
+  const out: LintFinding[] = [];
+  for (const [name, value] of Object.entries(rule.labels)) {
+    const match = VALUE_REF.exec(value);
+    if (!match) continue;
+    out.push(
+      finding(
+        rule,
+        rule.locateField(`labels.${name}`, match.index),
+        'template/value-in-label',
+        'warning',
+        `label ${name} reads ${match[0]}: each new value makes a new alert, resolving the previous one and notifying again; put the value in an annotation`,
+      ),
+    );
+  }
+  const result = analyzePromql(rule.expr).outputLabels;
+  if (result === 'unknown') return out;
+  for (const [map, values] of [
+    ['labels', rule.labels],
+    ['annotations', rule.annotations],
+  ] as const) {
+    for (const [name, value] of Object.entries(values)) {
+      for (const match of value.matchAll(LABEL_REF)) {
+        const label = (match[1] ?? match[2]) as string;
+        if (result.has(label)) continue;
+        out.push(
+          finding(
+            rule,
+            rule.locateField(`${map}.${name}`, match.index),
+            'template/removed-label',
+            'warning',
+            `${map}.${name} reads ${match[0]}, but the expression's result carries only ${[...result].sort().join(', ') || 'no labels'} (an aggregation or absent() dropped the rest): it always renders empty`,
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}
+
 function finding(
   rule: LintRule,
   at: SourceLocation,
@@ -295,6 +355,19 @@ function lintExpression(
   }
   const out: LintFinding[] = [];
   const unsure: LintSeverity = rule.raw ? 'warning' : 'error';
+  for (const matcher of analysis.selectors.flatMap((selector) => selector.matchers)) {
+    if ((matcher.op !== '=~' && matcher.op !== '!~') || REGEX_SYNTAX.test(matcher.value)) continue;
+    const plain = `${matcher.label}${matcher.op === '=~' ? '=' : '!='}${JSON.stringify(matcher.value)}`;
+    out.push(
+      finding(
+        rule,
+        rule.locate(matcher.from),
+        'promql/regex-literal',
+        'info',
+        `${matcher.label}${matcher.op}${JSON.stringify(matcher.value)} is a regex without regex syntax: write ${plain}`,
+      ),
+    );
+  }
   for (const selector of analysis.selectors) {
     if (selector.metric === undefined) continue;
     const known = index.lookup(selector.metric);
