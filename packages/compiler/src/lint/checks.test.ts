@@ -624,3 +624,17 @@ describe('pint template and matcher checks', () => {
     ]);
   });
 });
+
+describe('promql/rate-of-sum', () => {
+  it('flags a rate over a subquery of a sum, at the subquery', () => {
+    const expr = 'rate((sum by (code) (http_requests_total))[10m:1m]) > 1';
+    expect(onlyUser('promql/rate-of-sum', expr)).toEqual([
+      expect.objectContaining({ severity: 'warning', line: 5, column: 15 + 'rate('.length, message: expect.stringContaining('sum(rate(...))') }),
+    ]);
+  });
+
+  it.each(['sum(rate(http_requests_total[5m])) > 1', 'rate(http_requests_total[10m:1m]) > 1', 'max_over_time(sum(http_requests_total)[10m:1m]) > 1'])(
+    'leaves %s alone',
+    (expr) => expect(onlyUser('promql/rate-of-sum', expr)).toEqual([]),
+  );
+});

@@ -73,6 +73,8 @@ export function describeCheck(check: LintCheck): string {
       return "A template reads `$labels.x` for a label the expression's aggregation (or absent()) removed, so it always renders empty.";
     case 'template/value-in-label':
       return 'An alert label reads `$value`: every new value makes a new alert, which resolves the previous one and re-notifies.';
+    case 'promql/rate-of-sum':
+      return 'rate(), irate() or increase() over a subquery of a sum: summing first hides each counter\'s resets, so every restart reads as a huge drop and rise; sum the rates instead.';
     case 'promql/regex-literal':
       return 'A regex matcher (`=~`, `!~`) whose pattern is a plain string: `=` or `!=` says the same, plainer and cheaper.';
     case 'metric/unknown':
@@ -431,6 +433,19 @@ function lintExpression(
         ),
       );
     }
+  }
+  for (const range of analysis.ranges) {
+    if (range.function === undefined || !COUNTER_FUNCTIONS.includes(range.function)) continue;
+    if (range.aggregation !== 'sum') continue;
+    out.push(
+      finding(
+        rule,
+        rule.locate(range.from),
+        'promql/rate-of-sum',
+        'warning',
+        `${range.function}() of a subquery over sum(): a reset of any one counter looks like the sum dropping, so ${range.function}() reads a restart as a spike; write sum(${range.function}(...)) instead`,
+      ),
+    );
   }
   const minimum = MIN_SCRAPES_PER_RATE_WINDOW * settings.scrapeIntervalSeconds;
   for (const range of analysis.ranges) {

@@ -46,6 +46,8 @@ export interface PromqlRange {
   /** The function the range is an argument of (`rate`), if any. */
   function?: string;
   subquery: boolean;
+  /** For a subquery whose expression is an aggregation (`sum(...)[1h:1m]`, parentheses aside), its operator. */
+  aggregation?: string;
   from: number;
   to: number;
 }
@@ -137,10 +139,17 @@ export function analyzePromql(expr: string, labelsOf: SeriesLabels = () => 'unkn
       case 'MatrixSelector':
       case 'SubqueryExpr': {
         const seconds = durationSeconds(child(node, 'DurationExpr'), text);
+        let body = firstExpr(node);
+        while (body?.name === 'ParenExpr') body = firstExpr(body);
+        const aggregation =
+          node.name === 'SubqueryExpr' && body?.name === 'AggregateExpr'
+            ? text(child(body, 'AggregateOp') ?? body)
+            : undefined;
         analysis.ranges.push({
           ...(seconds !== undefined ? { seconds } : {}),
           ...(functions[0] ? { function: functions[0].name } : {}),
           subquery: node.name === 'SubqueryExpr',
+          ...(aggregation !== undefined ? { aggregation } : {}),
           from: node.from,
           to: node.to,
         });

@@ -13,6 +13,7 @@ export const LINT_CHECKS = [
   'template/removed-label',
   'template/value-in-label',
   'promql/regex-literal',
+  'promql/rate-of-sum',
   'metric/unknown',
   'metric/wrong-type',
   'histogram/threshold-not-bucket',
