@@ -230,24 +230,24 @@ describe('generate (property over hostile definitions)', () => {
     console.log(`generate-accepted: ${outcomes.ok} accepted, ${outcomes.rejected} rejected (seed ${SEED})`);
   }, 300_000);
 
-  // Shrunk from the property (seed 1302026): the synthesized test expected `<no value>` for a
-  // label the aggregation removed, where Prometheus renders "" (missingkey=zero).
-  it.skipIf(skip !== undefined)('a summary naming a label the aggregation removed', async () => {
+  /** One service, one gauge and one threshold alert: the shape both shrunk cases took. */
+  const oneAlert = (summary: string, above: number) => ({
+    apiVersion: 'vigil.dev/v1',
+    services: [{ name: 'shop', team: 'a', targets: ['localhost:9464'] }],
+    metrics: [{ name: 'shop_queue_depth', type: 'gauge', description: 'Orders waiting', service: 'shop' }],
+    alerts: [{ name: 'ShopQueueDeep', severity: 'warning', summary, condition: { kind: 'threshold', metric: 'shop_queue_depth', above, for: '0s' } }],
+    notifications: { default_receiver: 'r-a', receivers: [{ name: 'r-a', webhook: [{ url: 'https://hooks.example/a' }] }] },
+  });
+
+  // Shrunk from the property. Seed 1302026: the synthesized test expected `<no value>` for a label
+  // the aggregation removed, where Prometheus renders "" (missingkey=zero). Seed 99: it expected
+  // 13510798882111486 where Prometheus prints 1.3510798882111486e+16 (Go's %v switches at 1e+06).
+  it.skipIf(skip !== undefined).each([
+    ['a label the aggregation removed', oneAlert('A {{ $value | humanizePercentage }} on {{ $labels.instance }}', 0)],
+    ['a value of 17 digits', oneAlert('a {{ $value }}', 9007199254740991)],
+    ['a value of 9 digits', oneAlert('a {{ $value }}', 123456789)],
+  ])('regression: %s', async (_, defs) => {
     const outcomes = { ok: 0, rejected: 0 };
-    const defs = {
-      apiVersion: 'vigil.dev/v1',
-      services: [{ name: 'shop', team: 'a', targets: ['localhost:9464'] }],
-      metrics: [{ name: 'shop_queue_depth', type: 'gauge', description: 'Orders waiting', service: 'shop' }],
-      alerts: [
-        {
-          name: 'ShopQueueDeep',
-          severity: 'warning',
-          summary: 'A {{ $value | humanizePercentage }} on {{ $labels.instance }}',
-          condition: { kind: 'threshold', metric: 'shop_queue_depth', above: 0, for: '0s' },
-        },
-      ],
-      notifications: { default_receiver: 'r-a', receivers: [{ name: 'r-a', webhook: [{ url: 'https://hooks.example/a' }] }] },
-    };
     expect(await check(defs, outcomes)).toBeUndefined();
     expect(outcomes.ok).toBe(1);
   }, 60_000);

@@ -8,6 +8,11 @@ describe('Go float formatting', () => {
     expect(goFormatShortest(1e21)).toBe('1e+21');
     expect(goFormatShortest(1000000)).toBe('1e+06');
     expect(goFormatShortest(123456)).toBe('123456');
+    // As promtool renders them (found by generate-accepted.property.test.ts, seed 99).
+    expect(goFormatShortest(123456789)).toBe('1.23456789e+08');
+    expect(goFormatShortest(12345678.5)).toBe('1.23456785e+07');
+    expect(goFormatShortest(13510798882111486)).toBe('1.3510798882111486e+16');
+    expect(goFormatShortest(0.0001234)).toBe('0.0001234');
     expect(goFormatShortest(0.00001)).toBe('1e-05');
     expect(goFormatShortest(2)).toBe('2');
   });
