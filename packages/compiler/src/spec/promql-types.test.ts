@@ -24,6 +24,7 @@ const REJECTED: [string, RegExp][] = [
   ['x + "a"', /binary expression must contain only scalar and instant vector types/],
   ['deriv(x) offset 5m', /expected type range vector in call to function "deriv"/],
   ['-(predict_linear(x, 3600))', /expected type range vector in call to function "predict_linear"/],
+  ['(abs(x)) offset 5m', /offset modifier must be preceded by an instant vector selector/],
   ['avg(x, y)', /wrong number of arguments for aggregate expression provided, expected 1, got 2/],
 ];
 
@@ -54,6 +55,11 @@ function promtoolAccepts(dir: string, expr: string): boolean {
 }
 
 describe('PromQL type checks', () => {
+  // promtool check rules accepts these; evaluating the rule (promtool test rules) fails.
+  it.each(['"a"', 'x[5m]'])('rejects a rule result that is not a vector or scalar: %s', (expr) => {
+    expect(promqlSyntaxErrors(expr).map((e) => e.message)).toEqual([expect.stringMatching(/expected an instant vector or scalar result/)]);
+  });
+
   it.each(REJECTED)('rejects %s, located', (expr, message) => {
     const errors = promqlSyntaxErrors(expr);
     expect(errors.map((e) => e.message).join('\n')).toMatch(message);

@@ -91,6 +91,9 @@ export function promqlTypeErrors(top: SyntaxNode, expr: string): PromqlSyntaxErr
       case 'UnaryExpr': {
         // The wrapped expression comes first, after the sign of a unary expression.
         const inner = node.name === 'UnaryExpr' ? node.firstChild?.nextSibling : node.firstChild;
+        if (node.name === 'OffsetExpr' && inner && !['VectorSelector', 'MatrixSelector', 'SubqueryExpr'].includes(inner.name)) {
+          fail(node, 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+        }
         return inner ? typeOf(inner) : undefined;
       }
       case 'NumberDurationLiteral':
@@ -160,6 +163,10 @@ export function promqlTypeErrors(top: SyntaxNode, expr: string): PromqlSyntaxErr
     }
   }
 
-  typeOf(top);
+  const result = typeOf(top);
+  // A rule's result is evaluated as a vector or a scalar; promtool's tests fail on anything else.
+  if (errors.length === 0 && (result === 'string' || result === 'matrix')) {
+    fail(top, `expected an instant vector or scalar result, got ${describe(result)}`);
+  }
   return errors;
 }
