@@ -25,6 +25,7 @@ const REJECTED: [string, RegExp][] = [
   ['deriv(x) offset 5m', /expected type range vector in call to function "deriv"/],
   ['-(predict_linear(x, 3600))', /expected type range vector in call to function "predict_linear"/],
   ['(abs(x)) offset 5m', /offset modifier must be preceded by an instant vector selector/],
+  ['x > 1e400', /number 1e400 out of range/],
   ['avg(x, y)', /wrong number of arguments for aggregate expression provided, expected 1, got 2/],
 ];
 
@@ -44,6 +45,8 @@ const ACCEPTED = [
   '{a!=""}',
   '{a=~".+"}',
   'absent(x) == 1',
+  'x > Inf',
+  'x > 1e308',
   'x / on(a) group_left y',
   'sum(rate(x[5m])) / sum(rate(y[5m])) > 0.05',
 ];

@@ -96,8 +96,12 @@ export function promqlTypeErrors(top: SyntaxNode, expr: string): PromqlSyntaxErr
         }
         return inner ? typeOf(inner) : undefined;
       }
-      case 'NumberDurationLiteral':
+      case 'NumberDurationLiteral': {
+        // Go's ParseFloat refuses what overflows float64 (1e400); JavaScript makes it Infinity.
+        const text = expr.slice(node.from, node.to);
+        if (!/inf/i.test(text) && !Number.isFinite(Number(text)) && !Number.isNaN(Number(text))) fail(node, `number ${text} out of range`);
         return 'scalar';
+      }
       case 'StringLiteral':
         return 'string';
       case 'MatrixSelector':
