@@ -1,5 +1,6 @@
 // Lives in spec/ because the schema parses raw expressions at load; promql/parse.ts re-exports it.
 import { parser } from '@prometheus-io/lezer-promql';
+import { promqlTypeErrors } from './promql-types.js';
 
 /** A PromQL syntax error and where in the expression it is. */
 export interface PromqlSyntaxError {
@@ -7,10 +8,11 @@ export interface PromqlSyntaxError {
   message: string;
 }
 
-/** Parses an expression with Prometheus' own lezer grammar and returns its syntax errors. */
+/** Parses an expression with Prometheus' own lezer grammar and returns its syntax and type errors. */
 export function promqlSyntaxErrors(expr: string): PromqlSyntaxError[] {
   const errors: PromqlSyntaxError[] = [];
-  parser.parse(expr).iterate({
+  const tree = parser.parse(expr);
+  tree.iterate({
     enter(node) {
       if (node.type.isError) {
         const near = expr.slice(node.from, node.from + 20) || 'end of expression';
@@ -18,5 +20,6 @@ export function promqlSyntaxErrors(expr: string): PromqlSyntaxError[] {
       }
     },
   });
-  return errors;
+  // Types are checked only on a tree the grammar accepted, as Prometheus does.
+  return errors.length > 0 ? errors : promqlTypeErrors(tree.topNode, expr);
 }

@@ -40,7 +40,11 @@ const kebabName = z
   .refine((name) => name.length <= 100, 'expected at most 100 characters: names become file names');
 const labelMap = z.record(prometheusLabelName, z.string());
 /** Alert labels are not templated: a `{{` would be expanded by Prometheus and break routing. */
-const staticLabelMap = z.record(prometheusLabelName, staticText);
+const staticLabelMap = z.record(
+  prometheusLabelName,
+  // Prometheus drops a label whose value is empty: the alert would not carry it, nor match a route on it.
+  staticText.refine((value) => value !== '', 'an empty label value is dropped by Prometheus: remove the label instead'),
+);
 /** Annotations are Go templates that Prometheus expands: parsed here so promtool never rejects them. */
 const annotationMap = z.record(prometheusLabelName, templateText);
 const severity = z.enum(['info', 'warning', 'critical']);

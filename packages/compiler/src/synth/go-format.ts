@@ -23,9 +23,9 @@ export function goFormatShortest(value: number): string {
   if (value === 0) return Object.is(value, -0) ? '-0' : '0';
   const [mantissa = '', exp = '0'] = value.toExponential().split('e');
   const exponent = Number(exp);
-  const digitCount = mantissa.replace(/[-.]/g, '').length;
-  const eprec = Math.max(digitCount, 6);
-  if (exponent < -4 || exponent >= eprec) return exponentForm(mantissa, exponent);
+  // Go's strconv: "if precision was the shortest possible, use precision 6 for this decision",
+  // whatever the number of digits (promtool renders 123456789 as 1.23456789e+08).
+  if (exponent < -4 || exponent >= 6) return exponentForm(mantissa, exponent);
   return toPlain(mantissa, exponent);
 }
 

@@ -8,6 +8,11 @@ describe('Go float formatting', () => {
     expect(goFormatShortest(1e21)).toBe('1e+21');
     expect(goFormatShortest(1000000)).toBe('1e+06');
     expect(goFormatShortest(123456)).toBe('123456');
+    // As promtool renders them (found by generate-accepted.property.test.ts, seed 99).
+    expect(goFormatShortest(123456789)).toBe('1.23456789e+08');
+    expect(goFormatShortest(12345678.5)).toBe('1.23456785e+07');
+    expect(goFormatShortest(13510798882111486)).toBe('1.3510798882111486e+16');
+    expect(goFormatShortest(0.0001234)).toBe('0.0001234');
     expect(goFormatShortest(0.00001)).toBe('1e-05');
     expect(goFormatShortest(2)).toBe('2');
   });
@@ -34,7 +39,8 @@ describe('renderTemplate', () => {
     expect(renderTemplate('{{ $value | humanizePercentage }}', data)).toBe('15%');
     expect(renderTemplate('{{ printf "%.2f" $value }}', data)).toBe('0.15');
     expect(renderTemplate('{{ $value | printf "%.1f" }}%', data)).toBe('0.1%');
-    expect(renderTemplate('{{ $labels.missing }}', data)).toBe('<no value>');
+    // As Prometheus renders it (missingkey=zero); found by generate-accepted.property.test.ts.
+    expect(renderTemplate('on {{ $labels.missing }}.', data)).toBe('on .');
   });
   it('refuses what it cannot predict rather than guessing', () => {
     expect(() => renderTemplate('{{ range $labels }}x{{ end }}', data)).toThrow(TemplateError);

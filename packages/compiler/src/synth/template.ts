@@ -22,8 +22,9 @@ function operand(token: string, data: TemplateData): { text: string; number?: nu
   }
   const label = /^(?:\$labels|\.Labels)\.([a-zA-Z_][a-zA-Z0-9_]*)$/.exec(token);
   if (label) {
-    const value = data.labels[label[1] as string];
-    return { text: value ?? '<no value>' };
+    // Prometheus executes alert templates with `missingkey=zero`: a label the series lacks
+    // (one an aggregation removed) renders as "", not Go's default `<no value>`.
+    return { text: data.labels[label[1] as string] ?? '' };
   }
   throw new TemplateError(`unsupported template operand ${token}`);
 }

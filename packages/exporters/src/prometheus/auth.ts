@@ -31,6 +31,30 @@ function credentials(authorization: string | undefined, scheme: string): string 
 }
 
 /**
+ * The bytes of `encoded` when it is canonical base64 (RFC 4648 section 4: standard alphabet, padding,
+ * zero pad bits), else undefined. Node's decoder skips what it does not understand, so
+ * `cHJ-b206cGE6c3M`, `cHJvbTpwYTpzcw==!!` or `cHJvbT pwYTpzcw==` would decode to the right
+ * credentials; re-encoding and comparing refuses every such variant.
+ */
+function strictBase64(encoded: string): Buffer | undefined {
+  const bytes = Buffer.from(encoded, 'base64');
+  return bytes.toString('base64') === encoded ? bytes : undefined;
+}
+
+/** Strict UTF-8 (RFC 7617 `charset="UTF-8"`): invalid sequences are refused, not replaced. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeBasic(encoded: string | undefined): string | undefined {
+  const bytes = encoded === undefined ? undefined : strictBase64(encoded);
+  if (bytes === undefined) return undefined;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Builds the check for `auth`, or one that lets everything through when `auth` is undefined.
  * Throws {@link PrometheusConfigError} for an empty token, user name or password: an unset
  * environment variable must not silently open the endpoint.
@@ -59,9 +83,9 @@ export function createAuthCheck(auth: MetricsAuth | undefined): AuthCheck {
   const expectedPassword = digest(password);
   const challenge = 'Basic realm="metrics", charset="UTF-8"';
   return (authorization) => {
-    const encoded = credentials(authorization, 'basic');
-    const decoded = encoded === undefined ? '' : Buffer.from(encoded, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
+    const strict = decodeBasic(credentials(authorization, 'basic'));
+    const decoded = strict ?? '';
+    const colon = strict === undefined ? -1 : decoded.indexOf(':');
     const user = colon < 0 ? '' : decoded.slice(0, colon);
     const pass = colon < 0 ? '' : decoded.slice(colon + 1);
     // Both comparisons always run (no short-circuit) so timing says nothing about which failed.
