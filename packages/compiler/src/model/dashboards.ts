@@ -1,5 +1,5 @@
 import type { SourceLocation } from '../errors.js';
-import type { Severity } from './types.js';
+import type { Severity } from './severity.js';
 
 /**
  * The resolved dashboard model: what every dashboard emitter (Grafana JSON, HTML) reads. Every

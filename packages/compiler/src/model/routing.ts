@@ -1,5 +1,5 @@
 import type { SourceLocation } from '../errors.js';
-import type { Matcher } from './types.js';
+import type { Matcher } from '../promql/matcher.js';
 
 /**
  * Where a secret lives. `file` is read by Alertmanager itself (`*_file`); `env` names a variable

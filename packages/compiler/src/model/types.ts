@@ -8,9 +8,9 @@ import type { Matcher } from '../promql/matcher.js';
 export type { Matcher } from '../promql/matcher.js';
 import type { OptionalTarget } from '../target-names.js';
 
-/** Alert severities, lowest first. */
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES } from './severity.js';
+export type { Severity } from './severity.js';
+import type { Severity } from './severity.js';
 
 /** The catalog's instrument types are a shared convention; re-exported for the model's readers. */
 export type { InstrumentType };

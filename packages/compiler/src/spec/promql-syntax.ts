@@ -2,11 +2,8 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { promqlTypeErrors } from './promql-types.js';
 
-/** A PromQL syntax error and where in the expression it is. */
-export interface PromqlSyntaxError {
-  offset: number;
-  message: string;
-}
+export type { PromqlSyntaxError } from './promql-error.js';
+import type { PromqlSyntaxError } from './promql-error.js';
 
 /** Parses an expression with Prometheus' own lezer grammar and returns its syntax and type errors. */
 export function promqlSyntaxErrors(expr: string): PromqlSyntaxError[] {

@@ -2,7 +2,7 @@
 // the lezer grammar accepts `rate(x)` or `sum(x[5m])`, which promtool rejects. Conservative: an
 // expression whose type is not known for certain (an unlisted function) is never reported.
 import type { parser } from '@prometheus-io/lezer-promql';
-import type { PromqlSyntaxError } from './promql-syntax.js';
+import type { PromqlSyntaxError } from './promql-error.js';
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 
