@@ -99,6 +99,15 @@ describe('import graph', () => {
 
   const packages = [...new Set(FILES.map((f) => f.pkg))].sort();
   for (const pkg of packages) {
+    it(`${pkg}: no import cycle between files of src/`, () => {
+      const edges = new Map<string, Set<string>>();
+      for (const file of FILES.filter((f) => f.pkg === pkg && !f.test)) {
+        const targets = file.imports.filter((s) => s.startsWith('.')).map((s) => resolveLocal(file, s));
+        edges.set(file.path, new Set(targets.filter((t): t is string => t !== undefined && t !== file.path)));
+      }
+      expect(findCycles(edges).map((cycle) => cycle.join(' -> '))).toEqual([]);
+    });
+
     it(`${pkg}: no import cycle between folders of src/`, () => {
       const edges = new Map<string, Set<string>>();
       const why = new Map<string, string>();
