@@ -1,17 +1,27 @@
 import { availableParallelism } from 'node:os';
 import type { Metrics } from '../../catalog.js';
 import { createDomainMetrics, labelValueOf, overflowsOf, type DomainTargetOptions } from '../shared/domain-metrics.js';
-import { safeLabelValue } from '../shared/redact.js';
-import { aiCarbonCatalog, type ModelErrorType } from './catalog.js';
+import { LabelVocabulary } from '../shared/label-vocabulary.js';
+import { MODEL_CARDINALITY, aiCarbonCatalog, type ModelErrorType } from './catalog.js';
 import { EnergySampler } from './energy-sampler.js';
-import { DEFAULT_CPU_TDP_WATTS, DEFAULT_GRID_INTENSITY_G_PER_KWH, DEFAULT_RAM_WATTS_PER_GB, emissionsKg } from './estimate.js';
+import { DEFAULT_CPU_TDP_WATTS, DEFAULT_RAM_WATTS_PER_GB, emissionsKg } from './estimate.js';
+import { resolveGridIntensity, type GridIntensity, type GridIntensityOption } from './grid-intensity.js';
 
 /** Options of {@link AiCarbonMetrics}; every default is documented in the README. */
 export interface AiCarbonOptions extends DomainTargetOptions {
+  /**
+   * Model names that may be a `model` value (`gpt-4o-2024-08-06`), at most 19. Any other name is
+   * `other`: a model name is free text (a fine-tune can be named after a person).
+   */
+  models?: readonly string[];
   /** CPU TDP in W. Default 85 (CodeCarbon's fallback). */
   cpuTdpWatts?: number;
-  /** Grid intensity in gCO2e/kWh. Default 475 (world average). */
-  gridIntensityGPerKwh?: number;
+  /**
+   * The grid the process runs on: `{ provider: 'gcp', region: 'europe-west1' }` or `{ country: 'FRA' }`
+   * (looked up in the table copied from CodeCarbon), or `{ gramsPerKwh, source }`. Default:
+   * CodeCarbon's world average, 475 gCO2e/kWh (IEA). Unknown regions are refused.
+   */
+  grid?: GridIntensityOption;
   /** The GPU's current power draw in W, sampled at each start and end (NVML, `nvidia-smi --query-gpu=power.draw`); without it no GPU energy is counted. */
   gpuWatts?: () => number | undefined;
   /** Resident memory of the process in bytes, for RAM energy. Default `process.memoryUsage.rss`; `false` counts no RAM energy. */
@@ -48,14 +58,19 @@ export function classifyModelError(error: unknown): ModelErrorType {
 /** Records model invocations with latency, tokens, errors, and the CPU energy and CO2 they cost. */
 export class AiCarbonMetrics {
   readonly #metrics: Metrics<typeof aiCarbonCatalog>;
-  readonly #intensity: number;
+  readonly #grid: GridIntensity;
+  readonly #models: LabelVocabulary;
   readonly #now: () => number;
   readonly #sampler: EnergySampler;
   readonly #classify: (error: unknown) => ModelErrorType;
 
   constructor(options: AiCarbonOptions = {}) {
+    this.#models = new LabelVocabulary('models', options.models, MODEL_CARDINALITY);
+    // Resolved before anything is recorded, so a refused region leaves no series behind.
+    const grid = resolveGridIntensity(options.grid);
     this.#metrics = createDomainMetrics(aiCarbonCatalog, options, '@vigil/instrumentation/ai-carbon');
-    this.#intensity = options.gridIntensityGPerKwh ?? DEFAULT_GRID_INTENSITY_G_PER_KWH;
+    this.#grid = grid;
+    this.#metrics.gridIntensity.record(grid.gramsPerKwh, { region: grid.region, source: grid.sourceLabel });
     this.#now = options.now ?? (() => performance.now());
     const resident = options.residentBytes === undefined ? () => process.memoryUsage.rss() : options.residentBytes;
     this.#sampler = new EnergySampler({
@@ -80,8 +95,8 @@ export class AiCarbonMetrics {
    * cap (counted by the producer there), so a model is shown or folded alike on all six metrics.
    */
   #model(model: string): { model: string } {
-    // Screened first (a model name may carry a user's name or id), then folded by the cap.
-    return { model: labelValueOf(this.#metrics.invocations, 'model', safeLabelValue(model)) };
+    // Declared or `other` (never the name as given), then folded by the cap.
+    return { model: labelValueOf(this.#metrics.invocations, 'model', this.#models.valueOf(model)) };
   }
 
   /**
@@ -114,7 +129,7 @@ export class AiCarbonMetrics {
     this.#metrics.energy.add(share.cpu, { ...attributes, hardware: 'cpu' });
     if (share.gpu > 0) this.#metrics.energy.add(share.gpu, { ...attributes, hardware: 'gpu' });
     if (share.ram > 0) this.#metrics.energy.add(share.ram, { ...attributes, hardware: 'ram' });
-    this.#metrics.emissions.add(emissionsKg(share.cpu + share.gpu + share.ram, this.#intensity), attributes);
+    this.#metrics.emissions.add(emissionsKg(share.cpu + share.gpu + share.ram, this.#grid.gramsPerKwh), attributes);
   }
 
   /** Records token usage reported apart from {@link invoke}. */
@@ -122,6 +137,11 @@ export class AiCarbonMetrics {
     const attributes = this.#model(model);
     this.#metrics.tokens.add(tokens.prompt, { ...attributes, token_type: 'prompt' });
     this.#metrics.tokens.add(tokens.completion, { ...attributes, token_type: 'completion' });
+  }
+
+  /** The grid intensity used for emissions, with its region, source and year. */
+  get gridIntensity(): GridIntensity {
+    return this.#grid;
   }
 
   /** Invocations (and token reports) whose model name was folded into `__overflow__`: the producer's count for `tta_ai_model_invocations`. */

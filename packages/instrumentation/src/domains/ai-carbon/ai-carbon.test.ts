@@ -32,7 +32,7 @@ describe('AI and carbon metrics', () => {
   it('records invocations, latency, tokens, errors, energy and CO2 with injected clocks', async () => {
     let now = 0;
     let cpu = 0;
-    const ai = createAiCarbonMetrics({ meter: test.meter, cores: 2, cpuTdpWatts: 100, gridIntensityGPerKwh: 400, now: () => now, cpuMicros: () => cpu, residentBytes: false });
+    const ai = createAiCarbonMetrics({ meter: test.meter, cores: 2, cpuTdpWatts: 100, grid: { gramsPerKwh: 400, source: 'test figure' }, models: ['llama-3-8b'], now: () => now, cpuMicros: () => cpu, residentBytes: false });
     const answer = await ai.invoke(
       'llama-3-8b',
       () => {
@@ -57,7 +57,7 @@ describe('AI and carbon metrics', () => {
   });
 
   it('measures real CPU time by default', async () => {
-    const ai = createAiCarbonMetrics({ meter: test.meter });
+    const ai = createAiCarbonMetrics({ meter: test.meter, models: ['busy'] });
     await ai.invoke('busy', () => {
       let x = 0;
       for (let i = 0; i < 2e6; i++) x += Math.sqrt(i);

@@ -1,4 +1,5 @@
 import type { Catalog } from '../../catalog.js';
+import { GRID_INTENSITY_SOURCES } from './grid-intensity.js';
 
 /** Error types of a model invocation, as in `definitions/tta.yaml`. */
 export const MODEL_ERROR_TYPES = ['timeout', 'rate_limited', 'invalid_response', 'provider_error', 'other'] as const;
@@ -48,6 +49,13 @@ export const aiCarbonCatalog = {
       unit: 'kg',
       description: 'CO2-equivalent emissions of AI operations (CarbonReport.total_emissions_kg)',
       labels: { model },
+    },
+    gridIntensity: {
+      name: 'tta_carbon_grid_intensity',
+      type: 'gauge',
+      unit: 'g/kW.h',
+      description: 'Grid carbon intensity used for the emissions (gCO2e/kWh), with the region it was looked up for and its source',
+      labels: { region: { maxCardinality: 8 }, source: { values: GRID_INTENSITY_SOURCES } },
     },
   },
 } as const satisfies Catalog;

@@ -24,7 +24,7 @@ describe('C1: one sampler, energy apportioned', () => {
     const producer = new VigilMetricProducer();
     let now = 0;
     let cpu = 0;
-    const ai = createAiCarbonMetrics({ target: producer, now: () => now, cpuMicros: () => cpu, cores: 4, cpuTdpWatts: 100, residentBytes: false });
+    const ai = createAiCarbonMetrics({ target: producer, now: () => now, cpuMicros: () => cpu, cores: 4, cpuTdpWatts: 100, residentBytes: false, models: ['model-0', 'model-1'] });
     const gates = Array.from({ length: 10 }, deferred);
     const calls = gates.map((g, i) => ai.invoke(`model-${i % 2}`, () => g.promise));
     now += 60_000;
@@ -47,7 +47,7 @@ describe('C2: GPU and RAM energy', () => {
       cores: 1,
       gpuWatts: () => 300,
       residentBytes: () => 8e9,
-      gridIntensityGPerKwh: 400,
+      grid: { gramsPerKwh: 400, source: 'test figure' },
     });
     const gate = deferred();
     const call = ai.invoke('llama-3-70b', () => gate.promise);

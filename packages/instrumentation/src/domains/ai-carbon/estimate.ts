@@ -1,3 +1,5 @@
+import { WORLD_AVERAGE_INTENSITY } from './grid-intensity-data.js';
+
 /**
  * CPU TDP used when the CPU's own is not configured: 85 W, CodeCarbon's default for a CPU it
  * cannot find in its TDP table (codecarbon `cpu_power.csv` fallback).
@@ -5,10 +7,10 @@
 export const DEFAULT_CPU_TDP_WATTS = 85;
 
 /**
- * Grid carbon intensity used when none is configured: 475 gCO2e/kWh, the world-average
- * electricity mix that CodeCarbon falls back to without a country or region (IEA figure).
+ * Grid carbon intensity used when no location or figure is configured: CodeCarbon's world
+ * average, 475 gCO2e/kWh (IEA Global Energy & CO2 Status Report 2019; see grid-intensity-data.ts).
  */
-export const DEFAULT_GRID_INTENSITY_G_PER_KWH = 475;
+export const DEFAULT_GRID_INTENSITY_G_PER_KWH = WORLD_AVERAGE_INTENSITY.gramsPerKwh;
 
 /** RAM power per GB: CodeCarbon's estimate of 3 W per 8 GB of memory. */
 export const DEFAULT_RAM_WATTS_PER_GB = 0.375;

@@ -4,3 +4,7 @@ export type { CpuEnergyInput } from './estimate.js';
 export { DEFAULT_CPU_TDP_WATTS, DEFAULT_GRID_INTENSITY_G_PER_KWH, emissionsKg, estimateCpuEnergyKwh } from './estimate.js';
 export type { AiCarbonOptions, InvocationUsage } from './ai-carbon-metrics.js';
 export { AiCarbonMetrics, classifyModelError, createAiCarbonMetrics } from './ai-carbon-metrics.js';
+export type { GridIntensity, GridIntensityOption, GridIntensitySource, GridLocation } from './grid-intensity.js';
+export { GRID_INTENSITY_SOURCES, resolveGridIntensity } from './grid-intensity.js';
+export type { CloudProvider, GridIntensityEntry } from './grid-intensity-data.js';
+export { CLOUD_PROVIDERS, CLOUD_REGION_INTENSITY, COUNTRY_INTENSITY, GRID_INTENSITY_PROVENANCE, WORLD_AVERAGE_INTENSITY } from './grid-intensity-data.js';

@@ -1,7 +1,8 @@
 import type { Metrics } from '../../catalog.js';
 import { createDomainMetrics, type DomainTargetOptions } from '../shared/domain-metrics.js';
-import { ERROR_SEVERITIES, TTA_COMPONENTS, errorCatalog, type ErrorSeverity } from './catalog.js';
-import { classifyErrorName } from '../shared/redact.js';
+import { ERROR_SEVERITIES, ERROR_TYPE_CARDINALITY, TTA_COMPONENTS, errorCatalog, type ErrorSeverity } from './catalog.js';
+import { LabelVocabulary } from '../shared/label-vocabulary.js';
+import { BUILTIN_ERROR_TYPES, ERROR_CLASS_NAME, classifyErrorName } from '../shared/redact.js';
 import { fingerprint, normalizeMessage } from './fingerprint.js';
 
 /** Who resolved a group, when, and in which release (the resolution record). */
@@ -45,6 +46,12 @@ export interface ErrorTrackerOptions extends DomainTargetOptions {
   maxGroups?: number;
   /** Allowed `component` values. Default: the TTA components. */
   components?: readonly string[];
+  /**
+   * The application's own error class names that may be an `error_type` value (`LookupError`),
+   * besides the built-in ones (`TypeError`, ...). Any other name is `OtherError`: an error's name
+   * is free text (it can carry an e-mail or a person's name) and never becomes a label as such.
+   */
+  errorTypes?: readonly string[];
   /** Wall clock in ms since the epoch. Default `Date.now`. */
   now?: () => number;
 }
@@ -53,6 +60,17 @@ export interface ErrorTrackerOptions extends DomainTargetOptions {
 function catalogFor(components: readonly string[]) {
   const errors = errorCatalog.metrics.errors;
   return { metrics: { ...errorCatalog.metrics, errors: { ...errors, labels: { ...errors.labels, component: { values: components } } } } };
+}
+
+/**
+ * The declared error types: class-like names, distinct, within the catalog's cap of 50 together
+ * with the built-in ones and `OtherError`.
+ */
+function checkedErrorTypes(errorTypes: readonly string[] | undefined): LabelVocabulary {
+  (errorTypes ?? []).forEach((name, index) => {
+    if (typeof name !== 'string' || !ERROR_CLASS_NAME.test(name)) throw new TypeError(`errorTypes[${index}] must be a class-like name (LookupError)`);
+  });
+  return new LabelVocabulary('errorTypes', errorTypes, ERROR_TYPE_CARDINALITY - BUILTIN_ERROR_TYPES.length);
 }
 
 function asError(value: unknown): { name: string; message: string; stack?: string } {
@@ -69,6 +87,7 @@ export class ErrorTracker {
   readonly #groups = new Map<string, ErrorGroup>();
   readonly #maxGroups: number;
   readonly #components: readonly string[];
+  readonly #errorTypes: LabelVocabulary;
   readonly #now: () => number;
   readonly #metrics: Metrics<ReturnType<typeof catalogFor>>;
   #overflowCount = 0;
@@ -76,6 +95,7 @@ export class ErrorTracker {
   constructor(options: ErrorTrackerOptions = {}) {
     this.#maxGroups = options.maxGroups ?? 1000;
     this.#components = options.components ?? TTA_COMPONENTS;
+    this.#errorTypes = checkedErrorTypes(options.errorTypes);
     this.#now = options.now ?? Date.now;
     this.#metrics = createDomainMetrics(catalogFor(this.#components), options, '@vigil/instrumentation/errors');
     this.#recordUnresolved();
@@ -96,9 +116,8 @@ export class ErrorTracker {
     }
     const normalized = asError(error);
     const now = this.#now();
-    // The name is classified (a class-like identifier or OtherError: a name can carry personal
-    // data), then capped by the catalog (50): later types fold into __overflow__.
-    const errorType = classifyErrorName(normalized.name);
+    // The name is classified (built in, declared, or OtherError: a name can carry personal data).
+    const errorType = classifyErrorName(normalized.name, this.#errorTypes);
     this.#metrics.errors.add(1, { component: context.component, severity: context.severity, error_type: errorType });
     const key = fingerprint(normalized);
     let group = this.#groups.get(key);

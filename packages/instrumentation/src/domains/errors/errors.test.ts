@@ -83,8 +83,8 @@ describe('ErrorTracker', () => {
     expect(histogramOf(got, 'tta_error_resolution_duration_seconds', { severity: 'high' })?.sum).toBe(3_600);
   });
 
-  it('bounds the number of groups and counts the overflow; caps error_type', async () => {
-    const tracker = createErrorTracker({ meter: test.meter, maxGroups: 3 });
+  it('bounds the number of groups and counts the overflow; error_type stays in its vocabulary', async () => {
+    const tracker = createErrorTracker({ meter: test.meter, maxGroups: 3, errorTypes: ['KindaError', 'KindbError'] });
     for (let i = 0; i < 60; i++) {
       const error = new Error(`failure kind ${'abcdefghij'[i % 10]}`);
       error.name = `Kind${'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'[i % 52]}Error`;
@@ -94,7 +94,10 @@ describe('ErrorTracker', () => {
     expect(tracker.overflowCount).toBe(57);
     const got = await test.collect();
     expect(valueOf(got, 'tta_error_group_overflows')).toBe(57);
-    expect(valueOf(got, 'tta_errors', { error_type: OVERFLOW_VALUE })).toBe(2);
+    // 60 distinct names: the two declared ones are themselves, the 58 others OtherError, nothing folds.
+    expect(valueOf(got, 'tta_errors', { error_type: 'KindaError' })).toBe(2);
+    expect(valueOf(got, 'tta_errors', { error_type: 'OtherError' })).toBe(56);
+    expect(valueOf(got, 'tta_errors', { error_type: OVERFLOW_VALUE })).toBeUndefined();
     expect(() => tracker.track(new Error('x'), { component: 'billing', severity: 'low' })).toThrow(/component must be one of/);
   });
 });

@@ -22,7 +22,7 @@ function value(points: DataPoint<unknown>[] | undefined, attributes: Record<stri
 describe('domain modules on the typed path', () => {
   it('record into Vigil producer cells, with the overflow counted by the producer', async () => {
     const producer = new VigilMetricProducer();
-    const trust = createTrustMetrics({ target: producer, maxAgents: 2 });
+    const trust = createTrustMetrics({ target: producer, maxAgents: 2, agentKey: randomBytes(32) });
     const errors = createErrorTracker({ target: producer });
     for (let i = 0; i < 5; i++) trust.recordScore(`agent-${i}`, 10 * i);
     errors.track(new RangeError('x'), { component: 'living_worlds', severity: 'low' });
@@ -33,22 +33,22 @@ describe('domain modules on the typed path', () => {
     expect(value(got.get('tta_errors'), { error_type: 'RangeError' })).toBe(1);
   });
 
-  it('fold a model once for every metric of an invocation, counted once', async () => {
+  it('give every metric of an invocation the same model value: declared, or other', async () => {
     const producer = new VigilMetricProducer();
-    const ai = createAiCarbonMetrics({ target: producer, now: () => 0, cpuMicros: () => 0, cores: 1 });
-    for (let i = 0; i < 21; i++) await ai.invoke(`model-${i}`, () => 'ok');
-    // model-20 is past the cap of 20 on invocations; its error and tokens fold with it, though
-    // those metrics have seen no other model.
+    const models = Array.from({ length: 19 }, (_, i) => `model-${i}`);
+    const ai = createAiCarbonMetrics({ target: producer, now: () => 0, cpuMicros: () => 0, cores: 1, models });
+    for (let i = 0; i < 25; i++) await ai.invoke(`model-${i}`, () => 'ok');
     await expect(ai.invoke('model-20', () => Promise.reject(new Error('timed out')))).rejects.toThrow();
     ai.recordTokens('model-20', { prompt: 3, completion: 1 });
     const got = await collect(producer);
-    expect(value(got.get('tta_ai_model_errors'), { model: OVERFLOW_VALUE, error_type: 'timeout' })).toBe(1);
-    expect(value(got.get('tta_ai_model_tokens'), { model: OVERFLOW_VALUE, token_type: 'prompt' })).toBe(3);
-    expect(value(got.get('tta_ai_model_invocations'), { model: OVERFLOW_VALUE })).toBe(2);
-    expect(ai.modelOverflows).toBe(3);
-    expect(value(got.get(OVERFLOW_METRIC), { metric: 'tta_ai_model_invocations', label: 'model' })).toBe(3);
-    // The folded value is not folded (nor counted) again by the other metrics.
-    expect(value(got.get(OVERFLOW_METRIC), { metric: 'tta_ai_model_tokens', label: 'model' })).toBeUndefined();
+    expect(value(got.get('tta_ai_model_errors'), { model: 'other', error_type: 'timeout' })).toBe(1);
+    expect(value(got.get('tta_ai_model_tokens'), { model: 'other', token_type: 'prompt' })).toBe(3);
+    expect(value(got.get('tta_ai_model_invocations'), { model: 'other' })).toBe(7);
+    expect(value(got.get('tta_ai_model_invocations'), { model: 'model-18' })).toBe(1);
+    // 19 declared values and `other` fit the cap of 20: nothing folds.
+    expect(ai.modelOverflows).toBe(0);
+    expect(value(got.get(OVERFLOW_METRIC), { metric: 'tta_ai_model_invocations', label: 'model' })).toBeUndefined();
+    expect(() => createAiCarbonMetrics({ target: new VigilMetricProducer(), models: [...models, 'model-19'] })).toThrow(/at most 19/);
   });
 
   it('publish a k-anonymous group to the counter only in batches of k users', async () => {

@@ -29,30 +29,35 @@ describe('X1: labels cannot carry personal data', () => {
     lookup.name = `LookupError for ${EMAIL}`;
     errors.track(lookup, { component: 'authentication', severity: 'high' });
     errors.track(new TypeError('x'), { component: 'authentication', severity: 'high' });
-    const trust = createTrustMetrics({ target: producer });
+    const trust = createTrustMetrics({ target: producer, agents: ['agent_narrator'] });
     trust.recordScore(EMAIL, 50);
+    trust.recordScore('agent_narrator', 50);
     trust.recordChange('agent_narrator', 50, 40, `complaint from ${EMAIL}`);
     trust.recordIntervention('pause session sess-1234abcd');
     trust.recordIntervention('quarantine');
-    const ai = createAiCarbonMetrics({ target: producer, now: () => 0, cpuMicros: () => 0, cores: 1 });
+    const ai = createAiCarbonMetrics({ target: producer, now: () => 0, cpuMicros: () => 0, cores: 1, models: ['gpt-4o-2024-08-06'] });
     await ai.invoke('finetune-for-Alice Smith', () => 'ok');
     await ai.invoke('gpt-4o-2024-08-06', () => 'ok');
     const values = await labelValues(producer);
     for (const leaked of [EMAIL, 'sess-1234abcd', 'Alice Smith']) {
       for (const value of values) expect(value).not.toContain(leaked);
     }
-    for (const kept of ['TypeError', 'OtherError', 'quarantine', 'agent_narrator', 'gpt-4o-2024-08-06', '__redacted__']) expect(values).toContain(kept);
+    for (const kept of ['TypeError', 'OtherError', 'quarantine', 'agent_narrator', 'gpt-4o-2024-08-06', 'other']) expect(values).toContain(kept);
     expect(errors.groups().map((g) => g.errorType).sort()).toEqual(['OtherError', 'TypeError']);
   });
 
-  it('screens values by pattern', () => {
+  it('screens values by pattern; classifies error names by allow-list', () => {
     expect(isSafeLabelValue('rate_limit')).toBe(true);
     expect(isSafeLabelValue('claude-3-5-sonnet-20241022')).toBe(true);
     expect(isSafeLabelValue('user 42')).toBe(false);
     expect(isSafeLabelValue('sess-1234abc')).toBe(true);
     expect(isSafeLabelValue('sess-1234abcd')).toBe(false);
     expect(isSafeLabelValue('4155550123')).toBe(false);
-    expect(classifyErrorName('LookupError')).toBe('LookupError');
+    // Error types are an allow-list, not a screen: a class-like name is not enough.
+    expect(classifyErrorName('TypeError')).toBe('TypeError');
+    expect(classifyErrorName('LookupError')).toBe('OtherError');
+    expect(classifyErrorName('LookupError', new Set(['LookupError']))).toBe('LookupError');
+    expect(classifyErrorName('AliceSmith')).toBe('OtherError');
     expect(classifyErrorName(42)).toBe('OtherError');
   });
 });

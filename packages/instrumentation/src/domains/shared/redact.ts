@@ -51,16 +51,39 @@ export function safeLabelValue(value: string): string {
   return isSafeLabelValue(value) ? value : REDACTED_VALUE;
 }
 
-/** The error type a label may carry when an error's name is not a plain class name. */
+/** The error type a label carries for an error whose name is neither built in nor declared. */
 export const OTHER_ERROR_TYPE = 'OtherError';
 
-const ERROR_CLASS_NAME = /^[A-Z][A-Za-z0-9]{0,63}$/;
+/**
+ * Error names that are label values without being declared: JavaScript's and the web platform's
+ * built-in error classes, and `NonError` (what a thrown non-Error is called).
+ */
+export const BUILTIN_ERROR_TYPES = [
+  'Error',
+  'TypeError',
+  'RangeError',
+  'SyntaxError',
+  'ReferenceError',
+  'EvalError',
+  'URIError',
+  'AggregateError',
+  'AbortError',
+  'TimeoutError',
+  'NonError',
+] as const;
+
+const BUILTIN = new Set<string>(BUILTIN_ERROR_TYPES);
+const NONE = { has: () => false };
+
+/** A class-like error name (`LookupError`): what a declared error type must look like. */
+export const ERROR_CLASS_NAME = /^[A-Z][A-Za-z0-9]{0,63}$/;
 
 /**
- * An error's name as a label value: a class-like identifier (`TypeError`, `LookupError`) that
- * passes the label screen; anything else (a name with spaces, an
- * e-mail, `LookupError for alice.smith@example.com`) is `OtherError`.
+ * An error's name as a label value: a built-in class name ({@link BUILTIN_ERROR_TYPES}), a name
+ * the application declared (`declared`, e.g. `LookupError`), or `OtherError`. A name is never
+ * passed through because it looks like a class: `AliceSmith` and `LookupError for
+ * alice.smith@example.com` are both `OtherError` unless declared.
  */
-export function classifyErrorName(name: unknown): string {
-  return typeof name === 'string' && ERROR_CLASS_NAME.test(name) && isSafeLabelValue(name) ? name : OTHER_ERROR_TYPE;
+export function classifyErrorName(name: unknown, declared: { has(value: unknown): boolean } = NONE): string {
+  return typeof name === 'string' && (BUILTIN.has(name) || declared.has(name)) ? name : OTHER_ERROR_TYPE;
 }

@@ -1,7 +1,8 @@
 import type { Metrics } from '../../catalog.js';
 import { createDomainMetrics, overflowsOf, type DomainTargetOptions } from '../shared/domain-metrics.js';
-import { safeLabelValue } from '../shared/redact.js';
-import { AGENT_ID_CARDINALITY, RISK_LEVELS, trustCatalog, type RiskLevel } from './catalog.js';
+import { checkedKey } from '../engagement/pseudonymize.js';
+import { LabelVocabulary, UNDECLARED_LABEL_VALUE, labelPseudonymizer } from '../shared/label-vocabulary.js';
+import { AGENT_ID_CARDINALITY, INTERVENTION_TYPE_CARDINALITY, REASON_CARDINALITY, RISK_LEVELS, trustCatalog, type RiskLevel } from './catalog.js';
 
 /** Options of {@link TrustMetrics}. */
 export interface TrustMetricsOptions extends DomainTargetOptions {
@@ -11,6 +12,17 @@ export interface TrustMetricsOptions extends DomainTargetOptions {
   agentTtlMs?: number;
   /** Wall clock in ms. Default `Date.now`. */
   now?: () => number;
+  /** Agent ids exported as they are (`agent_narrator`): a declared vocabulary. */
+  agents?: readonly string[];
+  /**
+   * HMAC key (32+ bytes, high entropy: `crypto.randomBytes(32)`) for agents not in `agents`: their
+   * `agent_id` is `agent_` + 16 hex digits of HMAC-SHA256(key, id). Without it they are `other`.
+   */
+  agentKey?: string | Buffer;
+  /** Reasons of score changes that may be a `reason` value; any other reason is `other`. */
+  reasons?: readonly string[];
+  /** Intervention types that may be an `intervention_type` value (`quarantine` is always one); others are `other`. */
+  interventionTypes?: readonly string[];
 }
 
 type Capped = 'agent_id' | 'reason' | 'intervention_type';
@@ -32,6 +44,10 @@ export class TrustMetrics {
   readonly #agents = new Map<string, number>();
   readonly #quarantined = new Set<string>();
   readonly #ttl: number;
+  readonly #agentIds: LabelVocabulary;
+  readonly #agentPseudonym: ((agentId: string) => string) | undefined;
+  readonly #reasons: LabelVocabulary;
+  readonly #interventionTypes: LabelVocabulary;
   readonly #now: () => number;
   #expired = 0;
 
@@ -39,6 +55,10 @@ export class TrustMetrics {
     const maxAgents = options.maxAgents ?? AGENT_ID_CARDINALITY;
     if (!Number.isInteger(maxAgents) || maxAgents < 1) throw new RangeError(`maxAgents must be a positive integer, got ${maxAgents}`);
     if (maxAgents > AGENT_ID_CARDINALITY) throw new RangeError(`maxAgents may not exceed the catalog cap ${AGENT_ID_CARDINALITY}`);
+    this.#agentIds = new LabelVocabulary('agents', options.agents, maxAgents);
+    this.#agentPseudonym = options.agentKey === undefined ? undefined : labelPseudonymizer(checkedKey(options.agentKey), 'agent_');
+    this.#reasons = new LabelVocabulary('reasons', options.reasons, REASON_CARDINALITY);
+    this.#interventionTypes = new LabelVocabulary('interventionTypes', options.interventionTypes, INTERVENTION_TYPE_CARDINALITY, ['quarantine']);
     this.#ttl = options.agentTtlMs ?? 24 * 3600_000;
     this.#now = options.now ?? Date.now;
     this.#metrics = createDomainMetrics(catalogFor(maxAgents), options, '@vigil/instrumentation/trust');
@@ -60,6 +80,13 @@ export class TrustMetrics {
     this.#metrics.quarantinedAgents.record(this.#quarantined.size);
   }
 
+  /** An agent's `agent_id` value: declared as is, else its keyed pseudonym, else `other`; never the id itself. */
+  #agentLabel(agentId: string): string {
+    if (this.#agentIds.has(agentId)) return agentId;
+    if (this.#agentPseudonym && typeof agentId === 'string' && agentId.length > 0) return this.#agentPseudonym(agentId);
+    return UNDECLARED_LABEL_VALUE;
+  }
+
   /** Agents forgotten because they were not seen within the TTL. */
   get expiredAgents(): number {
     return this.#expired;
@@ -72,14 +99,14 @@ export class TrustMetrics {
   recordScore(agentId: string, score: number): void {
     if (!(score >= 0 && score <= 100)) throw new RangeError(`trust score must be within 0-100, got ${score}`);
     this.#see(agentId);
-    this.#metrics.score.record(score, { agent_id: safeLabelValue(agentId) });
+    this.#metrics.score.record(score, { agent_id: this.#agentLabel(agentId) });
   }
 
   /** Records a score change with its reason: the new score and the size of the adjustment. */
   recordChange(agentId: string, oldScore: number, newScore: number, reason: string): void {
     this.recordScore(agentId, newScore);
     if (newScore === oldScore) return;
-    this.#metrics.scoreAdjustment.record(Math.abs(newScore - oldScore), { direction: newScore > oldScore ? 'increase' : 'decrease', reason: safeLabelValue(reason) });
+    this.#metrics.scoreAdjustment.record(Math.abs(newScore - oldScore), { direction: newScore > oldScore ? 'increase' : 'decrease', reason: this.#reasons.valueOf(reason) });
   }
 
   /** Counts an interaction evaluated by the trust policies. */
@@ -96,7 +123,7 @@ export class TrustMetrics {
 
   /** Counts an intervention (one per call, whatever the number of agents). */
   recordIntervention(interventionType: string): void {
-    this.#metrics.interventions.add(1, { intervention_type: safeLabelValue(interventionType) });
+    this.#metrics.interventions.add(1, { intervention_type: this.#interventionTypes.valueOf(interventionType) });
   }
 
   /** Quarantines agents: an intervention of type `quarantine`, and the quarantined gauge. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OVERFLOW_VALUE } from '../../record/series-store.js';
 import { OVERFLOW_METRIC, VigilMetricProducer } from '../../record/vigil-producer.js';
@@ -12,7 +13,7 @@ afterEach(() => test.shutdown());
 
 describe('trust metrics', () => {
   it('records scores, changes with reasons, predictions, interventions and quarantines', async () => {
-    const trust = createTrustMetrics({ meter: test.meter });
+    const trust = createTrustMetrics({ meter: test.meter, agents: ['agent-a', 'agent-b'], reasons: ['conflict_participation', 'cooperation'] });
     trust.recordScore('agent-a', 80);
     trust.recordChange('agent-a', 80, 72.5, 'conflict_participation');
     trust.recordChange('agent-b', 50, 52, 'cooperation');
@@ -34,14 +35,16 @@ describe('trust metrics', () => {
     expect(() => trust.recordScore('agent-a', 101)).toThrow(/0-100/);
   });
 
-  it('folds agent ids past the cap into the overflow value and counts them', async () => {
-    const trust = createTrustMetrics({ meter: test.meter, maxAgents: 3 });
+  it('folds agent pseudonyms past the cap into the overflow value and counts them', async () => {
+    const trust = createTrustMetrics({ meter: test.meter, maxAgents: 3, agentKey: randomBytes(32) });
     for (let i = 0; i < 10; i++) trust.recordScore(`agent-${i}`, i);
     trust.recordScore('agent-0', 50);
     const got = await test.collect();
-    const series = pointsOf(got, 'chorus_trust_score').map((p) => p.attributes['agent_id']);
-    expect(series.sort()).toEqual(['agent-0', 'agent-1', 'agent-2', OVERFLOW_VALUE].sort());
-    expect(valueOf(got, 'chorus_trust_score', { agent_id: 'agent-0' })).toBe(50);
+    const series = pointsOf(got, 'chorus_trust_score').map((p) => String(p.attributes['agent_id']));
+    expect(series).toHaveLength(4);
+    expect(series.filter((v) => v === OVERFLOW_VALUE)).toHaveLength(1);
+    for (const value of series.filter((v) => v !== OVERFLOW_VALUE)) expect(value).toMatch(/^agent_[0-9a-f]{16}$/);
+    expect(pointsOf(got, 'chorus_trust_score').map((p) => p.value)).toContain(50);
     // The overflow is counted by the producer, as for any catalog.
     expect(valueOf(got, OVERFLOW_METRIC, { metric: 'chorus_trust_score', label: 'agent_id' })).toBe(7);
     expect(trust.overflows().agent_id).toBe(7);
