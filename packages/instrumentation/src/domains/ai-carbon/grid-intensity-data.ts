@@ -28,6 +28,11 @@
  *   `year` is null; each row's source is the one the file names (Google's region-carbon page
  *   for GCP, eGRID and national statistics for AWS and Azure). One row is left out: Azure
  *   `westcentralus`, whose source is empty and whose comment says its grid is unknown.
+ *   The GCP rows are not all grid figures: 16 of the 24 equal Google's 2019 lifecycle grid
+ *   intensity times (1 - Google CFE%) (GoogleCloudPlatform/region-carbon-info
+ *   data/yearly/2019.csv, checked to 0.1 g), i.e. what remains after Google's carbon-free
+ *   energy; the 8 regions without a CFE figure there match neither that file's intensity nor the
+ *   product. The README says so; `{ country }` gives a location-based figure instead.
  * - Countries (ISO 3166-1 alpha-3): `codecarbon/data/private_infra/global_energy_mix.json` at
  *   commit 0963f17527d0a89262eb849946ca7af4d0f9434c, fields `carbon_intensity`, `country_name`
  *   and `year` (2021 for every country in that version). CodeCarbon's methodology page
