@@ -105,11 +105,13 @@ export function formatValue(value: number): string {
  * sources build once and cache.
  */
 export function labelBlock(attributes: Attributes): string {
-  let block = '';
+  const parts: string[] = [];
   for (const key in attributes) {
-    block += `${block === '' ? '' : ','}${sanitizeName(key)}="${escapeLabelValue(attributes[key])}"`;
+    if (parts.length > 0) parts.push(',');
+    parts.push(sanitizeName(key), '="', escapeLabelValue(attributes[key]), '"');
   }
-  return block;
+  // join gives one flat string; `+=` would keep a rope of small strings alive per cached block.
+  return parts.join('');
 }
 
 /** OpenTelemetry units whose Prometheus unit word a family name may end with (OpenMetrics `# UNIT`). */

@@ -70,7 +70,9 @@ function cellCount(kind: InstrumentType, buckets: number): number {
 
 /**
  * The series of one metric, found by attribute values through a trie of Maps (one level per label,
- * in catalog order), so that a known attribute set is found with no allocation. Unknown values
+ * in catalog order), so that a known attribute set is found with no allocation. A prefix shared
+ * by one series only ends in that series itself, not in a chain of one-entry Maps (a Map costs
+ * more than a series): the lookup then compares the remaining values with the series' own. Unknown values
  * take the slow path, which applies the allowed sets and cardinality caps; the store never holds
  * more than `maxSeries + 1` series nor more than its caps of trie keys.
  */
@@ -128,13 +130,24 @@ export class SeriesStore {
     if (last < 0) return this.only ?? this.slowLookup(attributes);
     if (attributes === undefined || attributes === null) return this.slowLookup(attributes);
     let node: Trie = this.root;
-    for (let i = 0; i < last; i++) {
+    for (let i = 0; i <= last; i++) {
       const next = node.get(attributes[names[i] as string]);
       if (next === undefined) return this.slowLookup(attributes);
-      node = next as Trie;
+      if (next instanceof Series) return i === last || this.sameRest(next, attributes, i + 1) ? next : this.slowLookup(attributes);
+      node = next;
     }
-    const leaf = node.get(attributes[names[last] as string]);
-    return leaf === undefined ? this.slowLookup(attributes) : (leaf as Series);
+    return this.slowLookup(attributes);
+  }
+
+  /** Whether `attributes` has the series' values for labels `from` onwards. */
+  private sameRest(series: Series, attributes: Readonly<Record<string, unknown>>, from: number): boolean {
+    const names = this.labelNames;
+    const own = series.attributes;
+    for (let j = from; j < names.length; j++) {
+      const name = names[j] as string;
+      if (attributes[name] !== own[name]) return false;
+    }
+    return true;
   }
 
   /**
@@ -254,21 +267,31 @@ export class SeriesStore {
   /** Finds the series for canonical values, creating it while under the cap (or when `force`). */
   private walk(values: readonly string[], force: boolean): Series | undefined {
     const room = force || this.series.length < this.maxSeries;
+    const names = this.labelNames;
     let node: Trie = this.root;
-    const last = values.length - 1;
-    for (let i = 0; i < last; i++) {
-      let next = node.get(values[i]) as Trie | undefined;
+    for (let i = 0; i < values.length; i++) {
+      const key = values[i];
+      const next = node.get(key);
       if (next === undefined) {
         if (!room) return undefined;
-        next = new Map();
-        node.set(values[i], next);
+        const series = this.newSeries(values);
+        node.set(key, series);
+        return series;
+      }
+      if (next instanceof Series) {
+        let same = true;
+        for (let j = i + 1; j < values.length && same; j++) same = next.attributes[names[j] as string] === values[j];
+        if (same) return next;
+        if (!room) return undefined;
+        // Another series shares this prefix: the level gets a Map, holding the one already there.
+        const level: Trie = new Map();
+        level.set(next.attributes[names[i + 1] as string], next);
+        node.set(key, level);
+        node = level;
+        continue;
       }
       node = next;
     }
-    const found = node.get(values[last]) as Series | undefined;
-    if (found !== undefined || !room) return found;
-    const series = this.newSeries(values);
-    node.set(values[last], series);
-    return series;
+    return undefined;
   }
 }
