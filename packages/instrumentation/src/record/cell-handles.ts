@@ -17,6 +17,12 @@ function addSum(store: SeriesStore, cells: Float64Array, at: number, value: numb
   return false;
 }
 
+/** {@link addSum} for a bound handle's own view (cell 0): the hot path exactly as lean as it was. */
+function addBound(store: SeriesStore, cells: Float64Array, value: number, monotonic: boolean): void {
+  if (typeof value === 'number' && (monotonic ? value >= 0 : value > -Infinity) && value < Infinity) cells[0] = (cells[0] as number) + value;
+  else store.invalidValues++;
+}
+
 function setGauge(store: SeriesStore, cells: Float64Array, at: number, value: number): void {
   if (typeof value === 'number' && value > -Infinity && value < Infinity) {
     cells[at] = value;
@@ -61,6 +67,14 @@ function keepExemplar(series: Series, slot: number, value: number): void {
   }
 }
 
+/**
+ * A bound handle's own view of its series' cells (the same memory): its hot path then indexes
+ * from 0 with no offset to load. One view per bind, not per series.
+ */
+function viewOf(store: SeriesStore, series: Series): Float64Array {
+  return series.cells.subarray(series.at, series.at + store.width);
+}
+
 /** The series for a bind; on an unexpected error, a detached one whose recordings are lost (and counted). */
 function seriesFor(store: SeriesStore, attributes: Attrs): Series {
   try {
@@ -73,16 +87,14 @@ function seriesFor(store: SeriesStore, attributes: Attrs): Series {
 
 class BoundCellCounter implements BoundCounter {
   private readonly cells: Float64Array;
-  private readonly at: number;
   constructor(
     private readonly store: SeriesStore,
     series: Series,
   ) {
-    this.cells = series.cells;
-    this.at = series.at;
+    this.cells = viewOf(this.store, series);
   }
   add(value = 1): void {
-    addSum(this.store, this.cells, this.at, value, true);
+    addBound(this.store, this.cells, value, true);
   }
 }
 
@@ -98,46 +110,40 @@ class BoundExemplarCounter implements BoundCounter {
 
 class BoundCellUpDownCounter implements BoundUpDownCounter {
   private readonly cells: Float64Array;
-  private readonly at: number;
   constructor(
     private readonly store: SeriesStore,
     series: Series,
   ) {
-    this.cells = series.cells;
-    this.at = series.at;
+    this.cells = viewOf(this.store, series);
   }
   add(value: number): void {
-    addSum(this.store, this.cells, this.at, value, false);
+    addBound(this.store, this.cells, value, false);
   }
 }
 
 class BoundCellGauge implements BoundGauge {
   private readonly cells: Float64Array;
-  private readonly at: number;
   constructor(
     private readonly store: SeriesStore,
     series: Series,
   ) {
-    this.cells = series.cells;
-    this.at = series.at;
+    this.cells = viewOf(this.store, series);
   }
   record(value: number): void {
-    setGauge(this.store, this.cells, this.at, value);
+    setGauge(this.store, this.cells, 0, value);
   }
 }
 
 class BoundCellHistogram implements BoundHistogram {
   private readonly cells: Float64Array;
-  private readonly at: number;
   constructor(
     private readonly store: SeriesStore,
     series: Series,
   ) {
-    this.cells = series.cells;
-    this.at = series.at;
+    this.cells = viewOf(this.store, series);
   }
   record(value: number): void {
-    recordHistogram(this.store, this.cells, this.at, value);
+    recordHistogram(this.store, this.cells, 0, value);
   }
 }
 
