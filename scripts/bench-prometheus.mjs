@@ -13,6 +13,7 @@
 // the ratios (the min is the least disturbed by load).
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { Buffer } from 'node:buffer';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
