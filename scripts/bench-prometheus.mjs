@@ -1,22 +1,26 @@
-// Benchmarks Vigil's Prometheus /metrics serialization, all in one run (after `npx tsc -b`):
-//  - Vigil's endpoint handler (OpenTelemetry reader + the OpenTelemetry exporter's serializer,
-//    behind auth and error handling) against its peers measured interleaved in the same run:
-//    the plain OpenTelemetry PrometheusExporter's request handler on the same MeterProvider, and
-//    prom-client's `registry.metrics()` on a registry holding the same series;
-//  - the prom-client bridge: the same prom-client registry served through Vigil's endpoint
-//    (prom-client -> OpenTelemetry MetricData -> Prometheus text) against `registry.metrics()`;
-//  - memory per series: heap kept by the OpenTelemetry SDK (with Vigil's reader, after a scrape)
-//    and by prom-client for the same series.
-// Series are counters: 100 metric names x (N / 100) label sets each (OpenTelemetry caps an
-// instrument at 2,000 series per reader by default). These machines are noisy: read the ratios.
+// Benchmarks Vigil's Prometheus /metrics exposition, all in one run (after `npm run build`),
+// every peer on the same series (100 counter names x N/100 label sets {route, code}):
+//  - Vigil's endpoint serving series recorded through Vigil's handles (the fast path: text
+//    written straight from the cells, label blocks cached per series), against the plain
+//    OpenTelemetry PrometheusExporter's request handler serving the same series recorded through
+//    OpenTelemetry SDK counters, and prom-client's `registry.metrics()` on a registry holding them;
+//  - Vigil's endpoint serving the OpenTelemetry SDK counters (its MetricData writer);
+//  - the prom-client bridge: that registry served through Vigil's endpoint, against `registry.metrics()`;
+//  - OpenMetrics and gzip (`Accept-Encoding: gzip`) on the fast path: time and bytes;
+//  - memory per series kept after a scrape (V8 heap plus array buffers, which hold the cells):
+//    Vigil's handles, prom-client, and the OpenTelemetry SDK behind Vigil's reader.
+// Cases run interleaved, each round starting at the next case; these machines are noisy: read
+// the ratios (the min is the least disturbed by load).
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { Buffer } from 'node:buffer';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { Counter, Registry } from 'prom-client';
 import { createPrometheusEndpoint, createPromClientProducer } from '@vigil/exporters';
+import { createMetrics, VigilMetricProducer } from '@vigil/instrumentation';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
@@ -25,8 +29,8 @@ const METRICS = 100;
 const SIZES = [10_000, 100_000];
 const started = performance.now();
 
-/** A fake GET request and a response that resolves with the body written to it. */
-function scrapeWith(handle) {
+/** A fake GET request with `headers` and a response that resolves with the body written to it. */
+function scrapeWith(handle, headers = {}) {
   return new Promise((resolve, reject) => {
     const res = {
       statusCode: 200,
@@ -46,9 +50,12 @@ function scrapeWith(handle) {
         reject(new Error('destroyed'));
       },
     };
-    handle({ method: 'GET', url: '/metrics', headers: {} }, res);
+    handle({ method: 'GET', url: '/metrics', headers }, res);
   });
 }
+
+const OPENMETRICS = { accept: 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1' };
+const GZIP = { 'accept-encoding': 'gzip' };
 
 function recordOtel(provider, series) {
   const perMetric = series / METRICS;
@@ -64,6 +71,22 @@ function recordPromClient(registry, series) {
     const counter = new Counter({ name: `bench_requests_${m}_total`, help: 'Requests served', labelNames: ['route', 'code'], registers: [registry] });
     for (let i = 0; i < perMetric; i++) counter.inc({ route: `/route/${i}`, code: '200' }, i + 1);
   }
+}
+
+/** The same series through Vigil's handles (cells), with the producer an endpoint reads. */
+function recordVigil(series) {
+  const perMetric = series / METRICS;
+  const metrics = {};
+  for (let m = 0; m < METRICS; m++) {
+    metrics[`m${m}`] = { name: `bench.requests.${m}`, type: 'counter', unit: '', description: 'Requests served', labels: { route: {}, code: { values: ['200', '500'] } } };
+  }
+  const producer = new VigilMetricProducer();
+  const handles = createMetrics({ metrics }, producer);
+  for (let m = 0; m < METRICS; m++) {
+    const counter = handles[`m${m}`];
+    for (let i = 0; i < perMetric; i++) counter.add(i + 1, { route: `/route/${i}`, code: '200' });
+  }
+  return { producer, handles };
 }
 
 function stats(samples) {
@@ -85,22 +108,26 @@ async function interleaved(cases, rounds, warmup) {
       const t0 = performance.now();
       const body = await run();
       const ms = performance.now() - t0;
-      if (typeof body !== 'string' || body.length === 0) throw new Error(`${name} produced no text`);
+      if (body === undefined || body.length === 0) throw new Error(`${name} produced no text`);
       if (round >= warmup) samples[name].push(ms);
     }
   }
   return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, stats(v)]));
 }
 
-/** Heap kept (bytes per series) by whatever `build` returns, measured around it with GC. */
-async function heapPerSeries(series, build) {
+/** Memory kept (bytes per series: V8 heap plus array buffers) by whatever `build` returns, measured around it with GC. */
+async function memoryPerSeries(series, build) {
+  const used = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
   gc();
   gc();
-  const before = process.memoryUsage().heapUsed;
+  const before = used();
   const kept = await build();
   gc();
   gc();
-  const after = process.memoryUsage().heapUsed;
+  const after = used();
   if (!kept) throw new Error('nothing kept');
   return (after - before) / series;
 }
@@ -109,15 +136,20 @@ const fmt = (ms) => ms.toFixed(1);
 const rows = [];
 const ratios = [];
 const memory = [];
+const sizes = [];
 
 for (const series of SIZES) {
   const rounds = series >= 100_000 ? 12 : 32;
-  const warmup = series >= 100_000 ? 1 : 4;
+  const warmup = series >= 100_000 ? 2 : 4;
 
-  // One MeterProvider read by both Vigil's endpoint and the plain exporter: same data, same run.
-  const endpoint = createPrometheusEndpoint({ onError: (message, error) => console.error(message, error) });
+  // Vigil's handles behind Vigil's endpoint (its reader's MeterProvider has no instruments).
+  const { producer } = recordVigil(series);
+  const endpoint = createPrometheusEndpoint({ metricProducers: [producer], onError: (message, error) => console.error(message, error) });
+  const vigilProvider = new MeterProvider({ readers: [endpoint.reader] });
+  // The same series as OpenTelemetry SDK counters, read by the plain exporter and by Vigil's endpoint.
+  const sdkEndpoint = createPrometheusEndpoint({ onError: (message, error) => console.error(message, error) });
   const plain = new PrometheusExporter({ preventServerStart: true });
-  const provider = new MeterProvider({ readers: [endpoint.reader, plain] });
+  const provider = new MeterProvider({ readers: [sdkEndpoint.reader, plain] });
   recordOtel(provider, series);
   const registry = new Registry();
   recordPromClient(registry, series);
@@ -125,55 +157,85 @@ for (const series of SIZES) {
   const bridged = createPrometheusEndpoint({ metricProducers: [createPromClientProducer(registry)], withoutTargetInfo: true });
   const bridgeProvider = new MeterProvider({ readers: [bridged.reader] });
 
-  // Same number of samples in each text (the scope and target_info lines aside).
-  const lines = (text) => text.split('\n').filter((l) => l && !l.startsWith('#')).length;
+  const plainHandler = (req, res) => plain.getMetricsRequestHandler(req, res);
+  // Same number of samples in each text (the target_info line aside).
+  const lines = (text) => String(text).split('\n').filter((l) => l && !l.startsWith('#')).length;
   const counts = {
     vigil: lines(await scrapeWith(endpoint.handler)),
-    plain: lines(await scrapeWith((req, res) => plain.getMetricsRequestHandler(req, res))),
+    vigilOpenMetrics: lines(await scrapeWith(endpoint.handler, OPENMETRICS)),
+    vigilSdk: lines(await scrapeWith(sdkEndpoint.handler)),
+    plain: lines(await scrapeWith(plainHandler)),
     promClient: lines(await registry.metrics()),
     bridge: lines(await scrapeWith(bridged.handler)),
   };
-  if (counts.promClient !== series || counts.bridge !== series || counts.vigil < series || counts.plain < series) {
-    throw new Error(`unexpected sample counts ${JSON.stringify(counts)} for ${series} series`);
+  for (const [name, count] of Object.entries(counts)) {
+    if (count < series || count > series + 1) throw new Error(`unexpected sample counts ${JSON.stringify(counts)} for ${series} series (${name})`);
   }
 
   const result = await interleaved(
     {
       vigil: () => scrapeWith(endpoint.handler),
-      plain: () => scrapeWith((req, res) => plain.getMetricsRequestHandler(req, res)),
+      plain: () => scrapeWith(plainHandler),
       promClient: () => registry.metrics(),
       bridge: () => scrapeWith(bridged.handler),
+      vigilSdk: () => scrapeWith(sdkEndpoint.handler),
+      vigilOpenMetrics: () => scrapeWith(endpoint.handler, OPENMETRICS),
+      vigilGzip: () => scrapeWith(endpoint.handler, GZIP),
     },
     rounds,
     warmup,
   );
   const label = series.toLocaleString('en');
-  rows.push([`${label} series: Vigil endpoint (OTel SDK)`, result.vigil]);
+  rows.push([`${label} series: Vigil endpoint, Vigil handles`, result.vigil]);
   rows.push([`${label} series: plain OTel PrometheusExporter`, result.plain]);
   rows.push([`${label} series: prom-client registry.metrics()`, result.promClient]);
   rows.push([`${label} series: prom-client via Vigil bridge`, result.bridge]);
+  rows.push([`${label} series: Vigil endpoint, OTel SDK counters`, result.vigilSdk]);
+  rows.push([`${label} series: Vigil handles, OpenMetrics`, result.vigilOpenMetrics]);
+  rows.push([`${label} series: Vigil handles, gzip`, result.vigilGzip]);
   for (const stat of ['median', 'min']) {
-    ratios.push([`${label} series (${stat})`, result.vigil[stat] / result.plain[stat], result.vigil[stat] / result.promClient[stat], result.bridge[stat] / result.promClient[stat]]);
+    ratios.push([
+      `${label} series (${stat})`,
+      result.vigil[stat] / result.plain[stat],
+      result.vigil[stat] / result.promClient[stat],
+      result.bridge[stat] / result.promClient[stat],
+      result.vigilSdk[stat] / result.plain[stat],
+    ]);
   }
+  const raw = await scrapeWith(endpoint.handler);
+  const zipped = await scrapeWith(endpoint.handler, GZIP);
+  const promText = await registry.metrics();
+  sizes.push([label, raw.length, zipped.length, Buffer.byteLength(promText), result.vigilGzip.median / result.vigil.median]);
 
   await endpoint.shutdown();
+  await sdkEndpoint.shutdown();
   await bridged.shutdown();
+  await vigilProvider.shutdown();
   await provider.shutdown();
   await bridgeProvider.shutdown();
 
+  // Each kept as a service keeps it: recorded, then scraped once.
   memory.push([
     label,
-    await heapPerSeries(series, async () => {
+    await memoryPerSeries(series, async () => {
+      const { producer: p, handles } = recordVigil(series);
+      const e = createPrometheusEndpoint({ metricProducers: [p] });
+      const mp = new MeterProvider({ readers: [e.reader] });
+      await scrapeWith(e.handler); // builds and keeps each series' label block
+      return [p, handles, e, mp];
+    }),
+    await memoryPerSeries(series, async () => {
+      const r = new Registry();
+      recordPromClient(r, series);
+      await r.metrics();
+      return r;
+    }),
+    await memoryPerSeries(series, async () => {
       const e = createPrometheusEndpoint();
       const p = new MeterProvider({ readers: [e.reader] });
       recordOtel(p, series);
       await scrapeWith(e.handler); // a reader keeps its cumulative state from the first collection
       return p;
-    }),
-    await heapPerSeries(series, () => {
-      const r = new Registry();
-      recordPromClient(r, series);
-      return r;
     }),
   ]);
 }
@@ -186,12 +248,18 @@ console.log(`\nVigil Prometheus /metrics benchmark (node ${process.version}, ${o
 console.log(line(header));
 console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
 for (const r of table) console.log(line(r));
-console.log('\nRatios (same run; the min is the least disturbed by load; < 1 means Vigil is faster):');
-for (const [label, vsPlain, vsPromClient, bridge] of ratios) {
-  console.log(`  ${label.padEnd(24)}: Vigil / plain OTel exporter ${vsPlain.toFixed(2)}x   Vigil / prom-client ${vsPromClient.toFixed(2)}x   bridge / prom-client ${bridge.toFixed(2)}x`);
+console.log('\nRatios (same run; < 1 means Vigil is faster; 0.50x = twice as fast):');
+for (const [label, vsPlain, vsPromClient, bridge, sdk] of ratios) {
+  console.log(
+    `  ${label.padEnd(24)}: Vigil / plain OTel exporter ${vsPlain.toFixed(2)}x   Vigil / prom-client ${vsPromClient.toFixed(2)}x   bridge / prom-client ${bridge.toFixed(2)}x   Vigil on SDK counters / plain OTel ${sdk.toFixed(2)}x`,
+  );
 }
-console.log('\nHeap kept per series (bytes):');
-for (const [label, otel, prom] of memory) {
-  console.log(`  ${label.padStart(7)} series: OpenTelemetry SDK + Vigil reader ${otel.toFixed(0)}   prom-client ${prom.toFixed(0)}   ratio ${(otel / prom).toFixed(2)}x`);
+console.log('\nBody size (Vigil handles; gzip level 1 when the scraper sends Accept-Encoding: gzip):');
+for (const [label, raw, zipped, prom, time] of sizes) {
+  console.log(`  ${label.padStart(7)} series: ${(raw / 1024).toFixed(0)} KiB plain, ${(zipped / 1024).toFixed(0)} KiB gzip (${((zipped / raw) * 100).toFixed(1)}%), prom-client text ${(prom / 1024).toFixed(0)} KiB; gzip scrape takes ${time.toFixed(2)}x the plain one`);
+}
+console.log('\nMemory kept per series after a scrape (bytes, V8 heap + array buffers):');
+for (const [label, vigil, prom, otel] of memory) {
+  console.log(`  ${label.padStart(7)} series: Vigil handles ${vigil.toFixed(0)}   prom-client ${prom.toFixed(0)}   ratio ${(vigil / prom).toFixed(2)}x   (OpenTelemetry SDK + Vigil reader ${otel.toFixed(0)})`);
 }
 console.log(`(bench took ${((performance.now() - started) / 1000).toFixed(0)} s)`);

@@ -1,5 +1,15 @@
 // Prometheus (pull): an OpenTelemetry reader served as /metrics, on the service's server or its own port.
-export { createPrometheusEndpoint, PROMETHEUS_CONTENT_TYPE } from './prometheus/endpoint.js';
+export { createPrometheusEndpoint } from './prometheus/endpoint.js';
+export { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './prometheus/exposition-format.js';
+export type { ExpositionFormat } from './prometheus/exposition-format.js';
+export type {
+  ExpositionExemplar,
+  ExpositionFamily,
+  ExpositionKind,
+  ExpositionScope,
+  ExpositionSource,
+  ExpositionWriter,
+} from './prometheus/exposition-writer.js';
 export type { EndpointErrorLog, PrometheusEndpoint, PrometheusEndpointOptions } from './prometheus/endpoint.js';
 export type { MetricsAuth } from './prometheus/auth.js';
 export { PrometheusConfigError } from './prometheus/errors.js';

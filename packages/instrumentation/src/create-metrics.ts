@@ -15,6 +15,13 @@ export interface CreateMetricsOptions {
   maxSeries?: number;
   /** Distinct values kept per label without `values` or `maxCardinality` (default 1000). */
   defaultLabelCardinality?: number;
+  /**
+   * Keep exemplars: counters and histograms (bound or not) note the active sampled span's trace
+   * and span ids with the value (the last per counter series, per histogram bucket), and the
+   * Prometheus endpoint writes them when it serves OpenMetrics. Costs a context lookup per
+   * recording. Default false. (Cell handles only: an SDK `Meter` keeps its own.)
+   */
+  exemplars?: boolean;
 }
 
 // The store behind each handle, for the package's domain modules (not exported to users).
@@ -86,7 +93,7 @@ export function createMetrics<C extends Catalog>(catalog: C, target: MetricsTarg
   const handles: Record<string, object> = {};
   const stores: SeriesStore[] = [];
   for (const [name, metric] of Object.entries(catalog.metrics)) {
-    const store = new SeriesStore(metric, limits);
+    const store = new SeriesStore(metric, limits, options.exemplars ?? false);
     stores.push(store);
     if (!meter) producer?.register(store);
     const handle = meter ? new MeterHandle(store, meter) : cellHandle(store);

@@ -40,7 +40,12 @@ export interface TelemetryOptions<C extends Catalog> {
   /** A Datadog reader (`@vigil/exporters` `createDatadogReader`). */
   datadog?: DatadogReaderOptions;
   /** Memory bounds of the handles. */
-  limits?: CreateMetricsOptions;
+  limits?: Omit<CreateMetricsOptions, 'exemplars'>;
+  /**
+   * Keep exemplars (trace and span ids of the active sampled span) on counters and histograms,
+   * served by the Prometheus endpoint in OpenMetrics. Default false.
+   */
+  exemplars?: boolean;
   /** Signals on which to flush and shut down before the process exits (default `['SIGTERM']`; `[]` for none). */
   shutdownSignals?: NodeJS.Signals[];
   /** How long a shutdown may take before it gives up (default 5000 ms). */
@@ -157,7 +162,7 @@ export async function startTelemetry<C extends Catalog = Catalog>(options: Telem
   const meter = meterProvider.getMeter(options.service.name, options.service.version);
   const handlesMeter = meterProvider.getMeter(VIGIL_SCOPE.name, VIGIL_SCOPE.version);
   const metrics = options.catalog
-    ? createMetrics(options.catalog, producer ?? handlesMeter, limits)
+    ? createMetrics(options.catalog, producer ?? handlesMeter, { ...limits, exemplars: options.exemplars ?? false })
     : (Object.freeze({}) as Metrics<C>);
 
   const prometheus = endpoint

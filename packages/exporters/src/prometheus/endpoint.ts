@@ -1,13 +1,17 @@
-import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import type { Attributes } from '@opentelemetry/api';
 import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import { createAuthCheck, type MetricsAuth } from './auth.js';
 import { PrometheusConfigError } from './errors.js';
+import { acceptsGzip, contentTypeOf, type ExpositionFormat, negotiateFormat } from './exposition-format.js';
+import { type ExpositionSource, ExpositionWriter, isExpositionSource } from './exposition-writer.js';
 import { PrometheusPullReader } from './pull-reader.js';
+import { writeMetricData, writeTargetInfo } from './write-metric-data.js';
 
-/** The Prometheus text exposition format, as prom-client and the Go client serve it. */
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+const gzip = promisify(gzipCallback);
 
 /** Where the endpoint reports what went wrong while serving (it never throws to the server). */
 export type EndpointErrorLog = (message: string, error: unknown) => void;
@@ -36,8 +40,23 @@ export interface PrometheusEndpointOptions {
   withResourceConstantLabels?: RegExp;
   /** Prefix (`prefix_`) on every metric name. Default: none. */
   prefix?: string;
-  /** More sources collected with the SDK's metrics on each scrape, such as a prom-client bridge. */
+  /**
+   * More sources collected with the SDK's metrics on each scrape, such as a prom-client bridge or
+   * Vigil's producer. Those that can write their series themselves (Vigil's producer, the
+   * prom-client bridge) are written straight into the scrape, after the SDK's metrics, and are
+   * not collected through `reader`.
+   */
   metricProducers?: MetricProducer[];
+  /**
+   * Serve OpenMetrics (with exemplars, when the handles record them) to scrapers that ask for it
+   * in `Accept`, as Prometheus does by default. Default true; false always serves the Prometheus text format.
+   */
+  openMetrics?: boolean;
+  /**
+   * Gzip the body when the scraper sends `Accept-Encoding: gzip` (Prometheus does): zlib level
+   * 1-9, or false never to compress. Default 1: most of the saving for a fraction of the time.
+   */
+  gzip?: number | false;
   /** Series kept per instrument; more go to one `otel_metric_overflow="true"` series. Default: the SDK's 2,000. */
   cardinalityLimit?: number;
   /** Where serving errors go. Default: `console.error`. */
@@ -58,6 +77,21 @@ export interface PrometheusEndpoint {
   listen(): Promise<{ port: number }>;
   /** Closes the own server (if listening) and shuts the reader down (if not already). */
   shutdown(): Promise<void>;
+}
+
+/** The resource attributes whose keys match `pattern`, the labels every series carries (cached per resource). */
+function resourceLabels(pattern: RegExp | undefined): (attributes: Attributes) => Attributes | undefined {
+  let last: Attributes | undefined;
+  let labels: Attributes | undefined;
+  return (attributes) => {
+    if (pattern === undefined) return undefined;
+    if (attributes !== last) {
+      last = attributes;
+      labels = {};
+      for (const [key, value] of Object.entries(attributes)) if (key.match(pattern)) labels[key] = value;
+    }
+    return labels;
+  };
 }
 
 /** Loopback names and addresses: metrics served there are readable only from this machine. */
@@ -82,8 +116,11 @@ function listenHost(options: PrometheusEndpointOptions): string | undefined {
 const defaultLog: EndpointErrorLog = (message, error) => console.error(`vigil prometheus endpoint: ${message}`, error);
 
 /**
- * Creates a Prometheus endpoint: an OpenTelemetry reader plus an HTTP handler that serializes
- * what it collects with the OpenTelemetry Prometheus exporter's serializer. Serve it on the
+ * Creates a Prometheus endpoint: an OpenTelemetry reader plus an HTTP handler that writes what it
+ * collects in the Prometheus text format (byte for byte what the OpenTelemetry Prometheus
+ * exporter's serializer writes) or, when the scraper asks, OpenMetrics; gzipped when asked.
+ * Sources with a fast path (Vigil's producer, the prom-client bridge) write their series straight
+ * from their own state. Serve it on the
  * service's own server (`handler`), on its own port (`listen`), or both.
  *
  * @throws {@link PrometheusConfigError} for an empty auth secret, a bad port, path or cardinality
@@ -105,14 +142,19 @@ export function createPrometheusEndpoint(options: PrometheusEndpointOptions = {}
   if (cardinalityLimit !== undefined && (!Number.isInteger(cardinalityLimit) || cardinalityLimit < 1)) {
     throw new PrometheusConfigError(`cardinalityLimit must be a positive integer, got ${cardinalityLimit}`);
   }
-  const reader = new PrometheusPullReader(options.metricProducers, cardinalityLimit);
-  const serializer = new PrometheusSerializer(
-    options.prefix,
-    false,
-    options.withResourceConstantLabels,
-    options.withoutTargetInfo,
-    options.withoutScopeInfo,
+  const gzipLevel = options.gzip ?? 1;
+  if (gzipLevel !== false && (!Number.isInteger(gzipLevel) || gzipLevel < 1 || gzipLevel > 9)) {
+    throw new PrometheusConfigError(`gzip must be a zlib level 1-9 or false, got ${String(gzipLevel)}`);
+  }
+  const producers = options.metricProducers ?? [];
+  // Sources that write their own text skip OpenTelemetry's MetricData (and its objects per series).
+  const direct: ExpositionSource[] = producers.filter((p): p is MetricProducer & ExpositionSource => isExpositionSource(p));
+  const reader = new PrometheusPullReader(
+    producers.filter((p) => !isExpositionSource(p)),
+    cardinalityLimit,
   );
+  const openMetrics = options.openMetrics ?? true;
+  const constantLabelsOf = resourceLabels(options.withResourceConstantLabels);
 
   // The last line of defence: nothing here may throw, or a rejection would reach the process.
   const fail = (res: ServerResponse, message: string, error: unknown): void => {
@@ -129,21 +171,42 @@ export function createPrometheusEndpoint(options: PrometheusEndpointOptions = {}
     }
   };
 
-  const scrape = async (res: ServerResponse, withBody: boolean): Promise<void> => {
-    let body: string;
+  const render = async (format: ExpositionFormat): Promise<Buffer> => {
+    const { resourceMetrics, errors } = await reader.collect();
+    const writer = new ExpositionWriter(format, {
+      prefix: options.prefix,
+      withoutScopeInfo: options.withoutScopeInfo,
+      constantLabels: constantLabelsOf(resourceMetrics.resource.attributes),
+    });
+    if (!options.withoutTargetInfo) writeTargetInfo(writer, resourceMetrics.resource.attributes);
+    writeMetricData(writer, resourceMetrics.scopeMetrics);
+    for (const source of direct) {
+      try {
+        await source.writeExposition(writer);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    // Partial failures (one callback or producer) leave the rest worth serving.
+    if (errors.length > 0) log(`${errors.length} error(s) while collecting; serving the rest`, errors);
+    return writer.finish();
+  };
+
+  const scrape = async (req: IncomingMessage, res: ServerResponse, withBody: boolean): Promise<void> => {
+    const format = openMetrics ? negotiateFormat(req.headers.accept) : 'prometheus';
+    const compress = gzipLevel !== false && acceptsGzip(req.headers['accept-encoding']);
+    let body: Buffer;
     try {
-      const { resourceMetrics, errors } = await reader.collect();
-      // Partial failures (one callback or producer) leave the rest worth serving.
-      if (errors.length > 0) log(`${errors.length} error(s) while collecting; serving the rest`, errors);
-      body = serializer.serialize(resourceMetrics);
+      body = await render(format);
+      if (compress) body = await gzip(body, { level: gzipLevel });
     } catch (error) {
       fail(res, 'collection failed', error);
       return;
     }
     if (res.destroyed) return;
-    res
-      .writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) })
-      .end(withBody ? body : undefined);
+    const headers: OutgoingHttpHeaders = { 'content-type': contentTypeOf(format), 'content-length': body.length, vary: 'Accept, Accept-Encoding' };
+    if (compress) headers['content-encoding'] = 'gzip';
+    res.writeHead(200, headers).end(withBody ? body : undefined);
   };
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
@@ -157,7 +220,7 @@ export function createPrometheusEndpoint(options: PrometheusEndpointOptions = {}
         res.writeHead(401, { 'www-authenticate': verdict.challenge, 'content-type': 'text/plain; charset=utf-8' }).end('unauthorized\n');
         return;
       }
-      scrape(res, req.method === 'GET').catch((error: unknown) => fail(res, 'serving failed', error));
+      scrape(req, res, req.method === 'GET').catch((error: unknown) => fail(res, 'serving failed', error));
     } catch (error) {
       fail(res, 'serving failed', error);
     }

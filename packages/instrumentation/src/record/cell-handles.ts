@@ -1,87 +1,160 @@
+import { context, isSpanContextValid, trace, TraceFlags } from '@opentelemetry/api';
 import type { BoundCounter, BoundGauge, BoundHistogram, BoundUpDownCounter } from '../catalog.js';
-import { HIST_BUCKETS, HIST_COUNT, HIST_MAX, HIST_MIN, HIST_SUM, type SeriesStore } from './series-store.js';
+import { HIST_BUCKETS, HIST_COUNT, HIST_MAX, HIST_MIN, HIST_SUM, type Series, type SeriesStore } from './series-store.js';
 
 type Attrs = Readonly<Record<string, unknown>> | undefined;
 
 // Recording into preallocated cells: no allocation, no I/O, no throw. Each kind is its own small
-// class so that every call site stays monomorphic.
+// class so that every call site stays monomorphic; handles that keep exemplars are other classes,
+// so that the default path does not even test for them.
 
-function addSum(store: SeriesStore, cells: Float64Array, value: number, monotonic: boolean): void {
+function addSum(store: SeriesStore, cells: Float64Array, at: number, value: number, monotonic: boolean): boolean {
+  if (typeof value === 'number' && (monotonic ? value >= 0 : value > -Infinity) && value < Infinity) {
+    cells[at] = (cells[at] as number) + value;
+    return true;
+  }
+  store.invalidValues++;
+  return false;
+}
+
+/** {@link addSum} for a bound handle's own view (cell 0): the hot path exactly as lean as it was. */
+function addBound(store: SeriesStore, cells: Float64Array, value: number, monotonic: boolean): void {
   if (typeof value === 'number' && (monotonic ? value >= 0 : value > -Infinity) && value < Infinity) cells[0] = (cells[0] as number) + value;
   else store.invalidValues++;
 }
 
-function setGauge(store: SeriesStore, cells: Float64Array, value: number): void {
+function setGauge(store: SeriesStore, cells: Float64Array, at: number, value: number): void {
   if (typeof value === 'number' && value > -Infinity && value < Infinity) {
-    cells[0] = value;
-    cells[1] = 1;
+    cells[at] = value;
+    cells[at + 1] = 1;
   } else store.invalidValues++;
 }
 
-function recordHistogram(store: SeriesStore, cells: Float64Array, value: number): void {
+/** Records into a histogram's cells; returns the bucket the value fell in, or -1 for an invalid value. */
+function recordHistogram(store: SeriesStore, cells: Float64Array, at: number, value: number): number {
   if (!(typeof value === 'number' && value > -Infinity && value < Infinity)) {
     store.invalidValues++;
-    return;
+    return -1;
   }
   const boundaries = store.boundaries;
   let bucket = 0;
   const n = boundaries.length;
   // Boundaries are inclusive upper bounds (OpenTelemetry explicit-bucket semantics).
   while (bucket < n && value > (boundaries[bucket] as number)) bucket++;
-  cells[HIST_COUNT] = (cells[HIST_COUNT] as number) + 1;
-  cells[HIST_SUM] = (cells[HIST_SUM] as number) + value;
-  if (value < (cells[HIST_MIN] as number)) cells[HIST_MIN] = value;
-  if (value > (cells[HIST_MAX] as number)) cells[HIST_MAX] = value;
-  cells[HIST_BUCKETS + bucket] = (cells[HIST_BUCKETS + bucket] as number) + 1;
+  cells[at + HIST_COUNT] = (cells[at + HIST_COUNT] as number) + 1;
+  cells[at + HIST_SUM] = (cells[at + HIST_SUM] as number) + value;
+  if (value < (cells[at + HIST_MIN] as number)) cells[at + HIST_MIN] = value;
+  if (value > (cells[at + HIST_MAX] as number)) cells[at + HIST_MAX] = value;
+  cells[at + HIST_BUCKETS + bucket] = (cells[at + HIST_BUCKETS + bucket] as number) + 1;
+  return bucket;
 }
 
-/** The cells for a bind; on an unexpected error, detached cells whose recordings are lost (and counted). */
-function cellsFor(store: SeriesStore, attributes: Attrs): Float64Array {
+/**
+ * Keeps the active sampled span as the exemplar of `slot` (the sum, or a bucket), overwriting the
+ * previous one in place: at most one object per slot for the life of the series.
+ */
+function keepExemplar(series: Series, slot: number, value: number): void {
+  const span = trace.getSpanContext(context.active());
+  if (span === undefined || !isSpanContextValid(span) || (span.traceFlags & TraceFlags.SAMPLED) === 0) return;
+  const exemplars = (series.exemplars ??= []);
+  const kept = exemplars[slot];
+  if (kept === undefined) exemplars[slot] = { traceId: span.traceId, spanId: span.spanId, value, time: Date.now() };
+  else {
+    kept.traceId = span.traceId;
+    kept.spanId = span.spanId;
+    kept.value = value;
+    kept.time = Date.now();
+  }
+}
+
+/**
+ * A bound handle's own view of its series' cells (the same memory): its hot path then indexes
+ * from 0 with no offset to load. One view per bind, not per series.
+ */
+function viewOf(store: SeriesStore, series: Series): Float64Array {
+  return series.cells.subarray(series.at, series.at + store.width);
+}
+
+/** The series for a bind; on an unexpected error, a detached one whose recordings are lost (and counted). */
+function seriesFor(store: SeriesStore, attributes: Attrs): Series {
   try {
-    return store.seriesFor(attributes).cells;
+    return store.seriesFor(attributes);
   } catch {
     store.errors++;
-    return store.detachedCells();
+    return store.detachedSeries();
   }
 }
 
 class BoundCellCounter implements BoundCounter {
+  private readonly cells: Float64Array;
   constructor(
     private readonly store: SeriesStore,
-    private readonly cells: Float64Array,
+    series: Series,
+  ) {
+    this.cells = viewOf(this.store, series);
+  }
+  add(value = 1): void {
+    addBound(this.store, this.cells, value, true);
+  }
+}
+
+class BoundExemplarCounter implements BoundCounter {
+  constructor(
+    private readonly store: SeriesStore,
+    private readonly series: Series,
   ) {}
   add(value = 1): void {
-    addSum(this.store, this.cells, value, true);
+    if (addSum(this.store, this.series.cells, this.series.at, value, true)) keepExemplar(this.series, 0, value);
   }
 }
 
 class BoundCellUpDownCounter implements BoundUpDownCounter {
+  private readonly cells: Float64Array;
   constructor(
     private readonly store: SeriesStore,
-    private readonly cells: Float64Array,
-  ) {}
+    series: Series,
+  ) {
+    this.cells = viewOf(this.store, series);
+  }
   add(value: number): void {
-    addSum(this.store, this.cells, value, false);
+    addBound(this.store, this.cells, value, false);
   }
 }
 
 class BoundCellGauge implements BoundGauge {
+  private readonly cells: Float64Array;
   constructor(
     private readonly store: SeriesStore,
-    private readonly cells: Float64Array,
-  ) {}
+    series: Series,
+  ) {
+    this.cells = viewOf(this.store, series);
+  }
   record(value: number): void {
-    setGauge(this.store, this.cells, value);
+    setGauge(this.store, this.cells, 0, value);
   }
 }
 
 class BoundCellHistogram implements BoundHistogram {
+  private readonly cells: Float64Array;
   constructor(
     private readonly store: SeriesStore,
-    private readonly cells: Float64Array,
+    series: Series,
+  ) {
+    this.cells = viewOf(this.store, series);
+  }
+  record(value: number): void {
+    recordHistogram(this.store, this.cells, 0, value);
+  }
+}
+
+class BoundExemplarHistogram implements BoundHistogram {
+  constructor(
+    private readonly store: SeriesStore,
+    private readonly series: Series,
   ) {}
   record(value: number): void {
-    recordHistogram(this.store, this.cells, value);
+    const bucket = recordHistogram(this.store, this.series.cells, this.series.at, value);
+    if (bucket >= 0) keepExemplar(this.series, bucket, value);
   }
 }
 
@@ -90,43 +163,47 @@ export class CellCounter {
   constructor(readonly store: SeriesStore) {}
   add(value: number, attributes?: Attrs): void {
     try {
-      addSum(this.store, this.store.seriesFor(attributes).cells, value, true);
+      const series = this.store.seriesFor(attributes);
+      if (addSum(this.store, series.cells, series.at, value, true) && this.store.exemplars) keepExemplar(series, 0, value);
     } catch {
       this.store.errors++;
     }
   }
   bind(attributes?: Attrs): BoundCounter {
-    return new BoundCellCounter(this.store, cellsFor(this.store, attributes));
+    const series = seriesFor(this.store, attributes);
+    return this.store.exemplars ? new BoundExemplarCounter(this.store, series) : new BoundCellCounter(this.store, series);
   }
 }
 
-/** An up-down counter recording into cells. */
+/** An up-down counter recording into cells (exported as a gauge: no exemplars). */
 export class CellUpDownCounter {
   constructor(readonly store: SeriesStore) {}
   add(value: number, attributes?: Attrs): void {
     try {
-      addSum(this.store, this.store.seriesFor(attributes).cells, value, false);
+      const series = this.store.seriesFor(attributes);
+      addSum(this.store, series.cells, series.at, value, false);
     } catch {
       this.store.errors++;
     }
   }
   bind(attributes?: Attrs): BoundUpDownCounter {
-    return new BoundCellUpDownCounter(this.store, cellsFor(this.store, attributes));
+    return new BoundCellUpDownCounter(this.store, seriesFor(this.store, attributes));
   }
 }
 
-/** A gauge recording into cells. */
+/** A gauge recording into cells (OpenMetrics gives gauges no exemplars). */
 export class CellGauge {
   constructor(readonly store: SeriesStore) {}
   record(value: number, attributes?: Attrs): void {
     try {
-      setGauge(this.store, this.store.seriesFor(attributes).cells, value);
+      const series = this.store.seriesFor(attributes);
+      setGauge(this.store, series.cells, series.at, value);
     } catch {
       this.store.errors++;
     }
   }
   bind(attributes?: Attrs): BoundGauge {
-    return new BoundCellGauge(this.store, cellsFor(this.store, attributes));
+    return new BoundCellGauge(this.store, seriesFor(this.store, attributes));
   }
 }
 
@@ -135,12 +212,15 @@ export class CellHistogram {
   constructor(readonly store: SeriesStore) {}
   record(value: number, attributes?: Attrs): void {
     try {
-      recordHistogram(this.store, this.store.seriesFor(attributes).cells, value);
+      const series = this.store.seriesFor(attributes);
+      const bucket = recordHistogram(this.store, series.cells, series.at, value);
+      if (bucket >= 0 && this.store.exemplars) keepExemplar(series, bucket, value);
     } catch {
       this.store.errors++;
     }
   }
   bind(attributes?: Attrs): BoundHistogram {
-    return new BoundCellHistogram(this.store, cellsFor(this.store, attributes));
+    const series = seriesFor(this.store, attributes);
+    return this.store.exemplars ? new BoundExemplarHistogram(this.store, series) : new BoundCellHistogram(this.store, series);
   }
 }

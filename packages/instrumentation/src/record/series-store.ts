@@ -18,14 +18,33 @@ export interface SeriesLimits {
 
 export const DEFAULT_LIMITS: SeriesLimits = { maxSeries: 2000, defaultLabelCardinality: 1000 };
 
-/** One attribute set of one metric: the attributes given to OpenTelemetry and the cells recorded into. */
-export interface Series {
-  readonly attributes: Attributes;
-  /**
-   * Preallocated per kind. counter, updowncounter: [sum]; gauge: [value, recorded 0|1];
-   * histogram: [count, sum, min, max, bucket 0 .. bucket n] (n = boundaries.length).
-   */
-  readonly cells: Float64Array;
+/** The trace and span active when a value was recorded (OpenMetrics exemplars). */
+export interface Exemplar {
+  traceId: string;
+  spanId: string;
+  value: number;
+  /** Milliseconds since the epoch. */
+  time: number;
+}
+
+/**
+ * One attribute set of one metric: the attributes given to OpenTelemetry and the cells recorded
+ * into. Cells live in chunks shared by many series of a store (one typed array per series would
+ * cost more than the series itself), from `at`, preallocated per kind. counter, updowncounter:
+ * [sum]; gauge: [value, recorded 0|1]; histogram: [count, sum, min, max, bucket 0 .. bucket n]
+ * (n = boundaries.length).
+ */
+export class Series {
+  /** The series' label block in a scrape, built at its first scrape; gone with the series. */
+  block: string | undefined = undefined;
+  /** The last exemplar per sum (slot 0) or per bucket, when the store records exemplars. */
+  exemplars: (Exemplar | undefined)[] | undefined = undefined;
+
+  constructor(
+    readonly attributes: Attributes,
+    readonly cells: Float64Array,
+    readonly at: number,
+  ) {}
 }
 
 /** Cell offsets of a histogram series. */
@@ -51,7 +70,9 @@ function cellCount(kind: InstrumentType, buckets: number): number {
 
 /**
  * The series of one metric, found by attribute values through a trie of Maps (one level per label,
- * in catalog order), so that a known attribute set is found with no allocation. Unknown values
+ * in catalog order), so that a known attribute set is found with no allocation. A prefix shared
+ * by one series only ends in that series itself, not in a chain of one-entry Maps (a Map costs
+ * more than a series): the lookup then compares the remaining values with the series' own. Unknown values
  * take the slow path, which applies the allowed sets and cardinality caps; the store never holds
  * more than `maxSeries + 1` series nor more than its caps of trie keys.
  */
@@ -65,6 +86,8 @@ export class SeriesStore {
   readonly series: Series[] = [];
   /** Folded lookups per label (index = label index; the last slot is the series cap). */
   readonly overflows: Float64Array;
+  /** Whether recordings keep the active trace and span as exemplars (one per sum, one per bucket). */
+  readonly exemplars: boolean;
   /** Values dropped because they were not finite numbers (or negative, for counters). */
   invalidValues = 0;
   /** Recordings lost to an unexpected error (never thrown to the caller). */
@@ -74,11 +97,15 @@ export class SeriesStore {
   private readonly caps: number[];
   private readonly seen: Set<string>[];
   private readonly root: Trie = new Map();
-  private readonly cells: number;
+  /** Cells per series. */
+  readonly width: number;
   private readonly maxSeries: number;
   private only: Series | undefined;
+  private chunk: Float64Array | undefined;
+  private chunkUsed = 0;
 
-  constructor(metric: CatalogMetric, limits: SeriesLimits) {
+  constructor(metric: CatalogMetric, limits: SeriesLimits, exemplars = false) {
+    this.exemplars = exemplars;
     this.kind = metric.type;
     this.name = metric.name;
     this.unit = metric.unit;
@@ -92,7 +119,7 @@ export class SeriesStore {
     this.caps = this.labelNames.map((n) => metric.labels[n]?.maxCardinality ?? limits.defaultLabelCardinality);
     this.seen = this.labelNames.map(() => new Set<string>());
     this.overflows = new Float64Array(this.labelNames.length + 1);
-    this.cells = cellCount(this.kind, this.boundaries.length);
+    this.width = cellCount(this.kind, this.boundaries.length);
     this.maxSeries = Math.max(1, limits.maxSeries);
   }
 
@@ -103,13 +130,24 @@ export class SeriesStore {
     if (last < 0) return this.only ?? this.slowLookup(attributes);
     if (attributes === undefined || attributes === null) return this.slowLookup(attributes);
     let node: Trie = this.root;
-    for (let i = 0; i < last; i++) {
+    for (let i = 0; i <= last; i++) {
       const next = node.get(attributes[names[i] as string]);
       if (next === undefined) return this.slowLookup(attributes);
-      node = next as Trie;
+      if (next instanceof Series) return i === last || this.sameRest(next, attributes, i + 1) ? next : this.slowLookup(attributes);
+      node = next;
     }
-    const leaf = node.get(attributes[names[last] as string]);
-    return leaf === undefined ? this.slowLookup(attributes) : (leaf as Series);
+    return this.slowLookup(attributes);
+  }
+
+  /** Whether `attributes` has the series' values for labels `from` onwards. */
+  private sameRest(series: Series, attributes: Readonly<Record<string, unknown>>, from: number): boolean {
+    const names = this.labelNames;
+    const own = series.attributes;
+    for (let j = from; j < names.length; j++) {
+      const name = names[j] as string;
+      if (attributes[name] !== own[name]) return false;
+    }
+    return true;
   }
 
   /**
@@ -153,12 +191,15 @@ export class SeriesStore {
    * Removes every series, so that the producer stops exporting them from its next collection (a
    * counter that comes back starts again from zero, which readers see as a reset). For data that
    * must stop being published at once (a privacy purge). Handles bound before keep cells that are
-   * no longer exported; label values seen are forgotten with the series (overflow counts stay).
+   * no longer exported; label values seen are forgotten with the series (overflow counts stay),
+   * and so are their cached label blocks and exemplars.
    */
   clear(): void {
     this.series.length = 0;
     this.root.clear();
     this.only = undefined;
+    this.chunk = undefined;
+    this.chunkUsed = 0;
     for (const seen of this.seen) seen.clear();
   }
 
@@ -167,12 +208,31 @@ export class SeriesStore {
    * "not recorded", so a value that may no longer be shown is not left stale in the export.
    */
   withholdGauge(attributes: Readonly<Record<string, unknown>> | undefined): void {
-    if (this.kind === 'gauge') this.seriesFor(attributes).cells[1] = 0;
+    if (this.kind === 'gauge') {
+      const series = this.seriesFor(attributes);
+      series.cells[series.at + 1] = 0;
+    }
   }
 
-  /** Cells that belong to no series, for a bind that failed: what is recorded there is never exported. */
-  detachedCells(): Float64Array {
-    return new Float64Array(this.cells);
+  /** A series that belongs to no store, for a bind that failed: what is recorded there is never exported. */
+  detachedSeries(): Series {
+    return new Series({}, new Float64Array(this.width), 0);
+  }
+
+  /**
+   * Room for one more series' cells: chunks grow with the store (4 series, then as many as it
+   * has, up to 1,024 per chunk), so a metric with one series costs little and one with
+   * thousands costs one small header per series.
+   */
+  private allocate(): { cells: Float64Array; at: number } {
+    const width = this.width;
+    if (this.chunk === undefined || this.chunkUsed + width > this.chunk.length) {
+      this.chunk = new Float64Array(width * Math.min(1024, Math.max(4, this.series.length)));
+      this.chunkUsed = 0;
+    }
+    const at = this.chunkUsed;
+    this.chunkUsed += width;
+    return { cells: this.chunk, at };
   }
 
   private newSeries(values: readonly string[]): Series {
@@ -180,12 +240,12 @@ export class SeriesStore {
     this.labelNames.forEach((name, i) => {
       attributes[name] = values[i] as string;
     });
-    const cells = new Float64Array(this.cells);
+    const { cells, at } = this.allocate();
     if (this.kind === 'histogram') {
-      cells[HIST_MIN] = Infinity;
-      cells[HIST_MAX] = -Infinity;
+      cells[at + HIST_MIN] = Infinity;
+      cells[at + HIST_MAX] = -Infinity;
     }
-    const series: Series = { attributes: Object.freeze(attributes), cells };
+    const series = new Series(Object.freeze(attributes), cells, at);
     this.series.push(series);
     return series;
   }
@@ -207,21 +267,31 @@ export class SeriesStore {
   /** Finds the series for canonical values, creating it while under the cap (or when `force`). */
   private walk(values: readonly string[], force: boolean): Series | undefined {
     const room = force || this.series.length < this.maxSeries;
+    const names = this.labelNames;
     let node: Trie = this.root;
-    const last = values.length - 1;
-    for (let i = 0; i < last; i++) {
-      let next = node.get(values[i]) as Trie | undefined;
+    for (let i = 0; i < values.length; i++) {
+      const key = values[i];
+      const next = node.get(key);
       if (next === undefined) {
         if (!room) return undefined;
-        next = new Map();
-        node.set(values[i], next);
+        const series = this.newSeries(values);
+        node.set(key, series);
+        return series;
+      }
+      if (next instanceof Series) {
+        let same = true;
+        for (let j = i + 1; j < values.length && same; j++) same = next.attributes[names[j] as string] === values[j];
+        if (same) return next;
+        if (!room) return undefined;
+        // Another series shares this prefix: the level gets a Map, holding the one already there.
+        const level: Trie = new Map();
+        level.set(next.attributes[names[i + 1] as string], next);
+        node.set(key, level);
+        node = level;
+        continue;
       }
       node = next;
     }
-    const found = node.get(values[last]) as Series | undefined;
-    if (found !== undefined || !room) return found;
-    const series = this.newSeries(values);
-    node.set(values[last], series);
-    return series;
+    return undefined;
   }
 }

@@ -10,7 +10,9 @@ import {
   type MetricData,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
-import { HIST_BUCKETS, HIST_COUNT, HIST_MAX, HIST_MIN, HIST_SUM, SERIES_CAP_LABEL, type SeriesStore } from './series-store.js';
+// Types only: the writer is handed in by the endpoint, so this package never loads @vigil/exporters for it.
+import type { ExpositionSource, ExpositionWriter } from '@vigil/exporters';
+import { HIST_BUCKETS, HIST_COUNT, HIST_MAX, HIST_MIN, HIST_SUM, SERIES_CAP_LABEL, type Series, type SeriesStore } from './series-store.js';
 
 /** The instrumentation scope of every metric Vigil's handles record. */
 export const VIGIL_SCOPE = { name: '@vigil/instrumentation', version: '0.1.0' } as const;
@@ -36,13 +38,13 @@ export function storeToMetricData(store: SeriesStore, startTime: HrTime, endTime
     case 'counter':
     case 'updowncounter': {
       if (store.series.length === 0) return undefined;
-      const points = store.series.map((s) => ({ startTime, endTime, attributes: s.attributes, value: s.cells[0] as number }));
+      const points = store.series.map((s) => ({ startTime, endTime, attributes: s.attributes, value: s.cells[s.at] as number }));
       return sumData(name, description, unit, store.kind === 'counter', points);
     }
     case 'gauge': {
       const points = store.series
-        .filter((s) => s.cells[1] === 1)
-        .map((s) => ({ startTime, endTime, attributes: s.attributes, value: s.cells[0] as number }));
+        .filter((s) => s.cells[s.at + 1] === 1)
+        .map((s) => ({ startTime, endTime, attributes: s.attributes, value: s.cells[s.at] as number }));
       if (points.length === 0) return undefined;
       return {
         descriptor: { name, description, unit, valueType: ValueType.DOUBLE },
@@ -56,16 +58,17 @@ export function storeToMetricData(store: SeriesStore, startTime: HrTime, endTime
       const boundaries = [...store.boundaries];
       const points = store.series.map((s): DataPoint<Histogram> => {
         const c = s.cells;
-        const count = c[HIST_COUNT] as number;
+        const at = s.at;
+        const count = c[at + HIST_COUNT] as number;
         return {
           startTime,
           endTime,
           attributes: s.attributes,
           value: {
-            buckets: { boundaries, counts: Array.from(c.subarray(HIST_BUCKETS)) },
+            buckets: { boundaries, counts: Array.from(c.subarray(at + HIST_BUCKETS, at + store.width)) },
             count,
-            sum: c[HIST_SUM] as number,
-            ...(count > 0 ? { min: c[HIST_MIN] as number, max: c[HIST_MAX] as number } : {}),
+            sum: c[at + HIST_SUM] as number,
+            ...(count > 0 ? { min: c[at + HIST_MIN] as number, max: c[at + HIST_MAX] as number } : {}),
           },
         };
       });
@@ -96,12 +99,65 @@ export function selfMetricPoints(stores: readonly SeriesStore[], startTime: HrTi
 export const OVERFLOW_DESCRIPTION = 'Label values folded into __overflow__ by Vigil (label="*": the metric\'s series cap)';
 export const DROPPED_DESCRIPTION = 'Recordings Vigil dropped: invalid_value (NaN, infinite, negative counter increment) or error';
 
+/** The cached label block of a series (built at its first scrape). */
+function blockOf(writer: ExpositionWriter, series: Series): string {
+  return (series.block ??= writer.labelBlock(series.attributes));
+}
+
+/**
+ * Writes one store's series straight from its cells: the same families, labels and values as
+ * {@link storeToMetricData} through the OpenTelemetry serializer, without building them.
+ */
+export function writeStore(writer: ExpositionWriter, store: SeriesStore): void {
+  const all = store.series;
+  const n = all.length;
+  if (n === 0) return;
+  const name = writer.metricName(store.name, store.kind);
+  if (name === undefined) return;
+  switch (store.kind) {
+    case 'counter':
+    case 'updowncounter': {
+      const family = writer.family(name, store.kind, store.description, store.unit, VIGIL_SCOPE);
+      const exemplars = store.kind === 'counter' && store.exemplars && writer.exemplars;
+      for (let i = 0; i < n; i++) {
+        const s = all[i] as Series;
+        writer.sample(family, blockOf(writer, s), s.cells[s.at] as number, exemplars ? s.exemplars?.[0] : undefined);
+      }
+      return;
+    }
+    case 'gauge': {
+      let first = 0;
+      while (first < n && (all[first] as Series).cells[(all[first] as Series).at + 1] !== 1) first++;
+      if (first === n) return;
+      const family = writer.family(name, 'gauge', store.description, store.unit, VIGIL_SCOPE);
+      for (let i = first; i < n; i++) {
+        const s = all[i] as Series;
+        if (s.cells[s.at + 1] === 1) writer.sample(family, blockOf(writer, s), s.cells[s.at] as number);
+      }
+      return;
+    }
+    case 'histogram': {
+      const family = writer.family(name, 'histogram', store.description, store.unit, VIGIL_SCOPE, store.boundaries);
+      const exemplars = store.exemplars && writer.exemplars;
+      for (let i = 0; i < n; i++) {
+        const s = all[i] as Series;
+        const c = s.cells;
+        const at = s.at;
+        writer.histogram(family, blockOf(writer, s), c[at + HIST_COUNT] as number, c[at + HIST_SUM] as number, c, at + HIST_BUCKETS, exemplars ? s.exemplars : undefined);
+      }
+      return;
+    }
+  }
+}
+
 /**
  * An OpenTelemetry `MetricProducer` over Vigil's cells: every reader it is attached to sees the
  * handles' series as ordinary cumulative `MetricData`, beside the SDK's own metrics. Reading
- * copies the cells; recording is never blocked by a collection.
+ * copies the cells; recording is never blocked by a collection. A Prometheus endpoint of
+ * `@vigil/exporters` given it in `metricProducers` takes its fast path instead
+ * ({@link VigilMetricProducer.writeExposition}): text written straight from the cells.
  */
-export class VigilMetricProducer implements MetricProducer {
+export class VigilMetricProducer implements MetricProducer, ExpositionSource {
   private readonly stores: SeriesStore[] = [];
   private readonly startTime: HrTime;
 
@@ -123,6 +179,35 @@ export class VigilMetricProducer implements MetricProducer {
   /** The registered stores (for tests and self-metrics). */
   registered(): readonly SeriesStore[] {
     return this.stores;
+  }
+
+  /**
+   * Writes every store's series into a scrape, then the self-metrics: what {@link collect} gives,
+   * through the OpenTelemetry serializer, byte for byte, without an object per series (each
+   * series' label block is built once and kept with the series).
+   */
+  writeExposition(writer: ExpositionWriter): void {
+    const errors: unknown[] = [];
+    for (const store of this.stores) {
+      try {
+        writeStore(writer, store);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    const now = this.clock();
+    const { overflow, dropped } = selfMetricPoints(this.stores, now, now);
+    for (const [name, description, points] of [
+      [OVERFLOW_METRIC, OVERFLOW_DESCRIPTION, overflow],
+      [DROPPED_METRIC, DROPPED_DESCRIPTION, dropped],
+    ] as const) {
+      if (points.length === 0) continue;
+      const metricName = writer.metricName(name, 'counter');
+      if (metricName === undefined) continue;
+      const family = writer.family(metricName, 'counter', description, '1', VIGIL_SCOPE);
+      for (const p of points) writer.sample(family, writer.labelBlock(p.attributes), p.value);
+    }
+    if (errors.length > 0) throw new AggregateError(errors, `${errors.length} store(s) failed to write`);
   }
 
   async collect(): Promise<CollectionResult> {
