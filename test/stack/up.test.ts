@@ -290,3 +290,72 @@ describe('vigil up without the binaries', () => {
     }
   });
 });
+
+// The contract of src/up/demo-contract.ts, implemented by a stand-in module (VIGIL_DEMO_MODULE),
+// so `--demo` is tested here whether or not @vigil/demo is installed.
+const FAKE_DEMO = `import { createServer } from 'node:http';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+export async function startDemo({ projectDir, definitionsDir, targetsDir, onLog }) {
+  const server = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('demo_probe 1\\n'));
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const port = server.address().port;
+  const file = join(targetsDir, 'shop.json');
+  await writeFile(file, JSON.stringify([{ targets: ['127.0.0.1:' + port], labels: {} }]));
+  await writeFile(join(projectDir, 'demo-started.json'), JSON.stringify({ definitionsDir, targetsDir, port }));
+  onLog('shop on ' + port);
+  return {
+    services: [{ job: 'shop', url: 'http://127.0.0.1:' + port + '/metrics' }],
+    async stop() {
+      await new Promise((done) => server.close(done));
+      await rm(file, { force: true });
+      await writeFile(join(projectDir, 'demo-stopped'), '');
+    },
+  };
+}
+`;
+
+describe.skipIf(missing !== undefined)('vigil up --demo', () => {
+  let root: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'vigil-up-demo-'));
+    const init = vigil(root, ['init', '--service', 'shop']);
+    if (init.status !== 0) throw new Error(init.stderr);
+    await writeFile(join(root, 'fake-demo.mjs'), FAKE_DEMO);
+  });
+
+  afterAll(async () => {
+    vigil(root, ['down']);
+    killLeftovers(root);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('calls startDemo with the project, definitions and targets directories, scrapes its services, stops it at down', async () => {
+    const up = vigil(root, ['up', '--detach', '--demo'], { ...process.env, VIGIL_DEMO_MODULE: join(root, 'fake-demo.mjs') });
+    expect(up.status, up.stderr).toBe(0);
+    const started = JSON.parse(readFileSync(join(root, 'demo-started.json'), 'utf8')) as { definitionsDir: string; targetsDir: string; port: number };
+    expect(started).toMatchObject({ definitionsDir: join(root, 'definitions'), targetsDir: join(root, '.vigil/targets') });
+    expect(up.stdout).toContain(`demo: shop on ${started.port}`);
+    expect(readStack(root)).toMatchObject({ demo: true });
+    const stack = readStack(root);
+    const query = encodeURIComponent(`up{job="shop",instance="127.0.0.1:${started.port}"} == 1`);
+    await waitFor(
+      async () => ((await getJson<{ data: { result: unknown[] } }>(`${stack.urls.prometheus}/api/v1/query?query=${query}`)).data.result.length === 1 ? true : undefined),
+      80_000,
+      'the demo service scraped',
+    );
+    expect(vigil(root, ['down']).status).toBe(0);
+    expect(existsSync(join(root, 'demo-stopped'))).toBe(true);
+    expect(existsSync(join(root, '.vigil/targets/shop.json'))).toBe(false);
+    expect(processesNaming(root)).toEqual([]);
+  }, 120_000);
+
+  it('a demo module that is not there exits with the missing-tool code, starting nothing', () => {
+    const run = vigil(root, ['up', '--demo'], { ...process.env, VIGIL_DEMO_MODULE: join(root, 'no-such-demo.mjs') });
+    expect(run.status).toBe(3);
+    expect(run.stderr).toContain('no-such-demo.mjs');
+    expect(existsSync(join(root, '.vigil/stack.json'))).toBe(false);
+    expect(processesNaming(root)).toEqual([]);
+  });
+});

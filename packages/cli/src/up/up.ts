@@ -5,6 +5,7 @@ import { closeSync, openSync } from 'node:fs';
 import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Generation } from '@vigil/compiler/core';
 import { CommandFailedError, ToolError, UsageError } from '@vigil/conventions';
 import { writeFileAtomically } from '@vigil/conventions/atomic-file';
@@ -98,15 +99,20 @@ async function runningStack(dir: string): Promise<StackFile | undefined> {
   return undefined;
 }
 
-async function loadDemo(): Promise<StartDemo> {
+/** For tests: a module file implementing the demo contract, imported instead of the package. */
+const DEMO_MODULE_ENV = 'VIGIL_DEMO_MODULE';
+
+async function loadDemo(env: NodeJS.ProcessEnv): Promise<StartDemo> {
   // A variable specifier: the package is optional, so neither the bundler nor the type checker
   // may insist on it.
-  const specifier: string = DEMO_PACKAGE;
+  const override = env[DEMO_MODULE_ENV];
+  const specifier: string = override ? pathToFileURL(resolve(override)).href : DEMO_PACKAGE;
   let module: { startDemo?: unknown };
   try {
     module = (await import(specifier)) as { startDemo?: unknown };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && override) throw new ToolError(`up: --demo: no module at ${override} (${DEMO_MODULE_ENV})`, { cause: error });
     if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(DEMO_PACKAGE)) {
       throw new ToolError(`up: --demo needs the ${DEMO_PACKAGE} package, which is not installed (npm install ${DEMO_PACKAGE})`, { cause: error });
     }
@@ -240,7 +246,7 @@ async function supervise(options: UpOptions, context: UpContext): Promise<void> 
   const stopped = () => (signal.received() ? `stopped by ${signal.received()}` : undefined);
   try {
     if (options.demo) {
-      const startDemo = await loadDemo();
+      const startDemo = await loadDemo(env);
       parts.demo = await startDemo({
         projectDir: root,
         definitionsDir: options.definitionsDir,
