@@ -155,7 +155,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
     .description('stop the stack `vigil up --detach` started (what .vigil/stack.json lists)')
     .option('--dir <dir>', 'state directory, relative to the root', '.vigil')
     .action(async (options: { dir: string }) => {
-      const { runDown } = await import('./up/up.js');
+      const { runDown } = await import('./up/down.js');
       await runDown(resolve(program.opts<CommonOptions>().root, options.dir), io);
     });
 

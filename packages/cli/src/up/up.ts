@@ -5,14 +5,14 @@ import { closeSync, openSync } from 'node:fs';
 import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Generation } from '@vigil/compiler/core';
 import { CommandFailedError, ToolError, UsageError } from '@vigil/conventions';
 import { writeFileAtomically } from '@vigil/conventions/atomic-file';
 import { parse } from 'yaml';
-import { DEMO_PACKAGE, type DemoStack, type StartDemo } from './demo-contract.js';
+import type { DemoStack } from './demo-contract.js';
+import { loadDemo } from './load-demo.js';
 import { localAlertmanagerConfig, localPrometheusConfig, staticTargets, targetsFile } from './local-config.js';
-import { BINARIES, answers, findBinary, isAlive, logTail, processStartTime, startProcess, stopProcess, type StackProcess, waitUntil } from './processes.js';
+import { BINARIES, answers, findBinary, logTail, processStartTime, startProcess, stopProcess, type StackProcess, waitUntil } from './processes.js';
 import { type StackFile, liveProcesses, readStackFile, removeStackFile, stackFilePath, writeStackFile } from './stack-file.js';
 import { type Sink, startSink } from './sink.js';
 
@@ -97,29 +97,6 @@ async function runningStack(dir: string): Promise<StackFile | undefined> {
   if (liveProcesses(stack).length > 0) return stack;
   await removeStackFile(dir);
   return undefined;
-}
-
-/** For tests: a module file implementing the demo contract, imported instead of the package. */
-const DEMO_MODULE_ENV = 'VIGIL_DEMO_MODULE';
-
-async function loadDemo(env: NodeJS.ProcessEnv): Promise<StartDemo> {
-  // A variable specifier: the package is optional, so neither the bundler nor the type checker
-  // may insist on it.
-  const override = env[DEMO_MODULE_ENV];
-  const specifier: string = override ? pathToFileURL(resolve(override)).href : DEMO_PACKAGE;
-  let module: { startDemo?: unknown };
-  try {
-    module = (await import(specifier)) as { startDemo?: unknown };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && override) throw new ToolError(`up: --demo: no module at ${override} (${DEMO_MODULE_ENV})`, { cause: error });
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(DEMO_PACKAGE)) {
-      throw new ToolError(`up: --demo needs the ${DEMO_PACKAGE} package, which is not installed (npm install ${DEMO_PACKAGE})`, { cause: error });
-    }
-    throw error;
-  }
-  if (typeof module.startDemo !== 'function') throw new ToolError(`up: ${DEMO_PACKAGE} does not export startDemo`);
-  return module.startDemo as StartDemo;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -365,44 +342,4 @@ function retentionArgs(storageYml: string | undefined): string[] {
   const storage = parse(storageYml) as { storage?: { tsdb?: { args?: unknown } } } | null;
   const args = storage?.storage?.tsdb?.args;
   return Array.isArray(args) ? args.filter((a): a is string => typeof a === 'string' && a.startsWith('--storage.tsdb.retention')) : [];
-}
-
-/**
- * `vigil down`: stops what stack.json lists, checking each pid is still the process the stack
- * started (a reused pid is left alone), then removes stack.json.
- */
-export async function runDown(dir: string, io: UpOutput): Promise<void> {
-  const stack = await readStackFile(dir);
-  if (stack === undefined) {
-    io.out(`vigil down: no stack running from ${dir}\n`);
-    return;
-  }
-  const live = liveProcesses(stack);
-  // The supervisor first: it stops the rest in order and removes stack.json.
-  const supervisor = live.find((p) => p.role === 'vigil' && p.pid !== process.pid);
-  if (supervisor) {
-    process.kill(supervisor.pid, 'SIGTERM');
-    await waitUntil(async () => !isAlive(supervisor.pid), () => undefined, 30_000, 'vigil up to stop').catch(() => undefined);
-  }
-  // Whatever is left (the supervisor was killed, or did not finish): its process group.
-  const left = liveProcesses(stack).filter((p) => p.pid !== process.pid);
-  for (const proc of left) {
-    try {
-      process.kill(-proc.pid, 'SIGTERM');
-    } catch {
-      process.kill(proc.pid, 'SIGTERM');
-    }
-  }
-  const gone = async () => left.every((p) => !isAlive(p.pid));
-  await waitUntil(gone, () => undefined, 10_000, 'the stack to stop').catch(() => {
-    for (const proc of left.filter((p) => isAlive(p.pid))) {
-      try {
-        process.kill(-proc.pid, 'SIGKILL');
-      } catch {
-        process.kill(proc.pid, 'SIGKILL');
-      }
-    }
-  });
-  await removeStackFile(dir);
-  io.out(`vigil down: stopped ${live.map((p) => `${p.role} (${p.pid})`).join(', ') || 'nothing (no process was still running)'}\n`);
 }
