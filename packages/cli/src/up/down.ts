@@ -1,5 +1,6 @@
 // `vigil down`: the other half of `vigil up --detach`.
-import { isAlive, waitUntil } from './processes.js';
+import { CommandFailedError } from '@vigil/conventions';
+import { isAlive, signalGroup, waitUntil } from './processes.js';
 import { liveProcesses, readStackFile, removeStackFile } from './stack-file.js';
 import type { UpOutput } from './up.js';
 
@@ -22,23 +23,16 @@ export async function runDown(dir: string, io: UpOutput): Promise<void> {
   }
   // Whatever is left (the supervisor was killed, or did not finish): its process group.
   const left = liveProcesses(stack).filter((p) => p.pid !== process.pid);
-  for (const proc of left) {
-    try {
-      process.kill(-proc.pid, 'SIGTERM');
-    } catch {
-      process.kill(proc.pid, 'SIGTERM');
-    }
-  }
   const gone = async () => left.every((p) => !isAlive(p.pid));
-  await waitUntil(gone, () => undefined, 10_000, 'the stack to stop').catch(() => {
-    for (const proc of left.filter((p) => isAlive(p.pid))) {
-      try {
-        process.kill(-proc.pid, 'SIGKILL');
-      } catch {
-        process.kill(proc.pid, 'SIGKILL');
-      }
-    }
-  });
+  for (const proc of left) signalGroup(proc.pid, 'SIGTERM');
+  if (!(await waitUntil(gone, () => undefined, 10_000, 'the stack to stop').then(() => true, () => false))) {
+    for (const proc of left.filter((p) => isAlive(p.pid))) signalGroup(proc.pid, 'SIGKILL');
+    await waitUntil(gone, () => undefined, 5_000, 'the stack to stop').catch(() => undefined);
+  }
+  const survivors = left.filter((p) => isAlive(p.pid));
   await removeStackFile(dir);
+  if (survivors.length > 0) {
+    throw new CommandFailedError(`down: ${survivors.map((p) => `${p.role} (${p.pid})`).join(', ')} did not stop`);
+  }
   io.out(`vigil down: stopped ${live.map((p) => `${p.role} (${p.pid})`).join(', ') || 'nothing (no process was still running)'}\n`);
 }

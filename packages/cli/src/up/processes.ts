@@ -61,13 +61,18 @@ export function processStartTime(pid: number): number | undefined {
   }
 }
 
-/** Whether a process with `pid` exists (zombies included until reaped). */
+/** Whether a process with `pid` runs: a zombie (exited, not yet reaped by its parent) does not. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 
@@ -98,7 +103,8 @@ export function logTail(logFile: string, bytes = 2000): string {
   }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+/** Sends `signal` to the process group led by `pid` (or to `pid` alone when it leads none). */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch {

@@ -316,9 +316,11 @@ async function supervise(options: UpOptions, context: UpContext): Promise<void> 
       return gone ? `${gone.role} exited (code ${gone.child.exitCode ?? gone.child.signalCode}):\n${logTail(gone.logFile)}` : stopped();
     };
     await waitUntil(async () => (await answers(`${prometheusUrl}/-/ready`)) && answers(`${alertmanagerUrl}/-/ready`), exitedEarly, READY_TIMEOUT_MS, 'Prometheus and Alertmanager');
-    await writeStackFile(options.dir, { ...stack, state: 'ready' });
     io.out(`vigil up: ready${options.demo ? ' with demo traffic' : ''} (local mode: every receiver sends to the notification sink)\n${describeStack(stack)}`);
     io.out(detached ? 'vigil up: `vigil down` stops everything\n' : 'vigil up: Ctrl-C stops everything\n');
+    // After the lines above: a detached `vigil up` prints the log once stack.json says ready
+    // (writes to a file are synchronous, so they are in it by then).
+    await writeStackFile(options.dir, { ...stack, state: 'ready' });
 
     const ended = await Promise.race([signal.promise.then(() => undefined), ...parts.processes.map((p) => p.exited.then(() => p))]);
     if (ended !== undefined) {
