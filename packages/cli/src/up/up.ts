@@ -6,13 +6,14 @@ import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Generation } from '@vigil/compiler/core';
-import { CommandFailedError, ToolError, UsageError } from '@vigil/conventions';
+import { CommandFailedError, InvalidDefinitionsError, ToolError, UsageError } from '@vigil/conventions';
 import { writeFileAtomically } from '@vigil/conventions/atomic-file';
 import { parse } from 'yaml';
+import { EXIT } from '../exit-codes.js';
 import type { DemoStack } from './demo-contract.js';
 import { loadDemo } from './load-demo.js';
 import { localAlertmanagerConfig, localPrometheusConfig, staticTargets, targetsFile } from './local-config.js';
-import { BINARIES, answers, findBinary, logTail, processStartTime, startProcess, stopProcess, type StackProcess, waitUntil } from './processes.js';
+import { BINARIES, answers, findBinary, logTail, signalGroup, processStartTime, startProcess, stopProcess, type StackProcess, waitUntil } from './processes.js';
 import { type StackFile, liveProcesses, readStackFile, removeStackFile, stackFilePath, writeStackFile } from './stack-file.js';
 import { type Sink, startSink } from './sink.js';
 
@@ -161,10 +162,13 @@ async function detach(options: UpOptions, context: UpContext): Promise<void> {
     );
   } catch (error) {
     context.io.err(await readFile(logFile, 'utf8').catch(() => ''));
-    if (exitCode === undefined && child.pid) {
-      process.kill(-child.pid, 'SIGTERM');
-    }
-    if (exitCode === 3) throw new ToolError('up failed', { reported: true, cause: error });
+    // Still starting after the timeout: it stops everything it started on SIGTERM.
+    if (exitCode === undefined && child.pid) signalGroup(child.pid, 'SIGTERM');
+    // It printed why (in the log above); its exit code is passed on.
+    const reported = { reported: true, cause: error };
+    if (exitCode === EXIT.toolError) throw new ToolError('up failed', reported);
+    if (exitCode === EXIT.invalidDefinitions) throw new InvalidDefinitionsError([], reported);
+    if (exitCode === EXIT.usage) throw new UsageError('up failed', reported);
     throw new CommandFailedError(`up: ${(error as Error).message} (log: ${logFile})`, { cause: error });
   }
   child.unref();
