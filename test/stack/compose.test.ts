@@ -28,7 +28,7 @@ describe('docker-compose.yml', () => {
     expect(compose.services.prometheus?.command).toContain(`--storage.tsdb.retention.time=${storage.storage.tsdb.retention}`);
   });
 
-  it('reaches what prometheus.yml names on localhost (host networking, as scripts/stack.sh)', () => {
+  it('reaches what prometheus.yml names on localhost (host networking)', () => {
     const config = read('prometheus/prometheus.yml') as { alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] } };
     expect(config.alerting.alertmanagers[0]?.static_configs[0]?.targets).toEqual(['localhost:9093']);
     for (const service of Object.values(compose.services)) expect(service.network_mode).toBe('host');

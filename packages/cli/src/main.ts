@@ -56,6 +56,23 @@ async function routeTests(generation: Generation, amtool: string, io: Io): Promi
   return results.every((result) => !result.defaultOnly);
 }
 
+/** `vigil generate`: compiles, parses every generated expression, writes the outputs, reports. */
+async function generate(options: CommonOptions, io: Io, env: NodeJS.ProcessEnv): Promise<Generation> {
+  const { root, generation } = await compile(options);
+  // Nothing is written that promtool would reject: every generated expression is parsed first.
+  const { parseGeneratedExpressions } = await import('./check/validate.js');
+  const syntax = parseGeneratedExpressions(generation);
+  if (syntax.length > 0) throw new InvalidDefinitionsError(syntax);
+  const { written, unchanged, removed } = await writeOutputsAtomically(root, generation.outputs, undefined, killHook(env));
+  const rules = generation.rules.reduce((n, f) => n + f.groups.reduce((m, g) => m + g.rules.length, 0), 0);
+  const covered = generation.coverage.filter((c) => c.covered).length;
+  io.out(`vigil: wrote ${written} files, ${unchanged} unchanged (${rules} rules; ${covered}/${generation.coverage.length} alerts tested)${removed.length ? `, removed ${removed.join(', ')}` : ''}\n`);
+  for (const gap of generation.coverage.filter((c) => !c.covered)) {
+    io.err(`${gap.source ? `${gap.source.file}:${gap.source.line}:${gap.source.column}: ` : ''}warning: no generated test for ${gap.alert}: ${gap.reason}\n`);
+  }
+  return generation;
+}
+
 /**
  * For the crash test only: `VIGIL_TEST_KILL_AT_STEP=N` kills the process with SIGKILL after the
  * writer's N-th durable step, so a test can show every crash point leaves one whole generation.
@@ -105,18 +122,41 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
     .command('generate')
     .description('write prometheus/rules, prometheus/tests, prometheus/prometheus.yml and the JSON Schema')
     .action(async () => {
-      const { root, generation } = await compile(program.opts<CommonOptions>());
-      // Nothing is written that promtool would reject: every generated expression is parsed first.
-      const { parseGeneratedExpressions } = await import('./check/validate.js');
-      const syntax = parseGeneratedExpressions(generation);
-      if (syntax.length > 0) throw new InvalidDefinitionsError(syntax);
-      const { written, unchanged, removed } = await writeOutputsAtomically(root, generation.outputs, undefined, killHook(env));
-      const rules = generation.rules.reduce((n, f) => n + f.groups.reduce((m, g) => m + g.rules.length, 0), 0);
-      const covered = generation.coverage.filter((c) => c.covered).length;
-      io.out(`vigil: wrote ${written} files, ${unchanged} unchanged (${rules} rules; ${covered}/${generation.coverage.length} alerts tested)${removed.length ? `, removed ${removed.join(', ')}` : ''}\n`);
-      for (const gap of generation.coverage.filter((c) => !c.covered)) {
-        io.err(`${gap.source ? `${gap.source.file}:${gap.source.line}:${gap.source.column}: ` : ''}warning: no generated test for ${gap.alert}: ${gap.reason}\n`);
-      }
+      await generate(program.opts<CommonOptions>(), io, env);
+    });
+
+  program
+    .command('up')
+    .description('run the project locally: generate, then Prometheus, Alertmanager, a notification sink and the HTML dashboards on loopback ports')
+    .option('--detach', 'start in the background and return once ready (`vigil down` stops it)', false)
+    .option('--demo', 'also run simulated services (the @vigil/demo package) that Prometheus scrapes', false)
+    .option('--dir <dir>', 'state directory (data, local configuration, stack.json), relative to the root', '.vigil')
+    .option('--port-base <port>', 'Prometheus on this port, Alertmanager on the next, the sink on the one after (default: free ports)')
+    .action(async (options: { detach: boolean; demo: boolean; dir: string; portBase?: string }) => {
+      const common = program.opts<CommonOptions>();
+      const root = resolve(common.root);
+      const { parsePortBase, runUp } = await import('./up/up.js');
+      const portBase = parsePortBase(options.portBase);
+      await runUp(
+        { root, definitionsDir: resolve(root, common.definitions), dir: resolve(root, options.dir), detach: options.detach, demo: options.demo, ...(portBase !== undefined ? { portBase } : {}) },
+        {
+          io,
+          env,
+          generate: () => generate(common, io, env),
+          // The detached stack is this same bin, run again: node and the script it was started with.
+          self: [process.execPath, process.argv[1] ?? ''],
+          globalArgs: ['--root', root, '--definitions', common.definitions],
+        },
+      );
+    });
+
+  program
+    .command('down')
+    .description('stop the stack `vigil up --detach` started (what .vigil/stack.json lists)')
+    .option('--dir <dir>', 'state directory, relative to the root', '.vigil')
+    .action(async (options: { dir: string }) => {
+      const { runDown } = await import('./up/down.js');
+      await runDown(resolve(program.opts<CommonOptions>().root, options.dir), io);
     });
 
   program

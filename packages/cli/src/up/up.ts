@@ -1,0 +1,351 @@
+// `vigil up` and `vigil down`: the project's generated configuration, rules and routing running
+// locally on loopback ports, state under `.vigil/`, and everything stopped with nothing left.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { access, mkdir, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Generation } from '@vigil/compiler/core';
+import { CommandFailedError, InvalidDefinitionsError, ToolError, UsageError } from '@vigil/conventions';
+import { writeFileAtomically } from '@vigil/conventions/atomic-file';
+import { parse } from 'yaml';
+import { EXIT } from '../exit-codes.js';
+import type { DemoStack } from './demo-contract.js';
+import { loadDemo } from './load-demo.js';
+import { localAlertmanagerConfig, localPrometheusConfig, staticTargets, targetsFile } from './local-config.js';
+import { BINARIES, answers, findBinary, logTail, signalGroup, processStartTime, startProcess, stopProcess, type StackProcess, waitUntil } from './processes.js';
+import { type StackFile, liveProcesses, readStackFile, removeStackFile, stackFilePath, writeStackFile } from './stack-file.js';
+import { type Sink, startSink } from './sink.js';
+
+/** Where `vigil up` prints. */
+export interface UpOutput {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** The options of `vigil up`, parsed. */
+export interface UpOptions {
+  /** The project root and its definitions directory (absolute). */
+  root: string;
+  definitionsDir: string;
+  /** The state directory (absolute; `<root>/.vigil` by default). */
+  dir: string;
+  detach: boolean;
+  demo: boolean;
+  /** Prometheus on this port, Alertmanager on the next, the sink on the one after; free ports otherwise. */
+  portBase?: number;
+}
+
+/** What `vigil up` needs from the CLI. */
+export interface UpContext {
+  io: UpOutput;
+  env: NodeJS.ProcessEnv;
+  /** Generates and writes the outputs, as `vigil generate` does. */
+  generate: () => Promise<Generation>;
+  /** The command that runs `vigil` again (node and the bin), for `--detach`. */
+  self: readonly string[];
+  /** The global options to pass on to a detached `vigil up`. */
+  globalArgs: readonly string[];
+}
+
+/** Set in the environment of the detached `vigil up` that supervises the stack. */
+const SUPERVISED_ENV = 'VIGIL_UP_SUPERVISED';
+const READY_TIMEOUT_MS = 60_000;
+
+/** Parses `--port-base`: a port with two more above it. */
+export function parsePortBase(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1024 || port > 65_533) throw new UsageError(`up: --port-base ${raw}: expected a port from 1024 to 65533`);
+  return port;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function ports(base: number | undefined): Promise<[number, number, number]> {
+  if (base !== undefined) return [base, base + 1, base + 2];
+  const found = new Set<number>();
+  while (found.size < 3) found.add(await freePort());
+  return [...found] as [number, number, number];
+}
+
+function describeStack(stack: StackFile): string {
+  const pages = stack.dashboardPages;
+  return [
+    `  Prometheus    ${stack.urls.prometheus}`,
+    `  Alertmanager  ${stack.urls.alertmanager}`,
+    `  Notifications ${stack.urls.sink}  (JSON: ${stack.urls.sink}/api/notifications)`,
+    `  Dashboards    ${stack.urls.dashboards}<uid>.html (${pages.length}${pages.length ? `: ${pages.slice(0, 4).map((p) => p.uid).join(', ')}${pages.length > 4 ? ', ...' : ''}` : ''})`,
+    ...(pages[0] ? [`                e.g. ${pages[0].url}`] : []),
+    `  State         ${stackFilePath(stack.dir)}`,
+    '',
+  ].join('\n');
+}
+
+/** A stack already running from this directory, or undefined (a stale stack.json is removed). */
+async function runningStack(dir: string): Promise<StackFile | undefined> {
+  const stack = await readStackFile(dir);
+  if (stack === undefined) return undefined;
+  if (liveProcesses(stack).length > 0) return stack;
+  await removeStackFile(dir);
+  return undefined;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(() => true, () => false);
+}
+
+/** Signals that stop the stack, as one promise. */
+function stopSignal(): { promise: Promise<NodeJS.Signals>; received: () => NodeJS.Signals | undefined; dispose: () => void } {
+  let received: NodeJS.Signals | undefined;
+  let fire: (signal: NodeJS.Signals) => void = () => undefined;
+  const promise = new Promise<NodeJS.Signals>((resolveSignal) => (fire = resolveSignal));
+  const handler = (signal: NodeJS.Signals) => {
+    received ??= signal;
+    fire(signal);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, handler);
+  return { promise, received: () => received, dispose: () => signals.forEach((signal) => process.off(signal, handler)) };
+}
+
+/**
+ * `vigil up`: generates, then runs the stack until Ctrl-C (SIGINT/SIGTERM), or with `--detach`
+ * starts it in a detached `vigil up` and returns once it is ready.
+ */
+export async function runUp(options: UpOptions, context: UpContext): Promise<void> {
+  const { io } = context;
+  await mkdir(options.dir, { recursive: true });
+  const running = await runningStack(options.dir);
+  if (running) {
+    io.out(`vigil up: a stack is already running from ${options.dir} (started ${running.startedAt}); \`vigil down\` stops it\n${describeStack(running)}`);
+    return;
+  }
+  if (options.detach) return detach(options, context);
+  await supervise(options, context);
+}
+
+async function detach(options: UpOptions, context: UpContext): Promise<void> {
+  const logFile = join(options.dir, 'up.log');
+  const log = openSync(logFile, 'w');
+  const args = [
+    ...context.self.slice(1),
+    ...context.globalArgs,
+    'up',
+    '--dir',
+    options.dir,
+    ...(options.demo ? ['--demo'] : []),
+    ...(options.portBase !== undefined ? ['--port-base', String(options.portBase)] : []),
+  ];
+  const child = spawn(context.self[0] as string, args, { detached: true, stdio: ['ignore', log, log], env: { ...context.env, [SUPERVISED_ENV]: '1' } });
+  closeSync(log);
+  let exitCode: number | null | undefined;
+  child.once('exit', (code, signal) => (exitCode = code ?? (signal ? 1 : null)));
+  try {
+    await waitUntil(
+      async () => {
+        const stack = await readStackFile(options.dir);
+        return stack?.state === 'ready' && stack.processes.some((p) => p.role === 'vigil' && p.pid === child.pid);
+      },
+      () => (exitCode !== undefined ? `exited with code ${exitCode}` : undefined),
+      READY_TIMEOUT_MS * 2,
+      'the detached vigil up',
+    );
+  } catch (error) {
+    context.io.err(await readFile(logFile, 'utf8').catch(() => ''));
+    // Still starting after the timeout: it stops everything it started on SIGTERM.
+    if (exitCode === undefined && child.pid) signalGroup(child.pid, 'SIGTERM');
+    // It printed why (in the log above); its exit code is passed on.
+    const reported = { reported: true, cause: error };
+    if (exitCode === EXIT.toolError) throw new ToolError('up failed', reported);
+    if (exitCode === EXIT.invalidDefinitions) throw new InvalidDefinitionsError([], reported);
+    if (exitCode === EXIT.usage) throw new UsageError('up failed', reported);
+    throw new CommandFailedError(`up: ${(error as Error).message} (log: ${logFile})`, { cause: error });
+  }
+  child.unref();
+  context.io.out(await readFile(logFile, 'utf8'));
+  context.io.out(`vigil up: running in the background (log: ${logFile}); \`vigil down\` stops it\n`);
+}
+
+/** The running parts of a stack being started, so a failure anywhere stops what did start. */
+interface Parts {
+  processes: StackProcess[];
+  sink?: Sink;
+  demo?: DemoStack;
+  /** file_sd files `vigil up` seeded, with their content, removed at stop if still ours. */
+  seeded: Map<string, string>;
+}
+
+async function stopParts(parts: Parts, dir: string): Promise<void> {
+  await Promise.all(parts.processes.map((proc) => stopProcess(proc)));
+  await parts.demo?.stop().catch(() => undefined);
+  await parts.sink?.close();
+  for (const [file, content] of parts.seeded) {
+    if ((await readFile(file, 'utf8').catch(() => undefined)) === content) await rm(file, { force: true });
+  }
+  await removeStackFile(dir);
+}
+
+async function supervise(options: UpOptions, context: UpContext): Promise<void> {
+  const { io, env } = context;
+  const detached = env[SUPERVISED_ENV] === '1';
+  const prometheusBinary = await findBinary(BINARIES.prometheus, env);
+  const alertmanagerBinary = await findBinary(BINARIES.alertmanager, env);
+  const generation = await context.generate();
+  const root = options.root;
+  // The paths the prometheus-config and alertmanager targets write.
+  const output = (path: string) => generation.outputs.find((o) => o.path === path);
+  const prometheusYml = output('prometheus/prometheus.yml');
+  const alertmanagerYml = output('alertmanager/alertmanager.yml');
+  if (!prometheusYml || !alertmanagerYml) {
+    throw new UsageError('up: the definitions generate no prometheus.yml or alertmanager.yml: declare notifications (receivers and routes) in the definitions');
+  }
+  const htmlPages = generation.outputs.filter((o) => o.path.endsWith('.html'));
+  const [promPort, amPort, sinkPort] = await ports(options.portBase);
+  const prometheusUrl = `http://127.0.0.1:${promPort}`;
+  const alertmanagerUrl = `http://127.0.0.1:${amPort}`;
+  const dirs = {
+    config: join(options.dir, 'config'),
+    targets: join(options.dir, 'targets'),
+    prometheus: join(options.dir, 'prometheus'),
+    alertmanager: join(options.dir, 'alertmanager'),
+  };
+  for (const path of Object.values(dirs)) await mkdir(path, { recursive: true });
+  const serviceJobs = generation.model.services.map((s) => s.job);
+
+  const signal = stopSignal();
+  const parts: Parts = { processes: [], seeded: new Map() };
+  const stopped = () => (signal.received() ? `stopped by ${signal.received()}` : undefined);
+  try {
+    if (options.demo) {
+      const startDemo = await loadDemo(env);
+      parts.demo = await startDemo({
+        projectDir: root,
+        definitionsDir: options.definitionsDir,
+        targetsDir: dirs.targets,
+        onLog: (line) => io.out(`demo: ${line}\n`),
+      });
+      io.out(`vigil up: demo services: ${parts.demo.services.map((s) => s.job).join(', ') || 'none'}\n`);
+    }
+    // Jobs with no file_sd file scrape what the definitions declare (a user's own running service).
+    for (const [job, content] of staticTargets(prometheusYml.content, serviceJobs)) {
+      const file = targetsFile(dirs.targets, job);
+      if (await exists(file)) continue;
+      await writeFileAtomically(file, content);
+      parts.seeded.set(file, content);
+    }
+    const promConfig = join(dirs.config, 'prometheus.yml');
+    const amConfig = join(dirs.config, 'alertmanager.yml');
+    await writeFileAtomically(
+      promConfig,
+      localPrometheusConfig(prometheusYml.content, {
+        generatedDir: resolve(root, dirname(prometheusYml.path)),
+        prometheus: `127.0.0.1:${promPort}`,
+        alertmanager: `127.0.0.1:${amPort}`,
+        serviceJobs,
+        targetsDir: dirs.targets,
+      }),
+    );
+    const sinkUrl = `http://127.0.0.1:${sinkPort}`;
+    await writeFileAtomically(amConfig, localAlertmanagerConfig(alertmanagerYml.content, { generatedDir: resolve(root, dirname(alertmanagerYml.path)), sinkUrl }));
+
+    const dashboardsBase = `${prometheusUrl}/user/`;
+    const dashboardPages = htmlPages.map((page) => ({ uid: basename(page.path, '.html'), url: `${dashboardsBase}${basename(page.path)}` }));
+    parts.sink = await startSink({
+      port: sinkPort,
+      logFile: join(options.dir, 'notifications.jsonl'),
+      dashboards: dashboardPages.map((page) => ({ name: page.uid, url: page.url })),
+    });
+
+    const retention = retentionArgs(output('prometheus/storage.yml')?.content);
+    parts.processes.push(
+      startProcess(
+        'alertmanager',
+        alertmanagerBinary,
+        [
+          `--config.file=${amConfig}`,
+          `--storage.path=${dirs.alertmanager}`,
+          `--web.listen-address=127.0.0.1:${amPort}`,
+          `--web.external-url=${alertmanagerUrl}/`,
+          '--cluster.listen-address=',
+        ],
+        join(options.dir, 'alertmanager.log'),
+        root,
+      ),
+    );
+    parts.processes.push(
+      startProcess(
+        'prometheus',
+        prometheusBinary,
+        [
+          `--config.file=${promConfig}`,
+          `--storage.tsdb.path=${dirs.prometheus}`,
+          ...retention,
+          `--web.listen-address=127.0.0.1:${promPort}`,
+          `--web.external-url=${prometheusUrl}/`,
+          '--web.enable-lifecycle',
+          ...(htmlPages[0] ? [`--web.user-assets=${resolve(root, dirname(htmlPages[0].path))}`] : []),
+        ],
+        join(options.dir, 'prometheus.log'),
+        root,
+      ),
+    );
+    const stack: StackFile = {
+      version: 1,
+      state: 'starting',
+      startedAt: new Date().toISOString(),
+      root,
+      dir: options.dir,
+      detached,
+      demo: options.demo,
+      urls: { prometheus: prometheusUrl, alertmanager: alertmanagerUrl, sink: sinkUrl, dashboards: dashboardsBase },
+      dashboardPages,
+      processes: [
+        { role: 'vigil', pid: process.pid, ...optionalStartTime(process.pid) },
+        ...parts.processes.map((p) => ({ role: p.role, pid: p.pid, ...(p.startTime !== undefined ? { startTime: p.startTime } : {}) })),
+      ],
+    };
+    await writeStackFile(options.dir, stack);
+    const exitedEarly = () => {
+      const gone = parts.processes.find((p) => p.child.exitCode !== null || p.child.signalCode !== null);
+      return gone ? `${gone.role} exited (code ${gone.child.exitCode ?? gone.child.signalCode}):\n${logTail(gone.logFile)}` : stopped();
+    };
+    await waitUntil(async () => (await answers(`${prometheusUrl}/-/ready`)) && answers(`${alertmanagerUrl}/-/ready`), exitedEarly, READY_TIMEOUT_MS, 'Prometheus and Alertmanager');
+    io.out(`vigil up: ready${options.demo ? ' with demo traffic' : ''} (local mode: every receiver sends to the notification sink)\n${describeStack(stack)}`);
+    io.out(detached ? 'vigil up: `vigil down` stops everything\n' : 'vigil up: Ctrl-C stops everything\n');
+    // After the lines above: a detached `vigil up` prints the log once stack.json says ready
+    // (writes to a file are synchronous, so they are in it by then).
+    await writeStackFile(options.dir, { ...stack, state: 'ready' });
+
+    const ended = await Promise.race([signal.promise.then(() => undefined), ...parts.processes.map((p) => p.exited.then(() => p))]);
+    if (ended !== undefined) {
+      throw new CommandFailedError(`up: ${ended.role} exited unexpectedly (code ${ended.child.exitCode ?? ended.child.signalCode}); stopping the stack\n${logTail(ended.logFile)}`);
+    }
+    io.out(`vigil up: ${signal.received()}: stopping\n`);
+  } finally {
+    await stopParts(parts, options.dir);
+    signal.dispose();
+  }
+  io.out('vigil up: stopped; no process left\n');
+}
+
+function optionalStartTime(pid: number): { startTime?: number } {
+  const startTime = processStartTime(pid);
+  return startTime === undefined ? {} : { startTime };
+}
+
+function retentionArgs(storageYml: string | undefined): string[] {
+  if (storageYml === undefined) return [];
+  const storage = parse(storageYml) as { storage?: { tsdb?: { args?: unknown } } } | null;
+  const args = storage?.storage?.tsdb?.args;
+  return Array.isArray(args) ? args.filter((a): a is string => typeof a === 'string' && a.startsWith('--storage.tsdb.retention')) : [];
+}
