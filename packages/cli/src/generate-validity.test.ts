@@ -202,6 +202,10 @@ describe('the template parser', () => {
     ['{{ 99999999999999999999 }}', ['illegal number syntax: "99999999999999999999"']],
     ["{{ 'ab' }}", ["malformed character constant: 'ab'"]],
     ['{{ define "x" }}{{ $labels }}{{ end }}', ['undefined variable "$labels"']],
+    // Go accepts any depth; the parser recurses, so it stops at a limit instead of overflowing its stack.
+    [`${'{{ if true }}'.repeat(3000)}x${'{{ end }}'.repeat(3000)}`, ['nested more than 100 levels deep']],
+    [`{{ ${'('.repeat(3000)}1${')'.repeat(3000)} }}`, ['nested more than 100 levels deep']],
+    [`${'{{ if true }}'.repeat(100)}x${'{{ end }}'.repeat(100)}`, []],
   ] as const)('%s', (text, messages) => {
     expect(goTemplateErrors(text).map((e) => e.message)).toEqual(messages);
   });

@@ -23,6 +23,11 @@ const FUNCTIONS = new Set([
   'humanizePercentage', 'humanizeTimestamp', 'toTime', 'toDuration', 'parseDuration', 'now', 'pathPrefix',
   'externalURL', 'stripPort', 'stripDomain', 'tmpl',
 ]);
+/**
+ * How deep controls and parentheses may nest. Go has no limit (its stack grows); this parser
+ * recurses, so it refuses deeper templates with an error rather than overflow the stack.
+ */
+export const MAX_TEMPLATE_NESTING = 100;
 /** The variables Prometheus declares before an alert's template (`{{$labels := .Labels}}`...). */
 const PROMETHEUS_VARIABLES = ['$', '$labels', '$externalLabels', '$externalURL', '$value'];
 
@@ -327,6 +332,7 @@ interface Node {
 /** Go's parser over the tokens; throws {@link TemplateFail} at the first error, as Go stops there. */
 function parseTokens(tokens: readonly Token[]): void {
   let i = 0;
+  let depth = 0;
   const defined = new Map<string, boolean>();
   /** Each control or definition open (its `{{` and keyword), for an unexpected end of input. */
   const open: { offset: number; keyword: string }[] = [];
@@ -390,7 +396,9 @@ function parseTokens(tokens: readonly Token[]): void {
         if (!isGoNumber(token.value, token.type)) fail(token.type === 'charConstant' ? `malformed character constant: ${token.value}` : `illegal number syntax: ${JSON.stringify(token.value)}`, token);
         return { type: 'number', empty: false };
       case 'leftParen': {
+        nest(token);
         pipeline(tree, 'parenthesized pipeline');
+        depth--;
         const close = next();
         if (close.type !== 'rightParen') fail(`unclosed right paren: unexpected ${describe(close)}`, close);
         return { type: 'other', empty: false };
@@ -501,8 +509,13 @@ function parseTokens(tokens: readonly Token[]): void {
     return fail(unclosed ? `unexpected EOF: {{${unclosed.keyword}}} without {{end}}` : 'unexpected EOF', { type: 'eof', value: '', action: unclosed?.offset ?? 0 });
   }
 
+  function nest(token: Token): void {
+    if (++depth > MAX_TEMPLATE_NESTING) fail(`nested more than ${MAX_TEMPLATE_NESTING} levels deep`, token);
+  }
+
   function parseControl(tree: Tree, allowElseIf: boolean, context: string, at: number): Node {
-    const depth = tree.vars.length;
+    const declared = tree.vars.length;
+    nest({ type: 'if', value: context, action: at });
     open.push({ offset: at, keyword: context });
     pipeline(tree, context);
     const { end } = itemList(tree);
@@ -516,7 +529,8 @@ function parseTokens(tokens: readonly Token[]): void {
       }
     }
     open.pop();
-    tree.vars.length = depth;
+    depth--;
+    tree.vars.length = declared;
     return { type: 'control', empty: false };
   }
 
@@ -538,8 +552,10 @@ function parseTokens(tokens: readonly Token[]): void {
         const name = templateName(nextNonSpace(), 'block clause');
         pipeline(tree, 'block clause');
         open.push({ offset: token.action, keyword: 'block' });
+        nest(token);
         const block = itemList({ vars: ['$'], rangeDepth: 0 });
         if (block.end.type !== 'end') fail('unexpected {{else}} in block clause');
+        depth--;
         open.pop();
         add(name, block.list);
         return { type: 'control', empty: false };
