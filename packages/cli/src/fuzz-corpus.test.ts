@@ -105,7 +105,7 @@ async function files(dir: string): Promise<string[]> {
     .sort();
 }
 
-const LOCATED = /(^|\n)definitions\/[^\n:]+:\d+:\d+: \S/;
+const LOCATED = /(^|\n)definitions(\/[^\n:]+)?:\d+:\d+: \S/;
 const STACK = /\n\s+at .+[:(]\d+:\d+\)?|\b(TypeError|RangeError|ReferenceError|SyntaxError): |FATAL ERROR|heap out of memory/;
 
 describe.skipIf(missingBinaries('promtool', 'amtool') !== undefined)('the hostile-definitions corpus through the bundled CLI', () => {

@@ -5,6 +5,7 @@
 // (<dir>/NNN-name/). Most are the basic project with one value made hostile, so they reach past
 // the YAML parser into the schema, the model and the emitters. Cases over the size limits are
 // made by the test itself (they would bloat the repository).
+import { Buffer } from 'node:buffer';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
