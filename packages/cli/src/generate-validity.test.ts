@@ -52,6 +52,10 @@ slos:`;
 describe('generate rejects what promtool would, located, writing nothing', () => {
   it('an unclosed template in a summary', async () => {
     await edit('summary: "Queue depth {{ $value }} above 100"', 'summary: "Queue depth {{ $value above 100"');
+    // Go's parser stops at the first error it meets: the word `above`, before the end of input.
+    await expectRejected('Queue depth', /function "above" not defined/);
+    err = '';
+    await edit('summary: "Queue depth {{ $value }} above 100"', 'summary: "Queue depth {{ $value"');
     await expectRejected('Queue depth', /unclosed action/);
   });
 
@@ -185,10 +189,23 @@ describe('the template parser', () => {
     ['{{ with query "up" }}{{ . | first | value }}{{ else }}none{{ end }}', []],
     ['{{/* a comment */}}{{- if eq $labels.x "a}}b" -}}y{{ end }}', []],
     ['{{ range $i, $v := args 1 2 }}{{ $v }}{{ end }}', []],
-    ['{{ "unterminated }}', ['unclosed action: `{{` without `}}`']],
+    ['{{ "unterminated }}', ['unterminated quoted string']],
     ['{{ end }}', ['unexpected {{end}}']],
-    ['{{ }}', ['missing value for command: empty action `{{ }}`']],
-    ['{{/* open', ['unclosed comment: expected `*/}}`']],
+    ['{{ }}', ['missing value for command']],
+    ['{{/* open', ['unclosed comment']],
+    ['{{ $nosuch }}', ['undefined variable "$nosuch"']],
+    ['{{ /* not a comment */ }}', ['unexpected "/" in command']],
+    ['{{ range . }}{{ else if . }}{{ end }}', ['unexpected <if> in input']],
+    ['{{ with . }}{{ else with . }}{{ end }}', ['unexpected <with> in else']],
+    ['{{ break }}', ['{{break}} outside {{range}}']],
+    ['{{ 1 | 2 }}', ['non executable command in pipeline stage 2']],
+    ['{{ 99999999999999999999 }}', ['illegal number syntax: "99999999999999999999"']],
+    ["{{ 'ab' }}", ["malformed character constant: 'ab'"]],
+    ['{{ define "x" }}{{ $labels }}{{ end }}', ['undefined variable "$labels"']],
+    // Go accepts any depth; the parser recurses, so it stops at a limit instead of overflowing its stack.
+    [`${'{{ if true }}'.repeat(3000)}x${'{{ end }}'.repeat(3000)}`, ['nested more than 100 levels deep']],
+    [`{{ ${'('.repeat(3000)}1${')'.repeat(3000)} }}`, ['nested more than 100 levels deep']],
+    [`${'{{ if true }}'.repeat(100)}x${'{{ end }}'.repeat(100)}`, []],
   ] as const)('%s', (text, messages) => {
     expect(goTemplateErrors(text).map((e) => e.message)).toEqual(messages);
   });

@@ -11,6 +11,7 @@ import { emitGeneration, type Generation } from '@vigil/compiler/core';
 import { definitionsJsonSchema } from '@vigil/compiler/core';
 import { recoverInterruptedWrite, staleGeneratedFiles, writeFileAtomically, writeOutputsAtomically, type WriteStepHook } from './io/write-outputs.js';
 import { readDefinitionsDir } from './io/read-definitions.js';
+import { DEFAULT_LOCK_OPTIONS, withProjectLock, type LockOptions } from './io/project-lock.js';
 import type { LintFinding, UserRuleFile } from '@vigil/compiler/lint';
 import type { autopilotCommand as AutopilotBuilder } from '@vigil/controller/cli';
 
@@ -63,7 +64,8 @@ async function generate(options: CommonOptions, io: Io, env: NodeJS.ProcessEnv):
   const { parseGeneratedExpressions } = await import('./check/validate.js');
   const syntax = parseGeneratedExpressions(generation);
   if (syntax.length > 0) throw new InvalidDefinitionsError(syntax);
-  const { written, unchanged, removed } = await writeOutputsAtomically(root, generation.outputs, undefined, killHook(env));
+  // One run at a time stages and applies a write: two generates share `.vigil-staging/`.
+  const { written, unchanged, removed } = await withProjectLock(root, () => writeOutputsAtomically(root, generation.outputs, undefined, killHook(env)), lockOptions(env));
   const rules = generation.rules.reduce((n, f) => n + f.groups.reduce((m, g) => m + g.rules.length, 0), 0);
   const covered = generation.coverage.filter((c) => c.covered).length;
   io.out(`vigil: wrote ${written} files, ${unchanged} unchanged (${rules} rules; ${covered}/${generation.coverage.length} alerts tested)${removed.length ? `, removed ${removed.join(', ')}` : ''}\n`);
@@ -83,6 +85,13 @@ function killHook(env: NodeJS.ProcessEnv): WriteStepHook | undefined {
   return (step) => {
     if (step === at) process.kill(process.pid, 'SIGKILL');
   };
+}
+
+/** The project lock's waits; `VIGIL_LOCK_WAIT_MS` shortens or lengthens how long a second run waits for the first. */
+function lockOptions(env: NodeJS.ProcessEnv): LockOptions {
+  const text = env.VIGIL_LOCK_WAIT_MS;
+  const wait = Number(text);
+  return text && Number.isFinite(wait) && wait >= 0 ? { ...DEFAULT_LOCK_OPTIONS, waitMs: wait } : DEFAULT_LOCK_OPTIONS;
 }
 
 const AUTOPILOT_DESCRIPTION = "the controller's autopilot: status, history, explain, rollback, pause, resume, run-once, daemon";
@@ -164,13 +173,13 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
     .description('regenerate in memory and fail when committed outputs differ; report what the change does')
     .action(async () => {
       const { root, generation } = await compile(program.opts<CommonOptions>());
-      // A generate that crashed is completed (or undone) first, so the outputs are one generation.
-      await recoverInterruptedWrite(root);
-      const committed = await readCommitted(root, [
-        ...generation.outputs.map((o) => o.path),
-        ...(await staleGeneratedFiles(root, [])),
-      ]);
-      const stale = await staleGeneratedFiles(root, generation.outputs);
+      // A generate that crashed is completed (or undone) first, so the outputs are one generation;
+      // under the lock, so a running generate is neither undone nor read half-applied.
+      const { committed, stale } = await withProjectLock(root, async () => {
+        await recoverInterruptedWrite(root);
+        const committed = await readCommitted(root, [...generation.outputs.map((o) => o.path), ...(await staleGeneratedFiles(root, []))]);
+        return { committed, stale: await staleGeneratedFiles(root, generation.outputs) };
+      }, lockOptions(env));
       const { compareOutputs, formatChangeReport } = await import('./check/compare.js');
       const report = compareOutputs(generation.outputs, committed, stale, generation.coverage);
       io.out(formatChangeReport(report));
@@ -185,6 +194,8 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
     .action(async () => {
       const { root, generation } = await compile(program.opts<CommonOptions>());
       const { parseGeneratedExpressions, validateWithPromtool } = await import('./check/validate.js');
+      // Like check and lint: a write a crash interrupted is completed or undone first (the user's rule tests are read from the tree).
+      await withProjectLock(root, () => recoverInterruptedWrite(root), lockOptions(env));
       const syntax = parseGeneratedExpressions(generation);
       if (syntax.length > 0) throw new InvalidDefinitionsError(syntax);
       io.out('schema and PromQL: ok\n');
@@ -205,11 +216,13 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
     .action(async (options: { format: string }) => {
       const { root, generation } = await compile(program.opts<CommonOptions>());
       const { formatJson, formatSarif, formatText, lintRules, parseUserRules } = await import('@vigil/compiler/lint');
-      await recoverInterruptedWrite(root);
       const generatedPaths = new Set(generation.outputs.map((o) => o.path));
-      const userSources = (await readDefinitionsDir(join(root, USER_RULES_DIR), root, { missing: 'empty', limits: false })).filter(
-        (source) => !generatedPaths.has(source.path) && !isGeneratedText(source.text),
-      );
+      const userSources = await withProjectLock(root, async () => {
+        await recoverInterruptedWrite(root);
+        return (await readDefinitionsDir(join(root, USER_RULES_DIR), root, { missing: 'empty', limits: false })).filter(
+          (source) => !generatedPaths.has(source.path) && !isGeneratedText(source.text),
+        );
+      }, lockOptions(env));
       const user: UserRuleFile[] = [];
       const invalid: LintFinding[] = [];
       // A file that does not parse is a finding; the other files are still linted.

@@ -42,7 +42,7 @@ describe('vigil init', () => {
     ]);
     expect((await stat(join(root, 'scripts/vigil-ci.sh'))).mode & 0o111).not.toBe(0);
     expect(await readFile(join(root, 'scripts/vigil-ci.sh'), 'utf8')).toMatch(/npx vigil check\nnpx vigil validate\n/);
-    expect(await readFile(join(root, '.gitignore'), 'utf8')).toMatch(/^\*\.vigil-tmp-\*\n\.vigil-staging\/\n\.vigil-data\/\n\.vigil-history\/\n/);
+    expect(await readFile(join(root, '.gitignore'), 'utf8')).toMatch(/^\*\.vigil-tmp-\*\n\.vigil-staging\/\n\.vigil-staging\.lock\*\n\.vigil-data\/\n\.vigil-history\/\n/);
 
     expect(await vigil('generate'), err).toBe(EXIT.ok);
     expect(out).toMatch(/6\/6 alerts tested/);

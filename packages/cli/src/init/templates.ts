@@ -305,4 +305,4 @@ server.listen(port, host, () => {
 }
 
 /** Lines `vigil init` makes sure \`.gitignore\` has: temporary files and deployment state. */
-export const GITIGNORE_LINES: readonly string[] = ['*.vigil-tmp-*', '.vigil-staging/', '.vigil-data/', '.vigil-history/', 'node_modules/', 'dist/', '.vigil/'];
+export const GITIGNORE_LINES: readonly string[] = ['*.vigil-tmp-*', '.vigil-staging/', '.vigil-staging.lock*', '.vigil-data/', '.vigil-history/', 'node_modules/', 'dist/', '.vigil/'];

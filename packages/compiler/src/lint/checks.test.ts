@@ -582,6 +582,36 @@ describe('promtool rule checks on hand-written rules', () => {
   });
 });
 
+describe('label and annotation names on hand-written rules', () => {
+  const file = userFile(`groups:
+  - name: g
+    rules:
+      - alert: Names
+        expr: up == 0
+        labels: { team-name: web, 1st: a, "": b, ok_1: c, __internal: d }
+        annotations: { run-book: r, summary: s }
+      - record: job:up
+        expr: up
+        labels: { "a b": x }
+`);
+
+  it('errs on every key promtool rejects, at its value, for alerts and recording rules', () => {
+    expect(lint('rule/invalid-label-name', { user: [file] }).map((f) => [f.rule, f.line, f.column, f.severity, f.message])).toEqual([
+      ['Names', 6, 30, 'error', expect.stringContaining('label name "team-name"')],
+      ['Names', 6, 40, 'error', expect.stringContaining('label name "1st"')],
+      ['Names', 6, 47, 'error', expect.stringContaining('label name ""')],
+      ['Names', 7, 34, 'error', expect.stringContaining('annotation name "run-book"')],
+      ['job:up', 10, 26, 'error', expect.stringContaining('label name "a b"')],
+    ]);
+  });
+
+  it('warns on a label starting with __, which promtool accepts', () => {
+    expect(lint('label/reserved-name', { user: [file] })).toEqual([
+      expect.objectContaining({ severity: 'warning', rule: 'Names', message: expect.stringContaining('__internal') }),
+    ]);
+  });
+});
+
 describe('pint template and matcher checks', () => {
   const file = userFile(`groups:
   - name: g

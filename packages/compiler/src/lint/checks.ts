@@ -56,6 +56,9 @@ const VALUE_REF = /\$value\b|\.Value\b/;
 /** A valid metric name, which a recording rule's name must be (Prometheus' legacy name rule, as promtool checks it). */
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
+/** A valid label or annotation name (Prometheus' legacy name rule, as promtool 2.x checks a rule's `labels` and `annotations` keys). */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
 /** One line on what a check looks for, for reports and SARIF rule metadata. */
 export function describeCheck(check: LintCheck): string {
   switch (check) {
@@ -67,6 +70,10 @@ export function describeCheck(check: LintCheck): string {
       return 'A `for` or `keep_firing_for` is not a Prometheus duration (`5m`, `1h30m`) or is beyond its range: promtool rejects the file.';
     case 'rule/invalid-record-name':
       return 'A recording rule name is not a valid metric name (`^[a-zA-Z_:][a-zA-Z0-9_:]*$`): promtool rejects the file.';
+    case 'rule/invalid-label-name':
+      return 'A key of a rule\'s `labels` or an alert\'s `annotations` is not a valid label name (`^[a-zA-Z_][a-zA-Z0-9_]*$`): promtool rejects the file.';
+    case 'label/reserved-name':
+      return 'A rule label starts with `__`, which Prometheus reserves for internal labels (promtool accepts it, but relabelling and Alertmanager may drop it).';
     case 'template/syntax':
       return "An alert's label or annotation is not a valid Go template (bad syntax, an unknown function): promtool rejects the file.";
     case 'template/removed-label':
@@ -236,6 +243,35 @@ function lintRuleFields(rule: LintRule): LintFinding[] {
         `record ${JSON.stringify(rule.name)} is not a valid metric name: expected letters, digits, _ and : (not starting with a digit)`,
       ),
     );
+  }
+  for (const [map, values] of [
+    ['labels', rule.labels],
+    ['annotations', rule.annotations],
+  ] as const) {
+    for (const name of Object.keys(values)) {
+      if (!LABEL_NAME.test(name)) {
+        const what = map === 'labels' ? 'label' : 'annotation';
+        out.push(
+          finding(
+            rule,
+            rule.locateField(`${map}.${name}`, 0),
+            'rule/invalid-label-name',
+            'error',
+            `${what} name ${JSON.stringify(name)} is not valid: expected letters, digits and _ (not starting with a digit)`,
+          ),
+        );
+      } else if (map === 'labels' && name.startsWith('__')) {
+        out.push(
+          finding(
+            rule,
+            rule.locateField(`${map}.${name}`, 0),
+            'label/reserved-name',
+            'warning',
+            `label ${name} starts with __, which Prometheus reserves for internal labels: relabelling and routing may drop it`,
+          ),
+        );
+      }
+    }
   }
   // Prometheus expands the templates of alerting rules only, and promtool parses exactly those.
   if (rule.type === 'alerting') {

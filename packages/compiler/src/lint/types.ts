@@ -9,6 +9,8 @@ export const LINT_CHECKS = [
   'promql/syntax',
   'rule/invalid-duration',
   'rule/invalid-record-name',
+  'rule/invalid-label-name',
+  'label/reserved-name',
   'template/syntax',
   'template/removed-label',
   'template/value-in-label',
