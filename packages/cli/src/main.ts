@@ -233,7 +233,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
     });
 
   if (autopilot) {
-    program.addCommand(autopilot({ project: () => program.opts<CommonOptions>(), io, env, readDefinitions: readDefinitionsDir }));
+    program.addCommand(autopilot({ project: () => program.opts<CommonOptions>(), io, env, readDefinitions: readDefinitionsDir, loadModel }));
   } else {
     // Listed in `vigil --help`; the real command is added when the arguments name it.
     program.command('autopilot').description(AUTOPILOT_DESCRIPTION).allowUnknownOption().allowExcessArguments();
