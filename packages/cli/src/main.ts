@@ -121,8 +121,9 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
 
   program
     .command('check')
-    .description('regenerate in memory and fail when committed outputs differ; report what the change does')
-    .action(async () => {
+    .description('regenerate in memory and fail when the outputs on disk do not match the definitions; summarize what the change does')
+    .option('--diff', 'print full unified diffs (default: generated JSON and HTML summarized by changed value)', false)
+    .action(async (options: { diff: boolean }) => {
       const { root, generation } = await compile(program.opts<CommonOptions>());
       // A generate that crashed is completed (or undone) first, so the outputs are one generation.
       await recoverInterruptedWrite(root);
@@ -133,7 +134,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
       const stale = await staleGeneratedFiles(root, generation.outputs);
       const { compareOutputs, formatChangeReport } = await import('./check/compare.js');
       const report = compareOutputs(generation.outputs, committed, stale, generation.coverage);
-      io.out(formatChangeReport(report));
+      io.out(formatChangeReport(report, { fullDiff: options.diff }));
       // Route tests: every generated alert must reach a receiver other than the default one.
       const routed = await routeTests(generation, amtoolPath(env), io);
       if (report.stale.length > 0 || !routed) throw new CommandFailedError('check failed', { reported: true });
