@@ -143,7 +143,14 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
   program
     .command('validate')
     .description('schema, PromQL parsing, then promtool check rules, test rules and check config')
-    .action(async () => {
+    .option('-q, --quiet', 'no progress lines on stderr (results still go to stdout)', false)
+    .action(async (options: { quiet: boolean }) => {
+      // Progress on stderr as each step starts, results on stdout: `promtool test rules` alone
+      // can take a minute, and the results stay clean for scripts.
+      const progress = (step: string) => {
+        if (!options.quiet) io.err(`validate: ${step}...\n`);
+      };
+      progress('schema and PromQL');
       const { root, generation } = await compile(program.opts<CommonOptions>());
       const { parseGeneratedExpressions, validateWithPromtool } = await import('./check/validate.js');
       const syntax = parseGeneratedExpressions(generation);
@@ -154,7 +161,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
         const { declaredPowerWarnings } = await import('@vigil/controller/plan');
         for (const warning of declaredPowerWarnings(generation.model.autopilots)) io.out(`warning: ${warning}\n`);
       }
-      const steps = await validateWithPromtool(root, generation, promtoolPath(env), amtoolPath(env));
+      const steps = await validateWithPromtool(root, generation, promtoolPath(env), amtoolPath(env), progress);
       for (const step of steps) io.out(`${step.step}: ${step.ok ? 'ok' : 'FAILED'}\n${step.ok ? '' : step.output}`);
       if (steps.some((s) => !s.ok)) throw new CommandFailedError('validation failed', { reported: true });
     });
