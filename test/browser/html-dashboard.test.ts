@@ -34,6 +34,8 @@ interface PanelView {
   numbers: string[];
   cells: number;
   message: string;
+  /** Drawn pixels in the chart canvas's two leftmost columns: ink there is a y axis label cut off. */
+  leftInk: number;
 }
 
 /** Reads every panel of the open rows (a browser-side expression: the tests compile without DOM types). */
@@ -46,6 +48,14 @@ const READ_PANELS = `[...document.querySelectorAll('details[open] .vd-panel')].m
   numbers: [...panel.querySelectorAll('.vd-number-value')].map((n) => n.textContent ?? ''),
   cells: panel.querySelectorAll('td').length,
   message: panel.querySelector('.vd-message')?.textContent ?? '',
+  leftInk: (() => {
+    const canvas = panel.querySelector('canvas');
+    if (!canvas || canvas.width === 0 || canvas.height === 0) return 0;
+    const pixels = canvas.getContext('2d').getImageData(0, 0, 2, canvas.height).data;
+    let ink = 0;
+    for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) ink++;
+    return ink;
+  })(),
 }))`;
 
 const PANELS_SETTLED = `document.querySelectorAll('.vd-panel').length > 0 &&
@@ -79,6 +89,9 @@ function expectRendered(panel: PanelView): void {
       break;
     default:
       expect(panel.canvas, panel.title).toBe(true);
+      // The y axis is as wide as its widest label: nothing is drawn at the canvas's left edge
+      // (a fixed 70 px axis cut "1.75 ops/s" to ".75 ops/s").
+      expect(panel.leftInk, `${panel.title}: a y axis label reaches the left edge (clipped)`).toBe(0);
   }
 }
 

@@ -170,8 +170,9 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
 
   program
     .command('check')
-    .description('regenerate in memory and fail when committed outputs differ; report what the change does')
-    .action(async () => {
+    .description('regenerate in memory and fail when the outputs on disk do not match the definitions; summarize what the change does')
+    .option('--diff', 'print full unified diffs (default: generated JSON and HTML summarized by changed value)', false)
+    .action(async (options: { diff: boolean }) => {
       const { root, generation } = await compile(program.opts<CommonOptions>());
       // A generate that crashed is completed (or undone) first, so the outputs are one generation;
       // under the lock, so a running generate is neither undone nor read half-applied.
@@ -182,7 +183,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
       }, lockOptions(env));
       const { compareOutputs, formatChangeReport } = await import('./check/compare.js');
       const report = compareOutputs(generation.outputs, committed, stale, generation.coverage);
-      io.out(formatChangeReport(report));
+      io.out(formatChangeReport(report, { fullDiff: options.diff }));
       // Route tests: every generated alert must reach a receiver other than the default one.
       const routed = await routeTests(generation, amtoolPath(env), io);
       if (report.stale.length > 0 || !routed) throw new CommandFailedError('check failed', { reported: true });
@@ -191,7 +192,14 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
   program
     .command('validate')
     .description('schema, PromQL parsing, then promtool check rules, test rules and check config')
-    .action(async () => {
+    .option('-q, --quiet', 'no progress lines on stderr (results still go to stdout)', false)
+    .action(async (options: { quiet: boolean }) => {
+      // Progress on stderr as each step starts, results on stdout: `promtool test rules` alone
+      // can take a minute, and the results stay clean for scripts.
+      const progress = (step: string) => {
+        if (!options.quiet) io.err(`validate: ${step}...\n`);
+      };
+      progress('schema and PromQL');
       const { root, generation } = await compile(program.opts<CommonOptions>());
       const { parseGeneratedExpressions, validateWithPromtool } = await import('./check/validate.js');
       // Like check and lint: a write a crash interrupted is completed or undone first (the user's rule tests are read from the tree).
@@ -204,7 +212,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
         const { declaredPowerWarnings } = await import('@vigil/controller/plan');
         for (const warning of declaredPowerWarnings(generation.model.autopilots)) io.out(`warning: ${warning}\n`);
       }
-      const steps = await validateWithPromtool(root, generation, promtoolPath(env), amtoolPath(env));
+      const steps = await validateWithPromtool(root, generation, promtoolPath(env), amtoolPath(env), progress);
       for (const step of steps) io.out(`${step.step}: ${step.ok ? 'ok' : 'FAILED'}\n${step.ok ? '' : step.output}`);
       if (steps.some((s) => !s.ok)) throw new CommandFailedError('validation failed', { reported: true });
     });
@@ -286,7 +294,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
     });
 
   if (autopilot) {
-    program.addCommand(autopilot({ project: () => program.opts<CommonOptions>(), io, env, readDefinitions: readDefinitionsDir }));
+    program.addCommand(autopilot({ project: () => program.opts<CommonOptions>(), io, env, readDefinitions: readDefinitionsDir, loadModel }));
   } else {
     // Listed in `vigil --help`; the real command is added when the arguments name it.
     program.command('autopilot').description(AUTOPILOT_DESCRIPTION).allowUnknownOption().allowExcessArguments();

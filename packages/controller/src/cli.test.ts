@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isVigilError, type VigilErrorKind } from '@vigil/conventions';
 import { autopilotCommand, type AutopilotCliContext } from './cli.js';
+import type { HistoryView, StatusView } from './cli-views.js';
 import { readDefinitionsDir } from '../../../test/support/definitions.js';
 
 const REPO = new URL('../../../', import.meta.url).pathname;
@@ -51,18 +52,37 @@ describe('vigil autopilot', () => {
     expect(JSON.parse((await run('status', '--json')).out)).toMatchObject({ emergencyPause: false });
   });
 
+  it('prints status as a table with ISO-8601 times, and --json with stable field names and no epoch milliseconds', async () => {
+    const text = (await run('status')).out;
+    expect(text).toMatch(/^autopilot: +vvtv-core$/m);
+    expect(text).toMatch(/^phase: +idle$/m);
+    expect(text).toMatch(/^ {2}PARAMETER +VALUE +MIN +MAX +STABLE SINCE +ROLLBACKS$/m);
+    expect(text).toMatch(/^ {2}diversity_weight +0\.4 +0\.2 +0\.6 +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z +0$/m);
+    expect(text).not.toMatch(/\b1\d{12}\b/);
+    const json = (await run('status', '--json')).out;
+    expect(json).not.toMatch(/\b1\d{12}\b/);
+    const view = JSON.parse(json) as StatusView;
+    expect(Object.keys(view)).toEqual(['service', 'phase', 'emergencyPause', 'parameters']);
+    expect(view.parameters[0]).toEqual({ name: 'diversity_weight', value: 0.4, min: 0.2, max: 0.6, stableSince: expect.stringMatching(/Z$/), lastAdjustedAt: expect.stringMatching(/Z$/), rollbackCount: 0 });
+    expect(new Date(view.parameters[0]?.stableSince as string).toISOString()).toBe(view.parameters[0]?.stableSince);
+  });
+
   it('rolls the parameters file back to a stored version and lists it in the history', async () => {
     const card = join(root, 'examples/vvtv/business_logic.yaml');
     const original = await readFile(card, 'utf8');
-    const first = await run('history');
-    const id = /version ([0-9a-f]{12}) .* initial/.exec(first.out)?.[1];
-    expect(id).toBeDefined();
+    const first = JSON.parse((await run('history', '--json')).out) as HistoryView;
+    const id = first.versions.find((v) => v.author === 'initial')?.id.slice(0, 12);
+    expect(id).toMatch(/^[0-9a-f]{12}$/);
     await writeFile(card, original.replace('diversity_weight: 0.4', 'diversity_weight: 0.5'));
     const back = await run('rollback', id as string);
     expect(back.outcome, back.message).toBe('ok');
     expect(await readFile(card, 'utf8')).toBe(original);
     // The hand edit was seen and recorded before the rollback replaced it.
-    expect((await run('history')).out).toMatch(/person: changed outside Vigil[\s\S]*initial/);
+    const versions = (JSON.parse((await run('history', '--json')).out) as HistoryView).versions;
+    expect(versions.map((v) => v.author)).toEqual(['rollback', 'person', 'initial']);
+    expect(versions[1]?.rationale).toMatch(/changed outside Vigil/);
+    // For people: a table whose rows start with the short version id.
+    expect((await run('history')).out).toMatch(new RegExp(`^  ${id as string}  \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z  initial `, 'm'));
   });
 
   it('answers bad input with typed errors (the CLI maps them to exit codes)', async () => {

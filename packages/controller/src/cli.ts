@@ -7,15 +7,16 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { CommandFailedError, InvalidDefinitionsError, UsageError } from '@vigil/conventions';
-import { Cron } from 'croner';
-import { loadModel, type Autopilot, type SourceText } from '@vigil/compiler';
-import { DatadogEventPoster } from '@vigil/exporters';
-import { startTelemetry, type Catalog, type Telemetry } from '@vigil/instrumentation';
+// Loaded on use, so `status`, `history` and `explain` answer in well under a second: the
+// compiler's light entry (only when the CLI did not pass its own `loadModel`), and the Datadog
+// client, telemetry and the scheduler only in the commands that use them.
+import type { Autopilot, loadModel, SourceText } from '@vigil/compiler/core';
+import type { DatadogEventPoster } from '@vigil/exporters';
+import type { Catalog, Telemetry } from '@vigil/instrumentation';
 import { isPostedNotice } from './core/notices.js';
 import { planCanary } from './core/plan.js';
-import { ControllerMetrics } from './edges/controller-metrics.js';
-import { autopilotContext } from './edges/autopilot-context.js';
 import { AutopilotRunner, type AutopilotNotice } from './edges/runner.js';
+import { explainView, formatExplain, formatHistory, formatStatus, historyView, statusView } from './cli-views.js';
 
 /** Where the CLI writes. */
 export interface AutopilotIo {
@@ -31,13 +32,19 @@ export interface AutopilotCliContext {
   env: NodeJS.ProcessEnv;
   /** Reads the definitions directory (the CLI's reader: this package does not walk the project). */
   readDefinitions: (dir: string, root: string) => Promise<SourceText[]>;
+  /**
+   * The compiler's `loadModel`, when the caller has it loaded already (the bundled `vigil` CLI):
+   * importing the compiler a second time, unbundled, costs a third of `status`'s time.
+   */
+  loadModel?: typeof loadModel;
 }
 
 async function loadAutopilot(context: AutopilotCliContext, service: string | undefined): Promise<Autopilot> {
   const project = context.project();
   const root = resolve(project.root);
   const sources = await context.readDefinitions(resolve(root, project.definitions), root);
-  const model = loadModel(sources);
+  const load = context.loadModel ?? (await import('@vigil/compiler/core')).loadModel;
+  const model = load(sources);
   if (!model.ok) throw new InvalidDefinitionsError(model.issues);
   const autopilots = model.value.autopilots;
   const chosen = service === undefined && autopilots.length === 1 ? autopilots[0] : autopilots.find((a) => a.service === service);
@@ -51,13 +58,19 @@ async function loadAutopilot(context: AutopilotCliContext, service: string | und
 /** Logs notices and, with `DD_API_KEY` set, posts them as Datadog events (never failing the run). */
 function notifier(context: AutopilotCliContext, service: string): (notice: AutopilotNotice) => Promise<void> {
   const apiKey = context.env.DD_API_KEY;
+  // The Datadog client is a second of module loading: loaded on the first notice to post.
+  let made: Promise<DatadogEventPoster> | undefined;
   const poster = apiKey
-    ? new DatadogEventPoster({ apiKey, ...(context.env.DD_SITE ? { site: context.env.DD_SITE } : {}), ...(context.env.DD_API_URL ? { baseUrl: context.env.DD_API_URL } : {}) })
+    ? () =>
+        (made ??= import('@vigil/exporters').then(
+          ({ DatadogEventPoster }) =>
+            new DatadogEventPoster({ apiKey, ...(context.env.DD_SITE ? { site: context.env.DD_SITE } : {}), ...(context.env.DD_API_URL ? { baseUrl: context.env.DD_API_URL } : {}) }),
+        ))
     : undefined;
   return async (notice) => {
     context.io.out(`${JSON.stringify({ time: new Date().toISOString(), service, ...notice })}\n`);
     if (poster && (isPostedNotice(notice.name) || notice.severity === 'critical')) {
-      await poster.post({
+      await (await poster()).post({
         title: `vigil autopilot ${service}: ${notice.name}`,
         text: notice.message,
         tags: [`service:${service}`, 'source:vigil-autopilot', ...Object.entries(notice.attributes).map(([k, v]) => `${k}:${String(v)}`)],
@@ -109,10 +122,11 @@ export function autopilotCommand(context: AutopilotCliContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   const root = () => resolve(context.project().root);
-  const open = async () => {
+  const openService = async () => {
     const autopilot = await loadAutopilot(context, program.opts<{ service?: string }>().service);
-    return new AutopilotRunner({ autopilot, root: root(), notify: notifier(context, autopilot.service) });
+    return { service: autopilot.service, runner: new AutopilotRunner({ autopilot, root: root(), notify: notifier(context, autopilot.service) }) };
   };
+  const open = async () => (await openService()).runner;
 
   /**
    * A runner whose steps and notices feed the controller's metrics, served on /metrics for
@@ -132,6 +146,7 @@ export function autopilotCommand(context: AutopilotCliContext): Command {
     let telemetry: Telemetry<Catalog> | undefined;
     if (port !== undefined) {
       try {
+        const { startTelemetry } = await import('@vigil/instrumentation');
         telemetry = await startTelemetry<Catalog>({
           service: { name: autopilot.metricsEndpoint?.service ?? `${autopilot.service}-autopilot` },
           prometheus: { port },
@@ -143,6 +158,7 @@ export function autopilotCommand(context: AutopilotCliContext): Command {
       }
     }
     if (!telemetry) return { runner: new AutopilotRunner({ autopilot, root: root(), notify }), telemetry, dryRun: autopilot.dryRun };
+    const [{ ControllerMetrics }, { autopilotContext }] = await Promise.all([import('./edges/controller-metrics.js'), import('./edges/autopilot-context.js')]);
     const metrics = new ControllerMetrics({ meter: telemetry.meter, prefix: autopilot.metricsPrefix, context: autopilotContext(autopilot) });
     const runner = new AutopilotRunner({ autopilot, root: root(), notify: metrics.notifier(notify), onStep: (state, actions) => metrics.observe(state, actions) });
     metrics.prime(await runner.state());
@@ -151,66 +167,53 @@ export function autopilotCommand(context: AutopilotCliContext): Command {
 
   program
     .command('status')
-    .description('phase, pauses, parameters and their bounds, the last cycle')
-    .option('--json', 'as JSON')
+    .description('phase, pauses, parameters and their bounds, the last cycle (reads the state file; queries nothing)')
+    .option('--json', 'as JSON (ISO-8601 times)')
     .action(async (options: { json?: boolean }) => {
-      const runner = await open();
-      const state = await runner.state();
-      const [last] = runner.db.listCycles(1);
-      const status = {
-        phase: state.phase,
-        cycle: state.cycle?.cycleId,
-        emergencyPause: state.emergencyPause,
-        driftPausedUntil: state.drift.pausedUntil ? new Date(state.drift.pausedUntil).toISOString() : undefined,
-        manualOverrideUntil: state.manualOverrideUntil ? new Date(state.manualOverrideUntil).toISOString() : undefined,
-        parameters: state.parameters,
-        lastCycle: last,
-      };
-      if (options.json) io.out(`${JSON.stringify(status, null, 2)}\n`);
-      else {
-        io.out(`phase: ${status.phase}${status.cycle ? ` (${status.cycle})` : ''}\n`);
-        if (status.emergencyPause) io.out('emergency pause: on\n');
-        if (status.driftPausedUntil) io.out(`drift pause until ${status.driftPausedUntil}\n`);
-        if (status.manualOverrideUntil) io.out(`manual override until ${status.manualOverrideUntil}\n`);
-        for (const p of state.parameters) io.out(`${JSON.stringify(p)}\n`);
-        if (last) io.out(`last cycle: ${last.cycleId} ${last.status} ${last.completedAt ?? ''}\n`);
+      const { runner, service } = await openService();
+      try {
+        const [last] = runner.db.listCycles(1);
+        const view = statusView(service, await runner.state(), last);
+        io.out(options.json ? `${JSON.stringify(view, null, 2)}\n` : formatStatus(view));
+      } finally {
+        runner.db.close();
       }
-      runner.db.close();
     });
 
   program
     .command('history')
     .description('cycles and parameter versions, newest first')
     .option('--limit <n>', 'how many of each', '20')
-    .action(async (options: { limit: string }) => {
+    .option('--json', 'as JSON (ISO-8601 times)')
+    .action(async (options: { limit: string; json?: boolean }) => {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit <= 0) throw new UsageError(`--limit must be a positive integer, got ${options.limit}`);
       const runner = await open();
-      // Record the file as it is now, so a hand edit shows in the history.
-      await runner.store.current();
-      for (const cycle of runner.db.listCycles(limit)) {
-        const decision = cycle.decision as { reason?: string; score?: number } | undefined;
-        io.out(`cycle ${cycle.cycleId} ${cycle.status} started ${cycle.startedAt}${decision?.reason ? `: ${decision.reason}` : ''}\n`);
+      try {
+        // Record the file as it is now, so a hand edit shows in the history.
+        await runner.store.current();
+        const view = historyView(runner.db.listCycles(limit), await runner.store.history(limit));
+        io.out(options.json ? `${JSON.stringify(view, null, 2)}\n` : formatHistory(view));
+      } finally {
+        runner.db.close();
       }
-      for (const version of await runner.store.history(limit)) {
-        io.out(`version ${version.id.slice(0, 12)} ${version.createdAt} ${version.author}${version.outcome ? ` (${version.outcome})` : ''}: ${version.rationale}\n`);
-      }
-      runner.db.close();
     });
 
   program
     .command('explain')
     .description('every number behind a cycle: the KPI window, the proposal with predictions, each verdict with its test')
     .argument('<cycle>', 'cycle id (from history)')
-    .action(async (cycleId: string) => {
+    .option('--json', 'as JSON, every number (ISO-8601 times)')
+    .action(async (cycleId: string, options: { json?: boolean }) => {
       const runner = await open();
-      const cycle = runner.db.getCycle(cycleId);
-      if (!cycle) {
+      try {
+        const cycle = runner.db.getCycle(cycleId);
+        if (!cycle) throw new UsageError(`autopilot: no cycle ${cycleId}`);
+        const view = explainView(cycle, runner.db.canariesOf(cycleId));
+        io.out(options.json ? `${JSON.stringify(view, null, 2)}\n` : formatExplain(view));
+      } finally {
         runner.db.close();
-        throw new UsageError(`autopilot: no cycle ${cycleId}`);
       }
-      io.out(`${JSON.stringify({ ...cycle, canaries: runner.db.canariesOf(cycleId) }, null, 2)}\n`);
-      runner.db.close();
     });
 
   program
@@ -289,6 +292,7 @@ export function autopilotCommand(context: AutopilotCliContext): Command {
       if (dryRun) io.err('vigil autopilot: dry run: decisions are explained (canary-dry-run notices), the parameters file is not written\n');
       if (telemetry?.prometheus?.port !== undefined) io.err(`vigil autopilot: metrics on :${telemetry.prometheus.port}/metrics\n`);
       await runner.start();
+      const { Cron } = await import('croner');
       // `protect` skips a pass while the previous one still runs (a slow Prometheus).
       const job = new Cron('* * * * *', { timezone: 'UTC', protect: true }, async () => {
         try {

@@ -34,8 +34,16 @@ export function parseGeneratedExpressions(generation: Generation): SourceIssue[]
 /**
  * Writes the generation to a scratch copy of the project (with the user's own rule tests) and
  * runs promtool on it: check rules, test rules, check config. Nothing in `root` is touched.
+ * `onStart` hears each step as it starts (with how many files it covers): `promtool test rules`
+ * alone can take a minute, and a silent minute looks like a hang.
  */
-export async function validateWithPromtool(root: string, generation: Generation, promtool: string, amtool = 'amtool'): Promise<ValidationStep[]> {
+export async function validateWithPromtool(
+  root: string,
+  generation: Generation,
+  promtool: string,
+  amtool = 'amtool',
+  onStart: (step: string) => void = () => undefined,
+): Promise<ValidationStep[]> {
   const scratch = await mkdtemp(join(tmpdir(), 'vigil-validate-'));
   try {
     await cp(join(root, 'prometheus'), join(scratch, 'prometheus'), { recursive: true }).catch(() => undefined);
@@ -45,15 +53,19 @@ export async function validateWithPromtool(root: string, generation: Generation,
     const ruleFiles = (await readdir(rulesDir)).filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(rulesDir, n));
     const testFiles = (await readdir(testsDir)).filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(testsDir, n));
     const steps: ValidationStep[] = [];
-    const run = (step: string, args: string[]) => {
+    const run = (step: string, args: string[], files?: number) => {
+      onStart(files === undefined ? step : `${step} (${files} file${files === 1 ? '' : 's'})`);
       const result = runTool(promtool, args, scratch);
       steps.push({ step, ok: result.ok, output: result.output.replaceAll(scratch, '.') });
     };
-    run('promtool check rules', ['check', 'rules', ...ruleFiles]);
-    run('promtool test rules', ['test', 'rules', ...testFiles]);
+    run('promtool check rules', ['check', 'rules', ...ruleFiles], ruleFiles.length);
+    run('promtool test rules', ['test', 'rules', ...testFiles], testFiles.length);
     run('promtool check config', ['check', 'config', join(scratch, 'prometheus/prometheus.yml')]);
     // The generated Alertmanager configuration and the templates it loads.
-    if (generation.model.notifications) steps.push(await checkAlertmanagerConfig(amtool, scratch));
+    if (generation.model.notifications) {
+      onStart('amtool check-config');
+      steps.push(await checkAlertmanagerConfig(amtool, scratch));
+    }
     return steps;
   } finally {
     await rm(scratch, { recursive: true, force: true });

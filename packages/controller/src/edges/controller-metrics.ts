@@ -5,7 +5,7 @@
  * and the notices. Nothing here changes what the autopilot does.
  */
 import type { Attributes, Counter, Gauge, Histogram, Meter } from '@opentelemetry/api';
-import { AUTOPILOT_METRICS, type AutopilotMetricSpec } from '@vigil/compiler';
+import { AUTOPILOT_METRICS, type AutopilotMetricSpec } from '@vigil/compiler/core';
 import type { Action, AutopilotContext, AutopilotState } from '../core/cycle.js';
 import { measureDrift } from '../core/drift.js';
 import type { CycleOutcome, CycleRecord } from '../core/records.js';

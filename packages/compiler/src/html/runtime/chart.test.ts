@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PagePanel } from '../page-config.js';
-import { axisValues, chartKey, chartOptions, chartUnit, PALETTE, rangeBounds, yRange } from './chart.js';
+import { AXIS_FONT, axisSize, axisValues, chartKey, chartOptions, chartUnit, PALETTE, rangeBounds, yRange } from './chart.js';
 import type { AlignedData, PanelSeries } from './series.js';
 
 const panel: PagePanel = {
@@ -29,7 +29,33 @@ describe('chart options', () => {
     expect(hi).toBeCloseTo(2.0975);
     expect(yRange([2], 0.1, 0.5)[0]).toBeCloseTo(0.005); // padding stays above 0: kept
     expect(yRange([], -10, 10)).toEqual([-11, 11]);
-    expect(yRange([], 5, 5).map((v) => v.toFixed(6))).toEqual(['3.900000', '6.100000']);
+    // A flat line spans 0 to twice its value (it spanned ±1: 4.9..5.1 looked like noise, 0.05 like -100%..100%).
+    expect(yRange([], 5, 5)).toEqual([0, 10.5]);
+    expect(yRange([], 0, 0)).toEqual([0, 1.05]);
+    expect(yRange([], -2, -2)).toEqual([-4.2, 0.2]);
+  });
+
+  it("fits a ratio's axis to its data: a steady 5% ratio is not drawn on -100%..100%, and never beyond 0..100%", () => {
+    expect(yRange([], 0.05, 0.05, 'percentunit')).toEqual([0, 0.1 * 1.05]);
+    const [lo, hi] = yRange([], 0.02, 0.07, 'percentunit'); // 2%..7%: the data, padded 5%
+    expect(lo).toBeCloseTo(0.0175);
+    expect(hi).toBeCloseTo(0.0725);
+    expect(yRange([], 0.5, 1, 'percentunit')).toEqual([0.475, 1]); // padding would pass 100%: clamped
+    expect(yRange([], 50, 100, 'percent')).toEqual([47.5, 100]);
+    expect(yRange([], 0.5, 1, 'short')).toEqual([0.475, 1.025]); // not a ratio: padded as usual
+    expect(yRange([], -0.5, 1, 'percentunit')[0]).toBeCloseTo(-0.575); // data outside 0..1: not clamped
+    expect(chartOptions({ ...panel, unit: 'percentunit', thresholds: [], min: undefined }, series, data, 640).scales?.y?.range).toBeTypeOf('function');
+  });
+
+  it('sizes the y axis to its widest label, so "1.75 ops/s" is not cut to ".75 ops/s"', () => {
+    const measure = (text: string) => text.length * 7; // 7 px a character
+    expect(axisSize(['1.75 ops/s', '0 ops/s'], measure)).toBe(Math.ceil(10 + 5 + 70 + 4));
+    expect(axisSize(['12.5k ops/s'], measure)).toBeGreaterThan(axisSize(['1.75 ops/s'], measure));
+    expect(axisSize(null, measure)).toBe(40);
+    expect(axisSize(['1'], measure)).toBe(40);
+    const y = chartOptions(panel, series, data, 640).axes?.[1];
+    expect(y?.size).toBeTypeOf('function');
+    expect(y?.font).toBe(AXIS_FONT);
   });
 
   it('labels the y axis in the panel unit, a heatmap in observations per second', () => {
