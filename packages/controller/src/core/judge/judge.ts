@@ -15,7 +15,7 @@ import { KPI_ROLES } from '@vigil/conventions';
 import { assertNever, type JudgeConfig, type KpiDefinition } from '../config.js';
 import { effectiveCounts } from './design-effect.js';
 import { autocorrelatedMeanTest } from './gauge-test.js';
-import { holmAdjust } from './holm.js';
+import { discreteHolmAdjust, holmAdjust } from './holm.js';
 import { normalQuantile } from './normal.js';
 import { hodgesLehmann, mannWhitneyU, sortedCopy, sortedMedian } from './mann-whitney.js';
 import { minimumDetectableDifference, minimumSampleSize } from './power.js';
@@ -103,6 +103,8 @@ export interface JudgeInput {
 /** A verdict before the multiple-testing correction. */
 interface RawTest extends Omit<KpiVerdict, 'verdict' | 'failed' | 'reason' | 'adjustedPValue' | 'improvementPValue'> {
   rawImprovementPValue: number;
+  /** The p-values the degradation test could attain, when it is discrete (see discreteHolmAdjust). */
+  attainable?: Float64Array;
 }
 
 /** The alpha of the final, fixed-horizon analysis. */
@@ -211,7 +213,7 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
  * regression (tested against the non-inferiority ratio `ratio0`), the opposite side gives the
  * improvement p-value.
  */
-function poissonComparison(canary: Counts, control: Counts, worse: 'less' | 'greater', ratio0: number, confidence: number): Pick<RawTest, 'test' | 'statistic' | 'pValue' | 'rawImprovementPValue' | 'effect' | 'effectSize'> {
+function poissonComparison(canary: Counts, control: Counts, worse: 'less' | 'greater', ratio0: number, confidence: number): Pick<RawTest, 'test' | 'statistic' | 'pValue' | 'rawImprovementPValue' | 'effect' | 'effectSize' | 'attainable'> {
   const worseTest = poissonRateRatioTest(canary, control, { alternative: worse, ratio0, confidence });
   const betterTest = poissonRateRatioTest(canary, control, { alternative: worse === 'less' ? 'greater' : 'less', confidence });
   return {
@@ -221,6 +223,7 @@ function poissonComparison(canary: Counts, control: Counts, worse: 'less' | 'gre
     rawImprovementPValue: betterTest.pValue,
     effect: { scale: 'rate-ratio', estimate: worseTest.estimate, confidenceInterval: worseTest.confidenceInterval },
     effectSize: { name: 'log-rate-ratio', value: Math.log(worseTest.estimate) },
+    ...(worseTest.attainablePValues ? { attainable: worseTest.attainablePValues } : {}),
   };
 }
 
@@ -293,10 +296,16 @@ export function judgeCanary(input: JudgeInput): CanaryJudgement {
   // Harm is corrected within two families: the must-not-degrade guards, and the informative KPIs.
   // A guard's breach must not be diluted by the informative KPIs listed beside it (0 vs 3 failures,
   // exact p = 0.008, was 0.032 after Holm over four KPIs, and then "insufficient" at that size).
+  // Within a family the correction is Holm for discrete tests: a guard with too few events to ever
+  // reach the level spends none of it (four guards, three of them quiet, kept 0 vs 3 from failing).
+  const familyAlpha = familyLevels(input.kpis, tested, alpha, input.config);
   const adjustedWorse = new Array<number>(tested.length).fill(1);
   for (const role of KPI_ROLES) {
     const family = tested.flatMap((index, position) => (input.kpis[index]!.role === role ? [position] : []));
-    const adjusted = holmAdjust(family.map((position) => raws[tested[position]!]!.pValue));
+    const adjusted = discreteHolmAdjust(family.map((position) => {
+      const raw = raws[tested[position]!]!;
+      return raw.attainable ? { p: raw.pValue, attainable: raw.attainable } : { p: raw.pValue };
+    }));
     family.forEach((position, k) => (adjustedWorse[position] = adjusted[k]!));
   }
   const adjustedBetter = holmAdjust(tested.map((i) => raws[i]!.rawImprovementPValue));
@@ -305,22 +314,23 @@ export function judgeCanary(input: JudgeInput): CanaryJudgement {
     const position = tested.indexOf(i);
     const coverage = coverageOf(byName.get(kpi.name));
     if (raw && raw.test !== 'none' && coverage < input.config.minimumCoverage) {
-      const { rawImprovementPValue: _unused, ...rest } = raw;
+      const { rawImprovementPValue: _unused, attainable: _support, ...rest } = raw;
       return { ...rest, verdict: 'insufficient', failed: false, reason: `data coverage ${(coverage * 100).toFixed(0)}% of the canary window, below the ${(input.config.minimumCoverage * 100).toFixed(0)}% needed`, adjustedPValue: 1, improvementPValue: 1 };
     }
     if (!raw || position < 0) {
       const empty = raw ?? noData(kpi, { kpi: kpi.name, data: 'counts', control: { events: 0, exposure: 0 }, canary: { events: 0, exposure: 0 }, query: { expr: kpi.query, range: { start: 0, end: 0 }, stepSeconds: 0 } });
-      const { rawImprovementPValue: _unused, ...rest } = empty;
+      const { rawImprovementPValue: _unused, attainable: _support, ...rest } = empty;
       return { ...rest, verdict: 'insufficient', failed: false, reason: 'no data for the canary window', adjustedPValue: 1, improvementPValue: 1 };
     }
-    const { rawImprovementPValue: _unused, ...rest } = raw;
+    const { rawImprovementPValue: _unused, attainable: _support, ...rest } = raw;
     const adjustedPValue = adjustedWorse[position]!;
     const improvementPValue = adjustedBetter[position]!;
     const badVerdict: Verdict = kpi.direction === 'higher-is-better' ? 'low' : 'high';
     const goodVerdict: Verdict = badVerdict === 'low' ? 'high' : 'low';
     const margin = kpi.nonInferiorityMargin > 0 ? ` by more than the ${(kpi.nonInferiorityMargin * 100).toFixed(1)}% margin` : '';
-    if (adjustedPValue <= alpha) {
-      return { ...rest, verdict: badVerdict, failed: true, reason: `canary worse than control${margin} (Holm-adjusted p = ${fmt(adjustedPValue)} <= ${fmt(alpha)})`, adjustedPValue, improvementPValue };
+    const level = familyAlpha[kpi.role];
+    if (adjustedPValue <= level) {
+      return { ...rest, verdict: badVerdict, failed: true, reason: `canary worse than control${margin} (Holm-adjusted p = ${fmt(adjustedPValue)} <= ${fmt(level)})`, adjustedPValue, improvementPValue };
     }
     if (raw.sampleSize.canary < raw.minimumSampleSize) {
       return { ...rest, verdict: 'insufficient', failed: false, reason: `canary sample ${raw.sampleSize.canary} below the ${raw.minimumSampleSize} needed to detect a ${(kpi.minimumDetectableEffect * 100).toFixed(1)}% change`, adjustedPValue, improvementPValue };
@@ -331,6 +341,26 @@ export function judgeCanary(input: JudgeInput): CanaryJudgement {
     return { ...rest, verdict: 'pass', failed: false, reason: `no degradation${margin} detected; minimum detectable effect ${(raw.minimumDetectableEffect * 100).toFixed(2)}%`, adjustedPValue, improvementPValue };
   });
   return { ...scoreVerdicts(input.kpis, verdicts, input.config), verdicts, alpha };
+}
+
+/**
+ * The final alpha of each harm family. Guards roll a canary back on their own; informative KPIs
+ * only through the score. When failing every informative KPI with data could bring the score
+ * under the marginal threshold while every guard passes, a false informative failure can roll
+ * back a null change too: the final alpha is then split between the two families (Bonferroni),
+ * so a false rollback from either stays within it. Otherwise each family has the whole of it.
+ */
+export function familyLevels(kpis: readonly KpiDefinition[], tested: readonly number[], alpha: number, config: JudgeConfig): Record<KpiDefinition['role'], number> {
+  let guardWeight = 0;
+  let informativeWeight = 0;
+  for (const i of tested) {
+    const kpi = kpis[i]!;
+    if (kpi.role === 'must-not-degrade') guardWeight += kpi.weight;
+    else informativeWeight += kpi.weight;
+  }
+  const informativeCanRollBack = guardWeight > 0 && informativeWeight > 0 && (100 * guardWeight) / (guardWeight + informativeWeight) < config.marginalThreshold;
+  const level = informativeCanRollBack ? alpha / 2 : alpha;
+  return { 'must-not-degrade': level, informative: level };
 }
 
 /** Classifies the score: Kayenta's pass/marginal thresholds, plus hard rules for must-not-degrade KPIs. */
