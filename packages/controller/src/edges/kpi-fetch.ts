@@ -5,7 +5,9 @@
  */
 import type { Autopilot, AutopilotKpi } from '@vigil/compiler';
 import type { KpiWindow, KpiWindowValue } from '../core/decide.js';
+import type { CountBuckets } from '../core/judge/dispersion.js';
 import type { KpiObservation, QueryReference, WatchObservation } from '../core/judge/judge.js';
+import type { Counts } from '../core/judge/rate-tests.js';
 import type { KpiTraffic } from '../core/plan.js';
 import type { PromQlClient, PromQlFailure, RangeSeries } from './promql-client.js';
 
@@ -52,7 +54,7 @@ export class KpiFetcher {
       const observation = await this.observe(kpi, start, now);
       if (!observation) continue;
       if (observation.data === 'counts') {
-        observations.push({ kpi: kpi.name, control: { kind: 'counts', ...observation.control }, canary: { kind: 'counts', ...observation.canary } });
+        observations.push({ kpi: kpi.name, control: { kind: 'counts', ...observation.control }, canary: { kind: 'counts', ...observation.canary }, ...(observation.buckets ? { buckets: observation.buckets } : {}) });
       } else {
         observations.push({ kpi: kpi.name, control: moments(observation.control), canary: moments(observation.canary) });
       }
@@ -139,12 +141,14 @@ export class KpiFetcher {
         this.problems.push({ kind: 'missing-series', kpi: kpi.name, detail: missingSeries(events, exposure) });
         return undefined;
       }
+      const buckets = await this.perMinute(queries.numerator, queries.denominator, start, end);
       return {
         kpi: kpi.name,
         data: 'counts',
         control: { events: events.control, exposure: exposure.control },
         canary: { events: events.canary, exposure: exposure.canary },
         query: reference(`${withRange(queries.numerator, windowMs)} / ${withRange(queries.denominator, windowMs)}`, windowMs / 1000),
+        ...(buckets ? { buckets } : {}),
       };
     }
     if (queries.kind === 'distribution' && !('promql' in queries)) {
@@ -175,6 +179,31 @@ export class KpiFetcher {
     const expected = Math.floor(windowMs / 60_000) + 1;
     const coverage = Math.min(1, Math.min(control.length, canary.length) / expected);
     return { kpi: kpi.name, data: 'samples', control, canary, query: reference(expr, 60), coverage };
+  }
+
+  /**
+   * Per-minute counts of each arm over `(start, end]` (increase over 60 s at a 60 s step), for the
+   * dispersion the judge estimates. Optional data: when a query fails or a minute lacks a series the
+   * judge keeps the declared design effect alone, so nothing is recorded as a problem.
+   */
+  private async perMinute(numerator: string, denominator: string, start: number, end: number): Promise<CountBuckets | undefined> {
+    const range = { start: (start + 60_000) / 1000, end: end / 1000, stepSeconds: 60 };
+    if (range.end < range.start) return undefined;
+    const [events, exposure] = await Promise.all([this.client.range(withRange(numerator, 60_000), range), this.client.range(withRange(denominator, 60_000), range)]);
+    if (!events.ok || !exposure.ok) return undefined;
+    const arm = (variant: Variant): Counts[] | undefined => {
+      const e = new Map(events.value.find((s) => s.labels.variant === variant)?.points ?? []);
+      const x = exposure.value.find((s) => s.labels.variant === variant)?.points ?? [];
+      const out: Counts[] = [];
+      for (const [t, n] of x) {
+        const k = e.get(t) ?? 0; // a minute without events has no numerator sample when nothing failed
+        if (Number.isFinite(n) && Number.isFinite(k)) out.push({ events: k, exposure: n });
+      }
+      return out.length > 0 ? out : undefined;
+    };
+    const control = arm('control');
+    const canary = arm('canary');
+    return control && canary ? { control, canary } : undefined;
   }
 
   private async range(kpi: AutopilotKpi, expr: string, range: { start: number; end: number; stepSeconds: number }): Promise<RangeSeries[] | undefined> {

@@ -14,6 +14,7 @@
 import { KPI_ROLES } from '@vigil/conventions';
 import { assertNever, type JudgeConfig, type KpiDefinition } from '../config.js';
 import { effectiveCounts } from './design-effect.js';
+import { dispersionUpperBound, estimateDispersion, type CountBuckets } from './dispersion.js';
 import { autocorrelatedMeanTest } from './gauge-test.js';
 import { discreteHolmAdjust, holmAdjust } from './holm.js';
 import { normalQuantile } from './normal.js';
@@ -37,7 +38,7 @@ export interface QueryReference {
  * buckets) has none. A group whose series is missing is no observation at all, never zero.
  */
 export type KpiObservation =
-  | { kpi: string; data: 'counts'; control: Counts; canary: Counts; query: QueryReference }
+  | { kpi: string; data: 'counts'; control: Counts; canary: Counts; query: QueryReference; buckets?: CountBuckets }
   | { kpi: string; data: 'samples'; control: ArrayLike<number>; canary: ArrayLike<number>; query: QueryReference; coverage?: number };
 
 /** Kayenta's closed set of classifications: canary significantly higher, lower, neither, or unknown. */
@@ -72,6 +73,12 @@ export interface KpiVerdict {
   /** Canary units needed to detect the KPI's configured minimum detectable effect. */
   minimumSampleSize: number;
   sampleSize: { control: number; canary: number };
+  /**
+   * The variance inflation the test applied when above 1: the declared design effect, or the
+   * dispersion estimated from the per-minute counts when that is larger (then with its degrees of
+   * freedom, and the z statistic referred to Student's t).
+   */
+  varianceInflation?: { declared: number; estimated?: number; degreesOfFreedom?: number; used: number };
   controlValue: number;
   canaryValue: number;
   query: QueryReference;
@@ -122,8 +129,15 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
   switch (observation.data) {
     case 'counts': {
       // Sessions or users as the unit: their requests are not independent (Rao-Scott counts).
-      const control = effectiveCounts(observation.control, config.designEffect);
-      const canary = effectiveCounts(observation.canary, config.designEffect);
+      // The declared design effect, or the dispersion the per-minute counts show when larger:
+      // undeclared clustering is not ignored.
+      const estimate = observation.buckets ? estimateDispersion(observation.buckets) : undefined;
+      const estimated = estimate && estimate.dispersion > config.designEffect ? estimate : undefined;
+      const effect = estimated ? estimated.dispersion : config.designEffect;
+      const control = effectiveCounts(observation.control, effect);
+      const canary = effectiveCounts(observation.canary, effect);
+      const inflation = effect > 1 || estimate ? { varianceInflation: { declared: config.designEffect, ...(estimate ? { estimated: estimate.dispersion, degreesOfFreedom: estimate.degreesOfFreedom } : {}), used: effect } } : {};
+      const degreesOfFreedom = estimated ? { degreesOfFreedom: estimated.degreesOfFreedom } : {};
       const p1 = canary.events / canary.exposure;
       const p2 = control.events / control.exposure;
       const proportions = canary.events <= canary.exposure && control.events <= control.exposure;
@@ -140,11 +154,12 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
         minimumSampleSize: minimumSampleSize({ unitVariance, delta: kpi.minimumDetectableEffect * pooled, allocationRatio, alpha, power: config.power }),
         minimumDetectableEffect: minimumDetectableDifference({ unitVariance, canarySize: canary.exposure, allocationRatio, alpha, power: config.power }) / pooled,
         query: observation.query,
+        ...inflation,
       };
       if (canary.exposure <= 0 || control.exposure <= 0) return noData(kpi, observation);
       if (useZ) {
-        const worseTest = twoProportionZTest(canary, control, { alternative: worse, delta0: marginSign * kpi.nonInferiorityMargin * p2, confidence });
-        const betterTest = twoProportionZTest(canary, control, { alternative: better, confidence });
+        const worseTest = twoProportionZTest(canary, control, { alternative: worse, delta0: marginSign * kpi.nonInferiorityMargin * p2, confidence, ...degreesOfFreedom });
+        const betterTest = twoProportionZTest(canary, control, { alternative: better, confidence, ...degreesOfFreedom });
         const h = 2 * Math.asin(Math.sqrt(p1)) - 2 * Math.asin(Math.sqrt(p2));
         return {
           ...base,
@@ -176,11 +191,14 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
       const controlMedian = sortedMedian(sy);
       const canaryMedian = sortedMedian(sx);
       const shift0 = marginSign * kpi.nonInferiorityMargin * Math.abs(controlMedian);
-      const worseTest = mannWhitneyU(sx, sy, { alternative: worse, shift: shift0, exactMaxN: config.exactMannWhitneyMaxN, presorted: true });
-      const betterTest = shift0 === 0 ? null : mannWhitneyU(sx, sy, { alternative: better, exactMaxN: config.exactMannWhitneyMaxN, presorted: true });
+      // Clustered units: the rank statistic's variance is inflated by the declared design effect
+      // (its requests' latencies resemble one another as their outcomes do).
+      const varianceInflation = config.designEffect;
+      const worseTest = mannWhitneyU(sx, sy, { alternative: worse, shift: shift0, exactMaxN: config.exactMannWhitneyMaxN, presorted: true, varianceInflation });
+      const betterTest = shift0 === 0 ? null : mannWhitneyU(sx, sy, { alternative: better, exactMaxN: config.exactMannWhitneyMaxN, presorted: true, varianceInflation });
       const plain = betterTest ?? worseTest;
       const rawImprovementPValue = betterTest ? betterTest.pValue : 1 - worseTest.pValue;
-      const hl = hodgesLehmann(sx, sy, confidence);
+      const hl = hodgesLehmann(sx, sy, confidence, varianceInflation);
       const deviations = sortedCopy(Array.from(sy, (v) => Math.abs(v - controlMedian)));
       const robustSd = 1.4826 * sortedMedian(deviations);
       const scale = Math.abs(controlMedian) > 0 ? Math.abs(controlMedian) : robustSd > 0 ? robustSd : 1;
@@ -195,9 +213,10 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
         effect: { scale: 'shift', estimate: hl.shift, confidenceInterval: hl.confidenceInterval },
         relativeChange: hl.shift / scale,
         effectSize: { name: 'rank-biserial', value: plain.rankBiserial },
-        minimumDetectableEffect: minimumDetectableDifference({ unitVariance, canarySize: sx.length, allocationRatio, alpha, power: config.power, efficiency }) / scale,
-        minimumSampleSize: minimumSampleSize({ unitVariance, delta: kpi.minimumDetectableEffect * scale, allocationRatio, alpha, power: config.power, efficiency }),
+        minimumDetectableEffect: minimumDetectableDifference({ unitVariance: unitVariance * varianceInflation, canarySize: sx.length, allocationRatio, alpha, power: config.power, efficiency }) / scale,
+        minimumSampleSize: minimumSampleSize({ unitVariance: unitVariance * varianceInflation, delta: kpi.minimumDetectableEffect * scale, allocationRatio, alpha, power: config.power, efficiency }),
         sampleSize: { control: sy.length, canary: sx.length },
+        ...(varianceInflation > 1 ? { varianceInflation: { declared: varianceInflation, used: varianceInflation } } : {}),
         controlValue: controlMedian,
         canaryValue: canaryMedian,
         query: observation.query,
@@ -400,11 +419,16 @@ function mixtureScale(o: WatchObservation, relativeEffect: number): number {
 
 /**
  * Counts divided by the design effect (the final window's: early in the canary units have sent
- * fewer requests, so the watcher's inflation errs on the safe side).
+ * fewer requests, so the watcher's inflation errs on the safe side), or by the dispersion the
+ * per-minute counts show so far when larger; moments (latency) have their count divided by it,
+ * which inflates the variance of their mean alike.
  */
-function clustered(o: WatchObservation, effect: number): WatchObservation {
+function clustered(o: WatchObservation, declared: number): WatchObservation {
+  const estimate = o.buckets ? estimateDispersion(o.buckets) : undefined;
+  const effect = Math.max(declared, estimate ? dispersionUpperBound(estimate, WATCH_DISPERSION_CONFIDENCE) : 1);
   if (!(effect > 1)) return o;
-  const scale = (g: GroupSummary): GroupSummary => (g.kind === 'counts' ? { kind: 'counts', ...effectiveCounts(g, effect) } : g);
+  const scale = (g: GroupSummary): GroupSummary =>
+    g.kind === 'counts' ? { kind: 'counts', ...effectiveCounts(g, effect) } : { kind: 'moments', count: g.count / effect, sum: g.sum / effect, sumOfSquares: g.sumOfSquares / effect };
   return { kpi: o.kpi, control: scale(o.control), canary: scale(o.canary) };
 }
 
@@ -416,11 +440,19 @@ function fmt(p: number): string {
   return p < 1e-4 ? p.toExponential(2) : p.toFixed(4);
 }
 
+/**
+ * The watcher's mSPRT has no t reference for an estimated variance: it takes the dispersion's upper
+ * confidence bound at this level instead of the point estimate.
+ */
+const WATCH_DISPERSION_CONFIDENCE = 0.9;
+
 /** Cumulative summaries for one KPI at one per-minute look. */
 export interface WatchObservation {
   kpi: string;
   control: GroupSummary;
   canary: GroupSummary;
+  /** Per-minute counts of each arm since the canary started (count KPIs), for the estimated dispersion. */
+  buckets?: CountBuckets;
 }
 
 /** Result of one per-minute look. */

@@ -5,6 +5,7 @@
  * a rank test to work with, the counts still do.
  */
 import { binomialPmf, binomialTest, clopperPearson, type Alternative } from './discrete.js';
+import { studentSf } from './gauge-test.js';
 import { normalCdf, normalQuantile, normalSf } from './normal.js';
 
 /** Counts for one group: `events` out of `exposure` (trials, requests, seconds...). */
@@ -37,7 +38,7 @@ export interface RateTestResult {
 export function twoProportionZTest(
   canary: Counts,
   control: Counts,
-  options: { delta0?: number; alternative: Alternative; confidence: number },
+  options: { delta0?: number; alternative: Alternative; confidence: number; degreesOfFreedom?: number },
 ): RateTestResult {
   const p1 = canary.events / canary.exposure;
   const p2 = control.events / control.exposure;
@@ -54,7 +55,7 @@ export function twoProportionZTest(
   return {
     test: 'two-proportion-z',
     statistic: z,
-    pValue: zPValue(z, options.alternative),
+    pValue: options.degreesOfFreedom === undefined ? zPValue(z, options.alternative) : tPValue(z, options.degreesOfFreedom, options.alternative),
     estimate: diff,
     confidenceInterval: [diff - half, diff + half],
   };
@@ -65,6 +66,17 @@ export function zPValue(z: number, alternative: Alternative): number {
   if (alternative === 'greater') return normalSf(z);
   if (alternative === 'less') return normalCdf(z);
   return Math.min(1, 2 * normalSf(Math.abs(z)));
+}
+
+/**
+ * p-value of a statistic referred to Student's t: a z whose variance was scaled by an estimated
+ * dispersion (quasi-likelihood), which carries the estimate's own uncertainty.
+ */
+export function tPValue(t: number, degreesOfFreedom: number, alternative: Alternative): number {
+  const upper = studentSf(t, degreesOfFreedom);
+  if (alternative === 'greater') return upper;
+  if (alternative === 'less') return 1 - upper;
+  return Math.min(1, 2 * Math.min(upper, 1 - upper));
 }
 
 /**
