@@ -12,7 +12,7 @@ import { minimumDetectableDifference, minimumSampleSize } from './judge/power.js
 /** A KPI's current traffic, as the edges measured it over a recent window (all variants). */
 export type KpiTraffic =
   | { kpi: string; kind: 'counts'; exposurePerMinute: number; rate: number }
-  | { kpi: string; kind: 'readings'; readingsPerMinute: number; relativeSd: number }
+  | { kpi: string; kind: 'readings'; readingsPerMinute: number; relativeSd: number; lag1Autocorrelation?: number }
   | { kpi: string; kind: 'unknown'; reason: string };
 
 /** The plan for one KPI. */
@@ -51,12 +51,16 @@ export function planCanary(kpis: readonly KpiDefinition[], config: AutopilotConf
         unitVariance = t.rate <= 1 ? t.rate * (1 - t.rate) : t.rate;
         scale = t.rate;
         break;
-      case 'readings':
-        canarySize = t.readingsPerMinute * config.canaryDurationMinutes;
+      case 'readings': {
+        // Gauges: the autocorrelated mean test on n (1 - r) / (1 + r) effective readings.
+        // Distributions: Mann-Whitney (ARE 3/pi), clustered units at their design effect.
+        const r = t.lag1Autocorrelation ?? 0;
+        canarySize = kpi.kind === 'gauge' ? (t.readingsPerMinute * config.canaryDurationMinutes * (1 - r)) / (1 + r) : (t.readingsPerMinute * share * config.canaryDurationMinutes) / config.judge.designEffect;
         unitVariance = t.relativeSd * t.relativeSd;
         scale = 1;
-        efficiency = 3 / Math.PI;
+        efficiency = kpi.kind === 'gauge' ? 1 : 3 / Math.PI;
         break;
+      }
       case 'unknown':
         return { kpi: kpi.name, canarySize: Number.NaN, minimumDetectableEffect: Number.NaN, requiredCanarySize: Number.NaN, canDecide: false, note: `not estimated: ${t.reason}` };
       default:
