@@ -107,7 +107,7 @@ export class KpiFetcher {
         const values = (series?.[0]?.points ?? []).map(([, v]) => v).filter(Number.isFinite);
         const mean = values.reduce((a, b) => a + b, 0) / values.length;
         const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
-        if (values.length < 2 || mean === 0) out.push({ kpi: kpi.name, kind: 'unknown', reason: `too few readings in the last ${span}` });
+        if (values.length < 2 || mean === 0) out.push({ kpi: kpi.name, kind: 'unknown', reason: `too few readings in the last ${span} (or the query failed)` });
         else out.push({ kpi: kpi.name, kind: 'readings', readingsPerMinute: 1, relativeSd: sd / Math.abs(mean), lag1Autocorrelation: lag1(values, mean) });
       }
     }
