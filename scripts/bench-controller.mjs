@@ -299,7 +299,7 @@ for (const [name, r] of simRows) {
   console.log(`| ${name}${promoted} | ${r.runs} | ${r.rolledBack} | ${((r.rolledBack / r.runs) * 100).toFixed(1)}% | ${(lo * 100).toFixed(1)}-${(hi * 100).toFixed(1)}% | ${hi <= judgeConfig.alpha ? 'yes' : 'NO'} |`);
 }
 {
-  const line = (what, r) => `${what} ${(r.rollbackRate * 100).toFixed(1)}% of runs (${(r.interval[0] * 100).toFixed(1)}-${(r.interval[1] * 100).toFixed(1)}%, ${r.runs} runs)`;
+  const line = (what, r) => `${what}${(r.rollbackRate * 100).toFixed(1)}% of runs (${(r.interval[0] * 100).toFixed(1)}-${(r.interval[1] * 100).toFixed(1)}%, ${r.runs} runs)`;
   const spread = { requestsPerUser: 20, intraClusterCorrelation: 0.09 };
   const base = { runs: 1000, minutes: 60, requestsPerMinute: 1200, canaryTrafficShare: 0.2, baselineRate: 0.1, canaryRelativeChange: 0, kpi: conversion, config: judgeConfig, seed: 17 };
   console.log(`(for comparison, not configurations: user-correlated traffic judged as independent requests, without the estimated dispersion, false-alarms in ${line('', simulateCanaryRuns({ ...base, users: spread, buckets: false }))};`);
