@@ -6,7 +6,7 @@
  */
 import { assertNever } from '@vigil/conventions';
 import type { AutopilotConfig, KpiDefinition } from './config.js';
-import { finalAlpha } from './judge/judge.js';
+import { familyLevels, finalAlpha } from './judge/judge.js';
 import { minimumDetectableDifference, minimumSampleSize } from './judge/power.js';
 
 /** A KPI's current traffic, as the edges measured it over a recent window (all variants). */
@@ -35,10 +35,11 @@ export function planCanary(kpis: readonly KpiDefinition[], config: AutopilotConf
   const allocationRatio = (1 - share) / share;
   const power = config.judge.power;
   const byName = new Map(traffic.map((t) => [t.kpi, t]));
+  const levels = familyLevels(kpis, kpis.map((_, i) => i), finalAlpha(config.judge), config.judge);
   return kpis.map((kpi): KpiPlan => {
     // Holm's first step is Bonferroni: the honest level for the KPI that must reject first, within
-    // its family (the judge corrects guards and informative KPIs apart).
-    const alpha = finalAlpha(config.judge) / Math.max(1, kpis.filter((k) => k.role === kpi.role).length);
+    // its family (the judge corrects guards and informative KPIs apart, each at its family's level).
+    const alpha = levels[kpi.role] / Math.max(1, kpis.filter((k) => k.role === kpi.role).length);
     const t = byName.get(kpi.name) ?? { kpi: kpi.name, kind: 'unknown' as const, reason: 'no traffic measured' };
     let canarySize: number;
     let unitVariance: number;
