@@ -14,7 +14,6 @@ import type { Autopilot, loadModel, SourceText } from '@vigil/compiler/core';
 import type { DatadogEventPoster } from '@vigil/exporters';
 import type { Catalog, Telemetry } from '@vigil/instrumentation';
 import { isPostedNotice } from './core/notices.js';
-import { planCanary } from './core/plan.js';
 import { AutopilotRunner, type AutopilotNotice } from './edges/runner.js';
 import { explainView, formatExplain, formatHistory, formatStatus, historyView, statusView } from './cli-views.js';
 
@@ -234,21 +233,25 @@ export function autopilotCommand(context: AutopilotCliContext): Command {
       }
     });
 
-  // `plan`: the smallest effect each KPI can detect at the current traffic (finding 8).
+  // `plan`: the smallest effect each KPI can detect at the measured traffic (finding 8).
   program
     .command('plan')
-    .description('the smallest effect each KPI can detect within the canary window at the last hour\'s traffic, with a warning when the defaults cannot decide')
+    .description("the smallest effect each KPI can detect within the canary window at the traffic Prometheus measured over the lookback, with a warning when the defaults cannot decide")
+    .option('--prometheus <url>', "the Prometheus to measure the traffic on (default: the definitions' prometheus_url)")
+    .option('--lookback <duration>', 'span the traffic is measured over: 1h, 1d, 7d...', '1d')
     .option('--json', 'as JSON')
-    .action(async (options: { json?: boolean }) => {
-      const runner = await open();
-      try {
-        const now = Date.now();
-        const plans = planCanary(runner.context.kpis, runner.context.config, await runner.fetcher.traffic(now, 3_600_000));
-        if (options.json) io.out(`${JSON.stringify(plans, null, 2)}\n`);
-        else for (const p of plans) io.out(`${p.canDecide ? 'ok  ' : 'WARN'} ${p.kpi}: ${p.note}\n`);
-      } finally {
-        runner.db.close();
-      }
+    .action(async (options: { prometheus?: string; lookback: string; json?: boolean }) => {
+      const [{ formatPlan, parseLookback, planMeasuredTraffic }, { PromQlClient }, { autopilotContext }] = await Promise.all([
+        import('./edges/measured-plan.js'),
+        import('./edges/promql-client.js'),
+        import('./edges/autopilot-context.js'),
+      ]);
+      const lookbackMs = parseLookback(options.lookback);
+      const autopilot = await loadAutopilot(context, program.opts<{ service?: string }>().service);
+      const client = new PromQlClient({ baseUrl: options.prometheus ?? autopilot.prometheusUrl });
+      const plan = await planMeasuredTraffic(autopilot, client, Date.now(), lookbackMs);
+      if (options.json) io.out(`${JSON.stringify(plan, null, 2)}\n`);
+      else io.out(formatPlan(plan, autopilotContext(autopilot).config.canaryDurationMinutes));
     });
 
   for (const [name, command, description] of [

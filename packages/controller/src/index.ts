@@ -94,6 +94,10 @@ export { normalCdf, normalQuantile, normalSf } from './core/judge/normal.js';
 export type { CanaryScenario, CanaryScenarioResult } from './core/judge/canary-monte-carlo.js';
 export { simulateCanaryRuns, wilsonInterval } from './core/judge/canary-monte-carlo.js';
 export { designEffect, effectiveCounts } from './core/judge/design-effect.js';
+export { discreteHolmAdjust } from './core/judge/holm.js';
+export type { DiscretePValue } from './core/judge/holm.js';
+export { estimateDispersion } from './core/judge/dispersion.js';
+export type { CountBuckets, DispersionEstimate } from './core/judge/dispersion.js';
 
 // Drift and triage
 export type { DriftDecision, DriftEventType, DriftMetrics, DriftPauseState } from './core/drift.js';

@@ -6,13 +6,13 @@
  */
 import { assertNever } from '@vigil/conventions';
 import type { AutopilotConfig, KpiDefinition } from './config.js';
-import { finalAlpha } from './judge/judge.js';
+import { familyLevels, finalAlpha } from './judge/judge.js';
 import { minimumDetectableDifference, minimumSampleSize } from './judge/power.js';
 
 /** A KPI's current traffic, as the edges measured it over a recent window (all variants). */
 export type KpiTraffic =
   | { kpi: string; kind: 'counts'; exposurePerMinute: number; rate: number }
-  | { kpi: string; kind: 'readings'; readingsPerMinute: number; relativeSd: number }
+  | { kpi: string; kind: 'readings'; readingsPerMinute: number; relativeSd: number; lag1Autocorrelation?: number }
   | { kpi: string; kind: 'unknown'; reason: string };
 
 /** The plan for one KPI. */
@@ -35,10 +35,11 @@ export function planCanary(kpis: readonly KpiDefinition[], config: AutopilotConf
   const allocationRatio = (1 - share) / share;
   const power = config.judge.power;
   const byName = new Map(traffic.map((t) => [t.kpi, t]));
+  const levels = familyLevels(kpis, kpis.map((_, i) => i), finalAlpha(config.judge), config.judge);
   return kpis.map((kpi): KpiPlan => {
     // Holm's first step is Bonferroni: the honest level for the KPI that must reject first, within
-    // its family (the judge corrects guards and informative KPIs apart).
-    const alpha = finalAlpha(config.judge) / Math.max(1, kpis.filter((k) => k.role === kpi.role).length);
+    // its family (the judge corrects guards and informative KPIs apart, each at its family's level).
+    const alpha = levels[kpi.role] / Math.max(1, kpis.filter((k) => k.role === kpi.role).length);
     const t = byName.get(kpi.name) ?? { kpi: kpi.name, kind: 'unknown' as const, reason: 'no traffic measured' };
     let canarySize: number;
     let unitVariance: number;
@@ -51,12 +52,16 @@ export function planCanary(kpis: readonly KpiDefinition[], config: AutopilotConf
         unitVariance = t.rate <= 1 ? t.rate * (1 - t.rate) : t.rate;
         scale = t.rate;
         break;
-      case 'readings':
-        canarySize = t.readingsPerMinute * config.canaryDurationMinutes;
+      case 'readings': {
+        // Gauges: the autocorrelated mean test on n (1 - r) / (1 + r) effective readings.
+        // Distributions: Mann-Whitney (ARE 3/pi), clustered units at their design effect.
+        const r = t.lag1Autocorrelation ?? 0;
+        canarySize = kpi.kind === 'gauge' ? (t.readingsPerMinute * config.canaryDurationMinutes * (1 - r)) / (1 + r) : (t.readingsPerMinute * share * config.canaryDurationMinutes) / config.judge.designEffect;
         unitVariance = t.relativeSd * t.relativeSd;
         scale = 1;
-        efficiency = 3 / Math.PI;
+        efficiency = kpi.kind === 'gauge' ? 1 : 3 / Math.PI;
         break;
+      }
       case 'unknown':
         return { kpi: kpi.name, canarySize: Number.NaN, minimumDetectableEffect: Number.NaN, requiredCanarySize: Number.NaN, canDecide: false, note: `not estimated: ${t.reason}` };
       default:

@@ -5,8 +5,11 @@
  */
 import type { Autopilot, AutopilotKpi } from '@vigil/compiler';
 import type { KpiWindow, KpiWindowValue } from '../core/decide.js';
+import type { CountBuckets } from '../core/judge/dispersion.js';
 import type { KpiObservation, QueryReference, WatchObservation } from '../core/judge/judge.js';
+import type { Counts } from '../core/judge/rate-tests.js';
 import type { KpiTraffic } from '../core/plan.js';
+import { sortedMedian } from '../core/judge/mann-whitney.js';
 import type { PromQlClient, PromQlFailure, RangeSeries } from './promql-client.js';
 
 /** Per-group sample cap for distribution KPIs: bucket counts are scaled down beyond it. */
@@ -52,7 +55,7 @@ export class KpiFetcher {
       const observation = await this.observe(kpi, start, now);
       if (!observation) continue;
       if (observation.data === 'counts') {
-        observations.push({ kpi: kpi.name, control: { kind: 'counts', ...observation.control }, canary: { kind: 'counts', ...observation.canary } });
+        observations.push({ kpi: kpi.name, control: { kind: 'counts', ...observation.control }, canary: { kind: 'counts', ...observation.canary }, ...(observation.buckets ? { buckets: observation.buckets } : {}) });
       } else {
         observations.push({ kpi: kpi.name, control: moments(observation.control), canary: moments(observation.canary) });
       }
@@ -71,12 +74,15 @@ export class KpiFetcher {
   }
 
   /**
-   * Each KPI's recent traffic for `vigil autopilot plan`: exposure per minute and rate of ratio
-   * KPIs, reading dispersion of gauges, over `[now - lookbackMs, now]`. What cannot be measured
-   * says why.
+   * Each KPI's recent traffic for `vigil autopilot plan`, over `[now - lookbackMs, now]`: exposure
+   * per minute and rate of ratio KPIs; observations per minute and relative spread (robust SD over
+   * the median, as the judge scales it) of distributions, from their histogram; readings and
+   * relative SD of gauges with their lag-1 autocorrelation. What cannot be measured says why.
    */
   async traffic(now: number, lookbackMs: number): Promise<KpiTraffic[]> {
     const out: KpiTraffic[] = [];
+    const minutes = lookbackMs / 60_000;
+    const span = describeSpan(lookbackMs);
     for (const kpi of this.autopilot.kpis) {
       const queries = kpi.queries;
       if ('promql' in queries) {
@@ -84,17 +90,25 @@ export class KpiFetcher {
       } else if (queries.kind === 'ratio') {
         const events = await this.instantSum(kpi, withRange(queries.numerator, lookbackMs), now);
         const exposure = await this.instantSum(kpi, withRange(queries.denominator, lookbackMs), now);
-        if (events === undefined || exposure === undefined || !(exposure > 0)) out.push({ kpi: kpi.name, kind: 'unknown', reason: 'no traffic in the last hour (or the query failed)' });
-        else out.push({ kpi: kpi.name, kind: 'counts', exposurePerMinute: exposure / (lookbackMs / 60_000), rate: events / exposure });
-      } else if (queries.kind === 'gauge') {
-        const series = await this.range(kpi, `avg(${queries.value})`, { start: (now - lookbackMs) / 1000, end: now / 1000, stepSeconds: 60 });
+        if (exposure === undefined || !(exposure > 0)) out.push({ kpi: kpi.name, kind: 'unknown', reason: `no traffic in the last ${span} (or the query failed)` });
+        // No numerator series at all over the span: no event happened (a zero baseline).
+        else out.push({ kpi: kpi.name, kind: 'counts', exposurePerMinute: exposure / minutes, rate: (events ?? 0) / exposure });
+      } else if (queries.kind === 'distribution') {
+        const answer = await this.client.instant(withRange(queries.buckets, lookbackMs), now / 1000);
+        const samples = answer.ok ? samplesFromBuckets(answer.value) : [];
+        const count = answer.ok ? totalCount(answer.value) : 0;
+        const spread = relativeSpread(samples);
+        if (!(count > 0) || spread === undefined) out.push({ kpi: kpi.name, kind: 'unknown', reason: `no observations in the last ${span} (or the query failed)` });
+        else out.push({ kpi: kpi.name, kind: 'readings', readingsPerMinute: count / minutes, relativeSd: spread });
+      } else {
+        // One reading a minute at most: longer spans are read at a coarser step (Prometheus caps points).
+        const stepSeconds = Math.max(60, Math.ceil(lookbackMs / 1000 / 10_000 / 60) * 60);
+        const series = await this.range(kpi, `avg(${queries.value})`, { start: (now - lookbackMs) / 1000, end: now / 1000, stepSeconds });
         const values = (series?.[0]?.points ?? []).map(([, v]) => v).filter(Number.isFinite);
         const mean = values.reduce((a, b) => a + b, 0) / values.length;
         const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
-        if (values.length < 2 || mean === 0) out.push({ kpi: kpi.name, kind: 'unknown', reason: 'too few readings in the last hour' });
-        else out.push({ kpi: kpi.name, kind: 'readings', readingsPerMinute: 1, relativeSd: sd / Math.abs(mean) });
-      } else {
-        out.push({ kpi: kpi.name, kind: 'unknown', reason: 'distribution KPIs are not estimated yet' });
+        if (values.length < 2 || mean === 0) out.push({ kpi: kpi.name, kind: 'unknown', reason: `too few readings in the last ${span} (or the query failed)` });
+        else out.push({ kpi: kpi.name, kind: 'readings', readingsPerMinute: 1, relativeSd: sd / Math.abs(mean), lag1Autocorrelation: lag1(values, mean) });
       }
     }
     return out;
@@ -139,12 +153,14 @@ export class KpiFetcher {
         this.problems.push({ kind: 'missing-series', kpi: kpi.name, detail: missingSeries(events, exposure) });
         return undefined;
       }
+      const buckets = await this.perMinute(queries.numerator, queries.denominator, start, end);
       return {
         kpi: kpi.name,
         data: 'counts',
         control: { events: events.control, exposure: exposure.control },
         canary: { events: events.canary, exposure: exposure.canary },
         query: reference(`${withRange(queries.numerator, windowMs)} / ${withRange(queries.denominator, windowMs)}`, windowMs / 1000),
+        ...(buckets ? { buckets } : {}),
       };
     }
     if (queries.kind === 'distribution' && !('promql' in queries)) {
@@ -175,6 +191,31 @@ export class KpiFetcher {
     const expected = Math.floor(windowMs / 60_000) + 1;
     const coverage = Math.min(1, Math.min(control.length, canary.length) / expected);
     return { kpi: kpi.name, data: 'samples', control, canary, query: reference(expr, 60), coverage };
+  }
+
+  /**
+   * Per-minute counts of each arm over `(start, end]` (increase over 60 s at a 60 s step), for the
+   * dispersion the judge estimates. Optional data: when a query fails or a minute lacks a series the
+   * judge keeps the declared design effect alone, so nothing is recorded as a problem.
+   */
+  private async perMinute(numerator: string, denominator: string, start: number, end: number): Promise<CountBuckets | undefined> {
+    const range = { start: (start + 60_000) / 1000, end: end / 1000, stepSeconds: 60 };
+    if (range.end < range.start) return undefined;
+    const [events, exposure] = await Promise.all([this.client.range(withRange(numerator, 60_000), range), this.client.range(withRange(denominator, 60_000), range)]);
+    if (!events.ok || !exposure.ok) return undefined;
+    const arm = (variant: Variant): Counts[] | undefined => {
+      const e = new Map(events.value.find((s) => s.labels.variant === variant)?.points ?? []);
+      const x = exposure.value.find((s) => s.labels.variant === variant)?.points ?? [];
+      const out: Counts[] = [];
+      for (const [t, n] of x) {
+        const k = e.get(t) ?? 0; // a minute without events has no numerator sample when nothing failed
+        if (Number.isFinite(n) && Number.isFinite(k)) out.push({ events: k, exposure: n });
+      }
+      return out.length > 0 ? out : undefined;
+    };
+    const control = arm('control');
+    const canary = arm('canary');
+    return control && canary ? { control, canary } : undefined;
   }
 
   private async range(kpi: AutopilotKpi, expr: string, range: { start: number; end: number; stepSeconds: number }): Promise<RangeSeries[] | undefined> {
@@ -232,6 +273,41 @@ export function samplesFromBuckets(series: ReadonlyArray<{ labels: Record<string
     for (let i = 0; i < count; i++) samples.push(at);
   }
   return samples;
+}
+
+/** Observations in a histogram answer: the `+Inf` buckets summed over its series. */
+function totalCount(series: ReadonlyArray<{ labels: Record<string, string>; value: number }>): number {
+  return series.filter((s) => s.labels.le === '+Inf' && Number.isFinite(s.value)).reduce((a, s) => a + s.value, 0);
+}
+
+/** 1.4826 x MAD over the median (the judge's scale for distributions); undefined without spread. */
+function relativeSpread(samples: readonly number[]): number | undefined {
+  if (samples.length < 2) return undefined;
+  const sorted = Float64Array.from(samples).sort();
+  const median = sortedMedian(sorted);
+  const mad = sortedMedian(Float64Array.from(sorted, (v) => Math.abs(v - median)).sort());
+  if (!(Math.abs(median) > 0)) return undefined;
+  // Bucketed data can have a MAD of 0 (most observations in one bucket): the bucket width is the floor.
+  const robust = mad > 0 ? 1.4826 * mad : Math.abs(sorted[sorted.length - 1]! - sorted[0]!) / 4;
+  return robust > 0 ? robust / Math.abs(median) : undefined;
+}
+
+/** Lag-1 autocorrelation of a series around its mean, clamped to [0, 0.95] (as the gauge test does). */
+function lag1(values: readonly number[], mean: number): number {
+  let ss = 0;
+  let lag = 0;
+  for (let i = 0; i < values.length; i++) {
+    const d = values[i]! - mean;
+    ss += d * d;
+    if (i > 0) lag += d * (values[i - 1]! - mean);
+  }
+  return ss > 0 ? Math.min(0.95, Math.max(0, lag / ss)) : 0;
+}
+
+/** "1h", "1d", "7d": a lookback in words for messages. */
+function describeSpan(ms: number): string {
+  const hours = ms / 3_600_000;
+  return hours >= 24 && hours % 24 === 0 ? `${hours / 24}d` : hours >= 1 ? `${+hours.toFixed(2)}h` : `${Math.round(ms / 60_000)}m`;
 }
 
 function missingSeries(events: Partial<Record<Variant, number>> | undefined, exposure: Partial<Record<Variant, number>> | undefined): string {

@@ -7,6 +7,7 @@
 import type { JudgeConfig, KpiDefinition } from '../config.js';
 import { betaVariateByCorrelation, binomialVariate, createRng, poissonVariate, type Rng } from '../rng.js';
 import { judgeCanary, watchCanary } from './judge.js';
+import type { Counts } from './rate-tests.js';
 
 /** One Monte Carlo scenario. */
 export interface CanaryScenario {
@@ -24,9 +25,16 @@ export interface CanaryScenario {
   /**
    * Traffic split by user instead of by request: each user sends a Poisson number of requests
    * (mean `requestsPerUser`) spread uniformly over the window and converts with its own
-   * probability, drawn from a beta of the scenario's rate and `intraClusterCorrelation`.
+   * probability, drawn from a beta of the scenario's rate and `intraClusterCorrelation`. With
+   * `sessionMinutes` a user's requests fall within that many minutes from a random start (a
+   * session) instead of anywhere in the window.
    */
-  users?: { requestsPerUser: number; intraClusterCorrelation: number };
+  users?: { requestsPerUser: number; intraClusterCorrelation: number; sessionMinutes?: number };
+  /**
+   * Hand the watcher and the judge the per-minute counts, as the fetch stage does, so they can
+   * estimate the dispersion (default true).
+   */
+  buckets?: boolean;
 }
 
 /** Outcome counts of a scenario. */
@@ -73,21 +81,20 @@ export function simulateCanaryRuns(s: CanaryScenario): CanaryScenarioResult {
     const minutes = s.users ? userTraffic(rng, s, canaryRate) : undefined;
     const control = { kind: 'counts' as const, events: 0, exposure: 0 };
     const canary = { kind: 'counts' as const, events: 0, exposure: 0 };
+    const buckets = { control: [] as Counts[], canary: [] as Counts[] };
+    const withBuckets = s.buckets ?? true;
     let stopped = false;
     for (let minute = 1; minute <= s.minutes; minute++) {
-      if (minutes) {
-        const m = minutes[minute - 1]!;
-        control.events += m.control.events;
-        control.exposure += m.control.exposure;
-        canary.events += m.canary.events;
-        canary.exposure += m.canary.exposure;
-      } else {
-        control.events += binomialVariate(rng, controlPerMinute, s.baselineRate);
-        control.exposure += controlPerMinute;
-        canary.events += binomialVariate(rng, canaryPerMinute, canaryRate);
-        canary.exposure += canaryPerMinute;
-      }
-      if (watchCanary([s.kpi], [{ kpi: s.kpi.name, control, canary }], s.config).alarm) {
+      const m = minutes
+        ? minutes[minute - 1]!
+        : { control: { events: binomialVariate(rng, controlPerMinute, s.baselineRate), exposure: controlPerMinute }, canary: { events: binomialVariate(rng, canaryPerMinute, canaryRate), exposure: canaryPerMinute } };
+      control.events += m.control.events;
+      control.exposure += m.control.exposure;
+      canary.events += m.canary.events;
+      canary.exposure += m.canary.exposure;
+      buckets.control.push(m.control);
+      buckets.canary.push(m.canary);
+      if (watchCanary([s.kpi], [{ kpi: s.kpi.name, control, canary, ...(withBuckets ? { buckets } : {}) }], s.config).alarm) {
         earlyStops++;
         stopMinutes += minute;
         stopped = true;
@@ -97,7 +104,7 @@ export function simulateCanaryRuns(s: CanaryScenario): CanaryScenarioResult {
     if (stopped) continue;
     const judgement = judgeCanary({
       kpis: [s.kpi],
-      observations: [{ kpi: s.kpi.name, data: 'counts', control, canary, query: { expr: s.kpi.query, range: { start: 0, end: s.minutes * 60_000 }, stepSeconds: 60 } }],
+      observations: [{ kpi: s.kpi.name, data: 'counts', control, canary, query: { expr: s.kpi.query, range: { start: 0, end: s.minutes * 60_000 }, stepSeconds: 60 }, ...(withBuckets ? { buckets } : {}) }],
       canaryTrafficShare: s.canaryTrafficShare,
       config: s.config,
     });
@@ -116,8 +123,11 @@ function userTraffic(rng: Rng, s: CanaryScenario, canaryRate: number): { control
     const onCanary = rng.next() < s.canaryTrafficShare;
     const p = betaVariateByCorrelation(rng, onCanary ? canaryRate : s.baselineRate, users.intraClusterCorrelation);
     const requests = poissonVariate(rng, users.requestsPerUser);
+    // A session starts anywhere such that it ends within the window (or spans the whole window).
+    const span = Math.min(s.minutes, users.sessionMinutes ?? s.minutes);
+    const first = Math.floor(rng.next() * (s.minutes - span + 1));
     for (let r = 0; r < requests; r++) {
-      const cell = minutes[Math.floor(rng.next() * s.minutes)]!;
+      const cell = minutes[first + Math.floor(rng.next() * span)]!;
       const group = onCanary ? cell.canary : cell.control;
       group.exposure++;
       if (rng.next() < p) group.events++;

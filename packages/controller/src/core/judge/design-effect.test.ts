@@ -32,10 +32,10 @@ describe('design effect (unit of randomization)', () => {
 
 // Issue 12, finding 6: users (20 requests each on average, Poisson) split between control and
 // canary, each converting with its own beta-distributed probability, intra-cluster correlation 0.09.
-describe('user-correlated traffic (seeded Monte Carlo, 400 runs, 20 req/s, conversion 10%)', () => {
+describe('user-correlated traffic (seeded Monte Carlo, 20 req/s, conversion 10%)', () => {
   const scenario = { runs: 400, minutes: 60, requestsPerMinute: 1200, canaryTrafficShare: 0.2, baselineRate: 0.1, canaryRelativeChange: 0, kpi: conversion, seed: 5, users: { requestsPerUser: 20, intraClusterCorrelation: 0.09 } };
-  it('treating requests as independent false-alarms far above alpha', () => {
-    const r = simulateCanaryRuns({ ...scenario, config });
+  it('treating requests as independent (no declaration, no estimated dispersion) false-alarms far above alpha', () => {
+    const r = simulateCanaryRuns({ ...scenario, runs: 1000, config, buckets: false });
     expect(r.interval[0]).toBeGreaterThan(config.alpha);
   });
   it('with the unit declared (users, 21 requests per unit as E[n²]/E[n], the default correlation 0.1), A/A false alarms stay within alpha', () => {

@@ -33,6 +33,50 @@ describe('judgeCanary', () => {
     expect(j.verdicts[0]).toMatchObject({ verdict: 'high', failed: true });
     expect(j.decision).toBe('rollback');
   });
+  it('a zero-baseline breach (0 vs 3 failures, exact p = 0.008) rolls back among four guards whose other three have too few events to ever fail: discrete Holm (finding 11)', () => {
+    const guards = ['error_rate', 'timeouts', 'crashes', 'refunds'].map((name) => kpi({ name }));
+    const observations: KpiObservation[] = [
+      { kpi: 'error_rate', data: 'counts', control: { events: 0, exposure: 8000 }, canary: { events: 3, exposure: 2000 }, query },
+      // 2 events at a 20% canary share: the smallest attainable p is 0.2² = 0.04, above any level here.
+      { kpi: 'timeouts', data: 'counts', control: { events: 1, exposure: 8000 }, canary: { events: 1, exposure: 2000 }, query },
+      { kpi: 'crashes', data: 'counts', control: { events: 1, exposure: 8000 }, canary: { events: 0, exposure: 2000 }, query },
+      { kpi: 'refunds', data: 'counts', control: { events: 0, exposure: 8000 }, canary: { events: 0, exposure: 2000 }, query },
+    ];
+    const j = judgeCanary({ kpis: guards, observations, canaryTrafficShare: 0.2, config });
+    expect(j.verdicts[0]!.pValue).toBeCloseTo(0.008, 6);
+    // Plain Holm would have made it 4 x 0.008 = 0.032 > 0.025.
+    expect(j.verdicts[0]!.adjustedPValue).toBeCloseTo(0.008, 6);
+    expect(j.verdicts[0]).toMatchObject({ verdict: 'high', failed: true });
+    expect(j.decision).toBe('rollback');
+  });
+  it('keeps plain Holm when the other guards have enough events to reach the level: 0 vs 3 beside three busy guards is not a breach', () => {
+    const guards = ['error_rate', 'a', 'b', 'c'].map((name) => kpi({ name }));
+    const busy = { control: { events: 800, exposure: 80_000 }, canary: { events: 200, exposure: 20_000 } };
+    const observations: KpiObservation[] = [
+      { kpi: 'error_rate', data: 'counts', control: { events: 0, exposure: 8000 }, canary: { events: 3, exposure: 2000 }, query },
+      ...['a', 'b', 'c'].map((name) => ({ kpi: name, data: 'counts' as const, ...busy, query })),
+    ];
+    const j = judgeCanary({ kpis: guards, observations, canaryTrafficShare: 0.2, config });
+    expect(j.verdicts[0]!.adjustedPValue).toBeGreaterThan(0.025);
+    expect(j.verdicts[0]!.failed).toBe(false);
+  });
+  it('splits the final alpha between guards and informative KPIs when informative failures alone could roll back through the score', () => {
+    // One guard of weight 1, three informative of weight 1: all three failing scores 25 < 75.
+    const guard = kpi({ name: 'error_rate' });
+    const informative = ['a', 'b', 'c'].map((name) => kpi({ name, role: 'informative', direction: 'higher-is-better' }));
+    // A guard p-value between 0.0125 and 0.025: significant at the whole final alpha, not at half of it.
+    const borderline: KpiObservation = { kpi: 'error_rate', data: 'counts', control: { events: 1600, exposure: 80_000 }, canary: { events: 447, exposure: 20_000 }, query };
+    const flat = informative.map((k): KpiObservation => ({ kpi: k.name, data: 'counts', control: { events: 8000, exposure: 80_000 }, canary: { events: 2000, exposure: 20_000 }, query }));
+    const alone = judgeCanary({ kpis: [guard], observations: [borderline], canaryTrafficShare: 0.2, config });
+    expect(alone.verdicts[0]!.pValue).toBeGreaterThan(0.0125);
+    expect(alone.verdicts[0]!.pValue).toBeLessThan(0.025);
+    expect(alone.decision).toBe('rollback');
+    const beside = judgeCanary({ kpis: [guard, ...informative], observations: [borderline, ...flat], canaryTrafficShare: 0.2, config });
+    expect(beside.verdicts[0]!.failed).toBe(false);
+    // Informative KPIs too light to matter (weight 0.1 each: score at worst 77 >= 75) spend nothing.
+    const light = informative.map((k) => ({ ...k, weight: 0.1 }));
+    expect(judgeCanary({ kpis: [guard, ...light], observations: [borderline, ...flat], canaryTrafficShare: 0.2, config }).verdicts[0]!.failed).toBe(true);
+  });
   it('proceeds when nothing changed and the samples are large enough, storing the query with each verdict', () => {
     const observations: KpiObservation[] = [
       { kpi: 'error_rate', data: 'counts', control: { events: 8000, exposure: 800_000 }, canary: { events: 2000, exposure: 200_000 }, query },

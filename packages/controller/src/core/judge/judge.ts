@@ -14,8 +14,9 @@
 import { KPI_ROLES } from '@vigil/conventions';
 import { assertNever, type JudgeConfig, type KpiDefinition } from '../config.js';
 import { effectiveCounts } from './design-effect.js';
+import { dispersionUpperBound, estimateDispersion, type CountBuckets } from './dispersion.js';
 import { autocorrelatedMeanTest } from './gauge-test.js';
-import { holmAdjust } from './holm.js';
+import { discreteHolmAdjust, holmAdjust } from './holm.js';
 import { normalQuantile } from './normal.js';
 import { hodgesLehmann, mannWhitneyU, sortedCopy, sortedMedian } from './mann-whitney.js';
 import { minimumDetectableDifference, minimumSampleSize } from './power.js';
@@ -37,7 +38,7 @@ export interface QueryReference {
  * buckets) has none. A group whose series is missing is no observation at all, never zero.
  */
 export type KpiObservation =
-  | { kpi: string; data: 'counts'; control: Counts; canary: Counts; query: QueryReference }
+  | { kpi: string; data: 'counts'; control: Counts; canary: Counts; query: QueryReference; buckets?: CountBuckets }
   | { kpi: string; data: 'samples'; control: ArrayLike<number>; canary: ArrayLike<number>; query: QueryReference; coverage?: number };
 
 /** Kayenta's closed set of classifications: canary significantly higher, lower, neither, or unknown. */
@@ -72,6 +73,12 @@ export interface KpiVerdict {
   /** Canary units needed to detect the KPI's configured minimum detectable effect. */
   minimumSampleSize: number;
   sampleSize: { control: number; canary: number };
+  /**
+   * The variance inflation the test applied when above 1: the declared design effect, or the
+   * dispersion estimated from the per-minute counts when that is larger (then with its degrees of
+   * freedom, and the z statistic referred to Student's t).
+   */
+  varianceInflation?: { declared: number; estimated?: number; degreesOfFreedom?: number; used: number };
   controlValue: number;
   canaryValue: number;
   query: QueryReference;
@@ -103,6 +110,8 @@ export interface JudgeInput {
 /** A verdict before the multiple-testing correction. */
 interface RawTest extends Omit<KpiVerdict, 'verdict' | 'failed' | 'reason' | 'adjustedPValue' | 'improvementPValue'> {
   rawImprovementPValue: number;
+  /** The p-values the degradation test could attain, when it is discrete (see discreteHolmAdjust). */
+  attainable?: Float64Array;
 }
 
 /** The alpha of the final, fixed-horizon analysis. */
@@ -120,8 +129,15 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
   switch (observation.data) {
     case 'counts': {
       // Sessions or users as the unit: their requests are not independent (Rao-Scott counts).
-      const control = effectiveCounts(observation.control, config.designEffect);
-      const canary = effectiveCounts(observation.canary, config.designEffect);
+      // The declared design effect, or the dispersion the per-minute counts show when larger:
+      // undeclared clustering is not ignored.
+      const estimate = observation.buckets ? estimateDispersion(observation.buckets) : undefined;
+      const estimated = estimate && estimate.dispersion > config.designEffect ? estimate : undefined;
+      const effect = estimated ? estimated.dispersion : config.designEffect;
+      const control = effectiveCounts(observation.control, effect);
+      const canary = effectiveCounts(observation.canary, effect);
+      const inflation = effect > 1 || estimate ? { varianceInflation: { declared: config.designEffect, ...(estimate ? { estimated: estimate.dispersion, degreesOfFreedom: estimate.degreesOfFreedom } : {}), used: effect } } : {};
+      const degreesOfFreedom = estimated ? { degreesOfFreedom: estimated.degreesOfFreedom } : {};
       const p1 = canary.events / canary.exposure;
       const p2 = control.events / control.exposure;
       const proportions = canary.events <= canary.exposure && control.events <= control.exposure;
@@ -138,11 +154,12 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
         minimumSampleSize: minimumSampleSize({ unitVariance, delta: kpi.minimumDetectableEffect * pooled, allocationRatio, alpha, power: config.power }),
         minimumDetectableEffect: minimumDetectableDifference({ unitVariance, canarySize: canary.exposure, allocationRatio, alpha, power: config.power }) / pooled,
         query: observation.query,
+        ...inflation,
       };
       if (canary.exposure <= 0 || control.exposure <= 0) return noData(kpi, observation);
       if (useZ) {
-        const worseTest = twoProportionZTest(canary, control, { alternative: worse, delta0: marginSign * kpi.nonInferiorityMargin * p2, confidence });
-        const betterTest = twoProportionZTest(canary, control, { alternative: better, confidence });
+        const worseTest = twoProportionZTest(canary, control, { alternative: worse, delta0: marginSign * kpi.nonInferiorityMargin * p2, confidence, ...degreesOfFreedom });
+        const betterTest = twoProportionZTest(canary, control, { alternative: better, confidence, ...degreesOfFreedom });
         const h = 2 * Math.asin(Math.sqrt(p1)) - 2 * Math.asin(Math.sqrt(p2));
         return {
           ...base,
@@ -174,11 +191,14 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
       const controlMedian = sortedMedian(sy);
       const canaryMedian = sortedMedian(sx);
       const shift0 = marginSign * kpi.nonInferiorityMargin * Math.abs(controlMedian);
-      const worseTest = mannWhitneyU(sx, sy, { alternative: worse, shift: shift0, exactMaxN: config.exactMannWhitneyMaxN, presorted: true });
-      const betterTest = shift0 === 0 ? null : mannWhitneyU(sx, sy, { alternative: better, exactMaxN: config.exactMannWhitneyMaxN, presorted: true });
+      // Clustered units: the rank statistic's variance is inflated by the declared design effect
+      // (its requests' latencies resemble one another as their outcomes do).
+      const varianceInflation = config.designEffect;
+      const worseTest = mannWhitneyU(sx, sy, { alternative: worse, shift: shift0, exactMaxN: config.exactMannWhitneyMaxN, presorted: true, varianceInflation });
+      const betterTest = shift0 === 0 ? null : mannWhitneyU(sx, sy, { alternative: better, exactMaxN: config.exactMannWhitneyMaxN, presorted: true, varianceInflation });
       const plain = betterTest ?? worseTest;
       const rawImprovementPValue = betterTest ? betterTest.pValue : 1 - worseTest.pValue;
-      const hl = hodgesLehmann(sx, sy, confidence);
+      const hl = hodgesLehmann(sx, sy, confidence, varianceInflation);
       const deviations = sortedCopy(Array.from(sy, (v) => Math.abs(v - controlMedian)));
       const robustSd = 1.4826 * sortedMedian(deviations);
       const scale = Math.abs(controlMedian) > 0 ? Math.abs(controlMedian) : robustSd > 0 ? robustSd : 1;
@@ -193,9 +213,10 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
         effect: { scale: 'shift', estimate: hl.shift, confidenceInterval: hl.confidenceInterval },
         relativeChange: hl.shift / scale,
         effectSize: { name: 'rank-biserial', value: plain.rankBiserial },
-        minimumDetectableEffect: minimumDetectableDifference({ unitVariance, canarySize: sx.length, allocationRatio, alpha, power: config.power, efficiency }) / scale,
-        minimumSampleSize: minimumSampleSize({ unitVariance, delta: kpi.minimumDetectableEffect * scale, allocationRatio, alpha, power: config.power, efficiency }),
+        minimumDetectableEffect: minimumDetectableDifference({ unitVariance: unitVariance * varianceInflation, canarySize: sx.length, allocationRatio, alpha, power: config.power, efficiency }) / scale,
+        minimumSampleSize: minimumSampleSize({ unitVariance: unitVariance * varianceInflation, delta: kpi.minimumDetectableEffect * scale, allocationRatio, alpha, power: config.power, efficiency }),
         sampleSize: { control: sy.length, canary: sx.length },
+        ...(varianceInflation > 1 ? { varianceInflation: { declared: varianceInflation, used: varianceInflation } } : {}),
         controlValue: controlMedian,
         canaryValue: canaryMedian,
         query: observation.query,
@@ -211,7 +232,7 @@ export function testKpi(kpi: KpiDefinition, observation: KpiObservation, alpha: 
  * regression (tested against the non-inferiority ratio `ratio0`), the opposite side gives the
  * improvement p-value.
  */
-function poissonComparison(canary: Counts, control: Counts, worse: 'less' | 'greater', ratio0: number, confidence: number): Pick<RawTest, 'test' | 'statistic' | 'pValue' | 'rawImprovementPValue' | 'effect' | 'effectSize'> {
+function poissonComparison(canary: Counts, control: Counts, worse: 'less' | 'greater', ratio0: number, confidence: number): Pick<RawTest, 'test' | 'statistic' | 'pValue' | 'rawImprovementPValue' | 'effect' | 'effectSize' | 'attainable'> {
   const worseTest = poissonRateRatioTest(canary, control, { alternative: worse, ratio0, confidence });
   const betterTest = poissonRateRatioTest(canary, control, { alternative: worse === 'less' ? 'greater' : 'less', confidence });
   return {
@@ -221,6 +242,7 @@ function poissonComparison(canary: Counts, control: Counts, worse: 'less' | 'gre
     rawImprovementPValue: betterTest.pValue,
     effect: { scale: 'rate-ratio', estimate: worseTest.estimate, confidenceInterval: worseTest.confidenceInterval },
     effectSize: { name: 'log-rate-ratio', value: Math.log(worseTest.estimate) },
+    ...(worseTest.attainablePValues ? { attainable: worseTest.attainablePValues } : {}),
   };
 }
 
@@ -293,10 +315,16 @@ export function judgeCanary(input: JudgeInput): CanaryJudgement {
   // Harm is corrected within two families: the must-not-degrade guards, and the informative KPIs.
   // A guard's breach must not be diluted by the informative KPIs listed beside it (0 vs 3 failures,
   // exact p = 0.008, was 0.032 after Holm over four KPIs, and then "insufficient" at that size).
+  // Within a family the correction is Holm for discrete tests: a guard with too few events to ever
+  // reach the level spends none of it (four guards, three of them quiet, kept 0 vs 3 from failing).
+  const familyAlpha = familyLevels(input.kpis, tested, alpha, input.config);
   const adjustedWorse = new Array<number>(tested.length).fill(1);
   for (const role of KPI_ROLES) {
     const family = tested.flatMap((index, position) => (input.kpis[index]!.role === role ? [position] : []));
-    const adjusted = holmAdjust(family.map((position) => raws[tested[position]!]!.pValue));
+    const adjusted = discreteHolmAdjust(family.map((position) => {
+      const raw = raws[tested[position]!]!;
+      return raw.attainable ? { p: raw.pValue, attainable: raw.attainable } : { p: raw.pValue };
+    }));
     family.forEach((position, k) => (adjustedWorse[position] = adjusted[k]!));
   }
   const adjustedBetter = holmAdjust(tested.map((i) => raws[i]!.rawImprovementPValue));
@@ -305,22 +333,23 @@ export function judgeCanary(input: JudgeInput): CanaryJudgement {
     const position = tested.indexOf(i);
     const coverage = coverageOf(byName.get(kpi.name));
     if (raw && raw.test !== 'none' && coverage < input.config.minimumCoverage) {
-      const { rawImprovementPValue: _unused, ...rest } = raw;
+      const { rawImprovementPValue: _unused, attainable: _support, ...rest } = raw;
       return { ...rest, verdict: 'insufficient', failed: false, reason: `data coverage ${(coverage * 100).toFixed(0)}% of the canary window, below the ${(input.config.minimumCoverage * 100).toFixed(0)}% needed`, adjustedPValue: 1, improvementPValue: 1 };
     }
     if (!raw || position < 0) {
       const empty = raw ?? noData(kpi, { kpi: kpi.name, data: 'counts', control: { events: 0, exposure: 0 }, canary: { events: 0, exposure: 0 }, query: { expr: kpi.query, range: { start: 0, end: 0 }, stepSeconds: 0 } });
-      const { rawImprovementPValue: _unused, ...rest } = empty;
+      const { rawImprovementPValue: _unused, attainable: _support, ...rest } = empty;
       return { ...rest, verdict: 'insufficient', failed: false, reason: 'no data for the canary window', adjustedPValue: 1, improvementPValue: 1 };
     }
-    const { rawImprovementPValue: _unused, ...rest } = raw;
+    const { rawImprovementPValue: _unused, attainable: _support, ...rest } = raw;
     const adjustedPValue = adjustedWorse[position]!;
     const improvementPValue = adjustedBetter[position]!;
     const badVerdict: Verdict = kpi.direction === 'higher-is-better' ? 'low' : 'high';
     const goodVerdict: Verdict = badVerdict === 'low' ? 'high' : 'low';
     const margin = kpi.nonInferiorityMargin > 0 ? ` by more than the ${(kpi.nonInferiorityMargin * 100).toFixed(1)}% margin` : '';
-    if (adjustedPValue <= alpha) {
-      return { ...rest, verdict: badVerdict, failed: true, reason: `canary worse than control${margin} (Holm-adjusted p = ${fmt(adjustedPValue)} <= ${fmt(alpha)})`, adjustedPValue, improvementPValue };
+    const level = familyAlpha[kpi.role];
+    if (adjustedPValue <= level) {
+      return { ...rest, verdict: badVerdict, failed: true, reason: `canary worse than control${margin} (Holm-adjusted p = ${fmt(adjustedPValue)} <= ${fmt(level)})`, adjustedPValue, improvementPValue };
     }
     if (raw.sampleSize.canary < raw.minimumSampleSize) {
       return { ...rest, verdict: 'insufficient', failed: false, reason: `canary sample ${raw.sampleSize.canary} below the ${raw.minimumSampleSize} needed to detect a ${(kpi.minimumDetectableEffect * 100).toFixed(1)}% change`, adjustedPValue, improvementPValue };
@@ -331,6 +360,26 @@ export function judgeCanary(input: JudgeInput): CanaryJudgement {
     return { ...rest, verdict: 'pass', failed: false, reason: `no degradation${margin} detected; minimum detectable effect ${(raw.minimumDetectableEffect * 100).toFixed(2)}%`, adjustedPValue, improvementPValue };
   });
   return { ...scoreVerdicts(input.kpis, verdicts, input.config), verdicts, alpha };
+}
+
+/**
+ * The final alpha of each harm family. Guards roll a canary back on their own; informative KPIs
+ * only through the score. When failing every informative KPI with data could bring the score
+ * under the marginal threshold while every guard passes, a false informative failure can roll
+ * back a null change too: the final alpha is then split between the two families (Bonferroni),
+ * so a false rollback from either stays within it. Otherwise each family has the whole of it.
+ */
+export function familyLevels(kpis: readonly KpiDefinition[], tested: readonly number[], alpha: number, config: JudgeConfig): Record<KpiDefinition['role'], number> {
+  let guardWeight = 0;
+  let informativeWeight = 0;
+  for (const i of tested) {
+    const kpi = kpis[i]!;
+    if (kpi.role === 'must-not-degrade') guardWeight += kpi.weight;
+    else informativeWeight += kpi.weight;
+  }
+  const informativeCanRollBack = guardWeight > 0 && informativeWeight > 0 && (100 * guardWeight) / (guardWeight + informativeWeight) < config.marginalThreshold;
+  const level = informativeCanRollBack ? alpha / 2 : alpha;
+  return { 'must-not-degrade': level, informative: level };
 }
 
 /** Classifies the score: Kayenta's pass/marginal thresholds, plus hard rules for must-not-degrade KPIs. */
@@ -370,11 +419,16 @@ function mixtureScale(o: WatchObservation, relativeEffect: number): number {
 
 /**
  * Counts divided by the design effect (the final window's: early in the canary units have sent
- * fewer requests, so the watcher's inflation errs on the safe side).
+ * fewer requests, so the watcher's inflation errs on the safe side), or by the dispersion the
+ * per-minute counts show so far when larger; moments (latency) have their count divided by it,
+ * which inflates the variance of their mean alike.
  */
-function clustered(o: WatchObservation, effect: number): WatchObservation {
+function clustered(o: WatchObservation, declared: number): WatchObservation {
+  const estimate = o.buckets ? estimateDispersion(o.buckets) : undefined;
+  const effect = Math.max(declared, estimate ? dispersionUpperBound(estimate, WATCH_DISPERSION_CONFIDENCE) : 1);
   if (!(effect > 1)) return o;
-  const scale = (g: GroupSummary): GroupSummary => (g.kind === 'counts' ? { kind: 'counts', ...effectiveCounts(g, effect) } : g);
+  const scale = (g: GroupSummary): GroupSummary =>
+    g.kind === 'counts' ? { kind: 'counts', ...effectiveCounts(g, effect) } : { kind: 'moments', count: g.count / effect, sum: g.sum / effect, sumOfSquares: g.sumOfSquares / effect };
   return { kpi: o.kpi, control: scale(o.control), canary: scale(o.canary) };
 }
 
@@ -386,11 +440,19 @@ function fmt(p: number): string {
   return p < 1e-4 ? p.toExponential(2) : p.toFixed(4);
 }
 
+/**
+ * The watcher's mSPRT has no t reference for an estimated variance: it takes the dispersion's upper
+ * confidence bound at this level instead of the point estimate.
+ */
+const WATCH_DISPERSION_CONFIDENCE = 0.9;
+
 /** Cumulative summaries for one KPI at one per-minute look. */
 export interface WatchObservation {
   kpi: string;
   control: GroupSummary;
   canary: GroupSummary;
+  /** Per-minute counts of each arm since the canary started (count KPIs), for the estimated dispersion. */
+  buckets?: CountBuckets;
 }
 
 /** Result of one per-minute look. */

@@ -72,7 +72,7 @@ const EXACT_MAX_CELLS = 200_000;
 export function mannWhitneyU(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
-  options: { alternative: Alternative; shift?: number; exactMaxN?: number; presorted?: boolean },
+  options: { alternative: Alternative; shift?: number; exactMaxN?: number; presorted?: boolean; varianceInflation?: number },
 ): MannWhitneyResult {
   const sx = options.presorted ? (x as Float64Array) : sortedCopy(x);
   const sy = options.presorted ? (y as Float64Array) : sortedCopy(y);
@@ -82,8 +82,10 @@ export function mannWhitneyU(
   const { u, tieTerm } = rankSums(sx, sy, options.shift ?? 0);
   const rankBiserial = (2 * u) / (n * m) - 1;
   const exactMaxN = options.exactMaxN ?? 8;
-  // Exact when either group is small (scipy's `auto`), up to a size whose distribution is cheap.
-  if (tieTerm === 0 && Math.min(n, m) <= exactMaxN && n * m <= EXACT_MAX_CELLS) {
+  const inflation = Math.max(1, options.varianceInflation ?? 1);
+  // Exact when either group is small (scipy's `auto`), up to a size whose distribution is cheap;
+  // the exact distribution assumes independent observations, so clustered data goes asymptotic.
+  if (inflation === 1 && tieTerm === 0 && Math.min(n, m) <= exactMaxN && n * m <= EXACT_MAX_CELLS) {
     // U's null distribution is the same for (n, m) and (m, n); the smaller first is cheaper.
     const dist = exactUDistribution(Math.min(n, m), Math.max(n, m));
     const cdfAt = (k: number): number => {
@@ -98,7 +100,9 @@ export function mannWhitneyU(
   }
   const total = n + m;
   const mean = (n * m) / 2;
-  const variance = ((n * m) / 12) * (total + 1 - tieTerm / (total * (total - 1)));
+  // Clustered observations (sessions, users): the variance of U is inflated by the design effect,
+  // as for a clustered rank-sum test (Rosner & Grove, Statist. Med. 18, 1999, in its simplest form).
+  const variance = inflation * ((n * m) / 12) * (total + 1 - tieTerm / (total * (total - 1)));
   const sd = Math.sqrt(variance);
   let pValue: number;
   let z: number;
@@ -172,13 +176,14 @@ export function hodgesLehmann(
   sx: Float64Array,
   sy: Float64Array,
   confidence: number,
+  varianceInflation = 1,
 ): { shift: number; confidenceInterval: [number, number] } {
   const n = sx.length;
   const m = sy.length;
   const pairs = n * m;
   const shift = pairs % 2 === 1 ? kthDifference(sx, sy, (pairs + 1) / 2) : (kthDifference(sx, sy, pairs / 2) + kthDifference(sx, sy, pairs / 2 + 1)) / 2;
   const z = normalQuantile(1 - (1 - confidence) / 2);
-  const c = Math.floor(pairs / 2 - z * Math.sqrt((pairs * (n + m + 1)) / 12));
+  const c = Math.floor(pairs / 2 - z * Math.sqrt((Math.max(1, varianceInflation) * pairs * (n + m + 1)) / 12));
   if (c < 1) return { shift, confidenceInterval: [-Infinity, Infinity] };
   return { shift, confidenceInterval: [kthDifference(sx, sy, c), kthDifference(sx, sy, pairs + 1 - c)] };
 }

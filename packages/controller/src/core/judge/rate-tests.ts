@@ -4,7 +4,8 @@
  * lets a zero baseline against a non-zero canary be caught: a ratio of zeros has no variance for
  * a rank test to work with, the counts still do.
  */
-import { binomialTest, clopperPearson, type Alternative } from './discrete.js';
+import { binomialPmf, binomialTest, clopperPearson, type Alternative } from './discrete.js';
+import { studentSf } from './gauge-test.js';
 import { normalCdf, normalQuantile, normalSf } from './normal.js';
 
 /** Counts for one group: `events` out of `exposure` (trials, requests, seconds...). */
@@ -22,6 +23,11 @@ export interface RateTestResult {
   /** Estimate and interval: a difference of proportions (z-test) or a rate ratio (exact test). */
   estimate: number;
   confidenceInterval: [number, number];
+  /**
+   * The one-sided p-values the exact test could attain given its total events, ascending
+   * (for discrete multiple testing); absent for the z-test and two-sided alternatives.
+   */
+  attainablePValues?: Float64Array;
 }
 
 /**
@@ -32,7 +38,7 @@ export interface RateTestResult {
 export function twoProportionZTest(
   canary: Counts,
   control: Counts,
-  options: { delta0?: number; alternative: Alternative; confidence: number },
+  options: { delta0?: number; alternative: Alternative; confidence: number; degreesOfFreedom?: number },
 ): RateTestResult {
   const p1 = canary.events / canary.exposure;
   const p2 = control.events / control.exposure;
@@ -49,7 +55,7 @@ export function twoProportionZTest(
   return {
     test: 'two-proportion-z',
     statistic: z,
-    pValue: zPValue(z, options.alternative),
+    pValue: options.degreesOfFreedom === undefined ? zPValue(z, options.alternative) : tPValue(z, options.degreesOfFreedom, options.alternative),
     estimate: diff,
     confidenceInterval: [diff - half, diff + half],
   };
@@ -60,6 +66,17 @@ export function zPValue(z: number, alternative: Alternative): number {
   if (alternative === 'greater') return normalSf(z);
   if (alternative === 'less') return normalCdf(z);
   return Math.min(1, 2 * normalSf(Math.abs(z)));
+}
+
+/**
+ * p-value of a statistic referred to Student's t: a z whose variance was scaled by an estimated
+ * dispersion (quasi-likelihood), which carries the estimate's own uncertainty.
+ */
+export function tPValue(t: number, degreesOfFreedom: number, alternative: Alternative): number {
+  const upper = studentSf(t, degreesOfFreedom);
+  if (alternative === 'greater') return upper;
+  if (alternative === 'less') return 1 - upper;
+  return Math.min(1, 2 * Math.min(upper, 1 - upper));
 }
 
 /**
@@ -76,11 +93,25 @@ export function poissonRateRatioTest(
   const ratio0 = options.ratio0 ?? 1;
   const n = canary.events + control.events;
   const estimate = (canary.events / canary.exposure) / (control.events / control.exposure);
-  if (n === 0) return { test: 'poisson-exact-conditional', statistic: 0, pValue: 1, estimate: Number.NaN, confidenceInterval: [0, Infinity] };
+  // No events: the only attainable p-value is 1.
+  if (n === 0) return { test: 'poisson-exact-conditional', statistic: 0, pValue: 1, estimate: Number.NaN, confidenceInterval: [0, Infinity], attainablePValues: Float64Array.of(1) };
   const p0 = (ratio0 * canary.exposure) / (ratio0 * canary.exposure + control.exposure);
   const pValue = binomialTest(canary.events, n, p0, options.alternative);
   const [lo, hi] = clopperPearson(canary.events, n, options.confidence);
   const scale = control.exposure / canary.exposure;
   const toRatio = (p: number): number => (p >= 1 ? Infinity : (p / (1 - p)) * scale);
-  return { test: 'poisson-exact-conditional', statistic: canary.events, pValue, estimate, confidenceInterval: [toRatio(lo), toRatio(hi)] };
+  const result: RateTestResult = { test: 'poisson-exact-conditional', statistic: canary.events, pValue, estimate, confidenceInterval: [toRatio(lo), toRatio(hi)] };
+  if (options.alternative !== 'two-sided') result.attainablePValues = attainableTailPValues(n, p0, options.alternative);
+  return result;
+}
+
+/** Every one-sided tail P(X >= x) ('greater') or P(X <= x) ('less'), x = 0..n, of Binomial(n, p0), ascending. */
+export function attainableTailPValues(n: number, p0: number, alternative: 'less' | 'greater'): Float64Array {
+  const pmf = binomialPmf(n, p0);
+  const tails = new Float64Array(n + 1);
+  let sum = 0;
+  // Summed from the small end of the tail so the smallest p-values keep their precision.
+  if (alternative === 'greater') for (let x = n; x >= 0; x--) tails[n - x] = Math.min(1, (sum += pmf[x]!));
+  else for (let x = 0; x <= n; x++) tails[x] = Math.min(1, (sum += pmf[x]!));
+  return tails;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { holmAdjust } from './holm.js';
+import { attainableTailPValues } from './rate-tests.js';
+import { discreteHolmAdjust, holmAdjust } from './holm.js';
 import { minimumDetectableDifference, minimumSampleSize } from './power.js';
 import { createRng, normalVariate } from '../rng.js';
 import { msprtLook, type GroupSummary } from './sequential.js';
@@ -9,6 +10,26 @@ describe('holmAdjust', () => {
   it('matches R p.adjust(method = "holm")', () => {
     const adjusted = holmAdjust([0.01, 0.04, 0.03, 0.005]);
     [0.03, 0.06, 0.06, 0.02].forEach((v, i) => expect(adjusted[i]).toBeCloseTo(v, 12));
+  });
+});
+
+describe('discreteHolmAdjust', () => {
+  it('is Holm for continuous tests', () => {
+    const ps = [0.01, 0.04, 0.03, 0.005];
+    expect(discreteHolmAdjust(ps.map((p) => ({ p })))).toEqual(holmAdjust(ps));
+  });
+  it('charges a discrete test only the largest p-value it can attain at or below the threshold', () => {
+    // Binomial(2, 0.2) upper tails: P(X >= 2) = 0.04, P(X >= 1) = 0.36, P(X >= 0) = 1.
+    const two = attainableTailPValues(2, 0.2, 'greater');
+    [0.04, 0.36, 1].forEach((v, i) => expect(two[i]).toBeCloseTo(v, 12));
+    const adjusted = discreteHolmAdjust([{ p: 0.008 }, { p: 1, attainable: two }, { p: 0.36, attainable: two }, { p: 0.02 }]);
+    // Step 1 at 0.008: 0.008 + 0 + 0 + 0.008 (the continuous one) = 0.016.
+    expect(adjusted[0]).toBeCloseTo(0.016, 12);
+    // Step 2 at 0.02: 0.02 + 0 + 0 = 0.02.
+    expect(adjusted[3]).toBeCloseTo(0.02, 12);
+    // Step 3 at 0.36: 0.36 + 0.36 = 0.72; step 4: 1.
+    expect(adjusted[2]).toBeCloseTo(0.72, 12);
+    expect(adjusted[1]).toBe(1);
   });
 });
 
