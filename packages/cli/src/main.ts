@@ -11,6 +11,7 @@ import { emitGeneration, type Generation } from '@vigil/compiler/core';
 import { definitionsJsonSchema } from '@vigil/compiler/core';
 import { recoverInterruptedWrite, staleGeneratedFiles, writeFileAtomically, writeOutputsAtomically, type WriteStepHook } from './io/write-outputs.js';
 import { readDefinitionsDir } from './io/read-definitions.js';
+import { addScenarioCommand } from './scenario/scenario-command.js';
 import type { LintFinding, UserRuleFile } from '@vigil/compiler/lint';
 import type { autopilotCommand as AutopilotBuilder } from '@vigil/controller/cli';
 
@@ -238,6 +239,8 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
     // Listed in `vigil --help`; the real command is added when the arguments name it.
     program.command('autopilot').description(AUTOPILOT_DESCRIPTION).allowUnknownOption().allowExcessArguments();
   }
+
+  addScenarioCommand(program, io, () => program.opts<CommonOptions>());
 
   program
     .command('datadog')
