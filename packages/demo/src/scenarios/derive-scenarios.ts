@@ -38,7 +38,11 @@ export function conditionEffects(condition: Condition, plans: readonly MetricPla
           const stateLabel = oneHotLabel(metric);
           const state = matchers.find((m) => m.label === stateLabel && m.op === '=');
           if (stateLabel && state) {
-            return [{ metric: metric.name, matchers: matchers.filter((m) => m !== state), action: { kind: 'one_hot', label: stateLabel, value: state.value } }];
+            // One group switches (one breaker opens, one component degrades), as it would happen.
+            const pinned = metric.labels
+              .filter((l) => l.name !== stateLabel && l.allowedValues?.[0] !== undefined && !matchers.some((m) => m.label === l.name))
+              .map((l) => ({ label: l.name, op: '=' as const, value: l.allowedValues?.[0] as string }));
+            return [{ metric: metric.name, matchers: [...matchers.filter((m) => m !== state), ...pinned], action: { kind: 'one_hot', label: stateLabel, value: state.value } }];
           }
           const target = op === '>' ? (value > 0 ? value * 1.5 : value + 1) : value > 0 ? value / 3 : value - 1;
           return [{ metric: metric.name, matchers, action: { kind: 'set', value: target } }];

@@ -52,15 +52,28 @@ export class Simulator {
 
   /** Records what happened since the previous step (the first step only sets gauges). */
   step(nowMs: number, active?: ActiveEffects): void {
+    const first = this.lastMs === undefined;
     const dt = this.lastMs === undefined ? 0 : Math.max(0, (nowMs - this.lastMs) / 1000);
     this.lastMs = nowMs;
     const now = nowMs / 1000;
     const shape = dailyShape(now, this.options.dayLengthSeconds);
     const burst = this.bursts.at(now, dt);
     const elapsed = active ? Math.max(0, (nowMs - active.startedAtMs) / 1000) : 0;
+    if (first) this.initialize();
     for (const state of this.states) {
       const effect = active?.effects.find((e) => e.metric === state.plan.metric.name && matchesAll(state.series.labels, e.matchers));
       this.stepSeries(state, { now, dt, shape, burst, elapsed }, effect);
+    }
+  }
+
+  /**
+   * Every series exists from the first scrape: counters at 0 (as an instrumented service
+   * initializes them), histograms with one healthy observation (the job ran once).
+   */
+  private initialize(): void {
+    for (const { series, handle } of this.states) {
+      if (series.type === 'counter') handle.add?.(0, series.labels);
+      else if (series.type === 'histogram') handle.record?.((series.low + series.high) / 2, series.labels);
     }
   }
 
