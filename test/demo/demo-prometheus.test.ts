@@ -129,4 +129,25 @@ describe.skipIf(skip !== undefined)('the demo under a real Prometheus with the g
       expect(['pending', 'firing']).toContain(active);
     }, 200_000);
   }
+  it('the other named seed scenarios drive each of their alerts to pending or firing', async () => {
+    const timings: string[] = [];
+    const missed: string[] = [];
+    for (const name of ['curator-budget-exhausted', 'backup-stale', 'backup-verification-failed', 'health-degraded', 'carbon-budget']) {
+      const scenario = demo.scenarios.find((s) => s.name === name);
+      expect(scenario, name).toBeDefined();
+      const start = Date.now();
+      await writeScenarioControl(control, { version: 1, scenario: name, startedAt: new Date(start).toISOString(), endsAt: new Date(start + 30_000).toISOString() });
+      for (const alert of scenario?.alerts ?? []) {
+        try {
+          const state = await waitFor(async () => (await alerts()).find((a) => a.labels.alertname === alert)?.state, Math.max(1000, start + 30_000 - Date.now()), alert);
+          timings.push(`${name}: ${alert} ${state} after ${Date.now() - start} ms`);
+        } catch {
+          missed.push(`${name}: ${alert}`);
+        }
+      }
+      await writeScenarioControl(control, { version: 1, scenario: null });
+    }
+    console.log(`demo: ${timings.join('; ')}`);
+    expect(missed).toEqual([]);
+  }, 200_000);
 });

@@ -88,7 +88,9 @@ export class Simulator {
       }
       case 'counter': {
         const rate = this.rateOf(state, t, effect);
-        if (series.smooth && !action) {
+        // Event counts go up in whole events; amounts (kg, kWh, bytes, seconds) by any fraction.
+        const amount = state.plan.metric.unit !== '1' && state.plan.metric.unit !== '';
+        if ((series.smooth && !action) || amount) {
           if (rate * t.dt > 0) handle.add?.(rate * t.dt, series.labels);
           return;
         }
