@@ -72,7 +72,7 @@ describe.skipIf(skip)('the packed packages, installed outside the repository', (
 
   it('packs every package, each with its README, and none private', async () => {
     const names = tarballs.map((path) => /^vigil-([a-z]+)-\d/.exec(basename(path))?.[1]).sort();
-    expect(names).toEqual(['cli', 'compiler', 'controller', 'conventions', 'exporters', 'instrumentation']);
+    expect(names).toEqual(['cli', 'compiler', 'controller', 'conventions', 'demo', 'exporters', 'instrumentation']);
     for (const dir of names) {
       const pkg = JSON.parse(await readFile(join(REPO, 'packages', dir!, 'package.json'), 'utf8')) as Record<string, unknown>;
       expect(pkg.private, dir).toBeUndefined();

@@ -12,6 +12,7 @@ import { definitionsJsonSchema } from '@vigil/compiler/core';
 import { recoverInterruptedWrite, staleGeneratedFiles, writeFileAtomically, writeOutputsAtomically, type WriteStepHook } from './io/write-outputs.js';
 import { readDefinitionsDir } from './io/read-definitions.js';
 import { DEFAULT_LOCK_OPTIONS, withProjectLock, type LockOptions } from './io/project-lock.js';
+import { addScenarioCommand } from './scenario/scenario-command.js';
 import type { LintFinding, UserRuleFile } from '@vigil/compiler/lint';
 import type { autopilotCommand as AutopilotBuilder } from '@vigil/controller/cli';
 
@@ -299,6 +300,8 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
     // Listed in `vigil --help`; the real command is added when the arguments name it.
     program.command('autopilot').description(AUTOPILOT_DESCRIPTION).allowUnknownOption().allowExcessArguments();
   }
+
+  addScenarioCommand(program, io, () => program.opts<CommonOptions>());
 
   program
     .command('datadog')

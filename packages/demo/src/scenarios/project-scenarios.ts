@@ -1,0 +1,10 @@
+import type { Model } from '@vigil/compiler/core';
+import { healthyPlan } from '../traffic/healthy-plan.js';
+import { deriveScenarios, undrivenAlerts } from './derive-scenarios.js';
+import type { Scenario } from './scenario.js';
+
+/** A project's scenarios, and the alerts none of them drives. */
+export function projectScenarios(model: Model): { scenarios: Scenario[]; undriven: string[] } {
+  const scenarios = deriveScenarios(model, healthyPlan(model));
+  return { scenarios, undriven: undrivenAlerts(model, scenarios) };
+}
