@@ -105,6 +105,8 @@ const selected = batches(scenarios.filter((s) => !only || s.id.includes(only)));
 
 describe.skipIf(skip)('differential: generated rules on Prometheus and VictoriaMetrics (vmalert replay)', () => {
   const outcomes: string[] = [];
+  /** Alert names that fired, on both engines alike, in some batch. */
+  const fired = new Set<string>();
   afterAll(() => {
     if (outcomes.length > 0) console.log(outcomes.join('\n'));
   });
@@ -142,8 +144,16 @@ describe.skipIf(skip)('differential: generated rules on Prometheus and VictoriaM
         expect(firing > 0, `${scenario.id} ${expectation.alertname} at ${expectation.evalSeconds}s`).toBe(expectation.firing > 0);
       }
     }
+    for (const series of outcome.prometheus) fired.add(series.alertname);
     outcomes.push(`batch ${index}: ${onPrometheus.size} alert instances agree`);
   }, 180_000);
+
+  it('fired every alert that a generated promtool test expects to fire, on both engines', () => {
+    const expected = new Set(selected.flat().flatMap((s) => s.expectations.filter((e) => e.firing > 0).map((e) => e.alertname)));
+    expect(expected.size).toBeGreaterThan(0);
+    expect([...expected].filter((name) => !fired.has(name))).toEqual([]);
+    outcomes.push(`${fired.size} alert names fired alike on both engines (${expected.size} expected by the promtool tests)`);
+  });
 
   it('documents the one difference: without Prometheus\' lookback, VictoriaMetrics resolves a stopped series\' alert minutes earlier', async () => {
     // VigilTargetDown on `up == 0`, whose series then stops without a staleness marker (as pushed
