@@ -23,10 +23,11 @@ if [ "$(node_major)" -lt 22 ]; then
   export PATH="$node_dir/bin:$PATH"
 fi
 
-# 2. Debian's Prometheus, Alertmanager and Chromium: the tests run the real binaries.
+# 2. Debian's Prometheus, Alertmanager, VictoriaMetrics and Chromium: the tests run the real binaries.
 missing=()
 { command -v promtool && command -v prometheus; } >/dev/null || missing+=(prometheus)
 { command -v amtool && command -v prometheus-alertmanager; } >/dev/null || missing+=(prometheus-alertmanager)
+{ command -v victoria-metrics && command -v vmalert && command -v vmagent; } >/dev/null || missing+=(victoria-metrics)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   line="apt-get update && apt-get install -y ${missing[*]}"

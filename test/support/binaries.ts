@@ -12,7 +12,7 @@ export function hasBinary(name: string): boolean {
 export function missingBinaries(...names: string[]): string | undefined {
   const missing = names.filter((name) => !hasBinary(name));
   if (missing.length === 0) return undefined;
-  const reason = `missing ${missing.join(', ')} (apt-get install prometheus prometheus-alertmanager)`;
+  const reason = `missing ${missing.join(', ')} (apt-get install prometheus prometheus-alertmanager victoria-metrics)`;
   if (process.env.CI === 'true') throw new Error(`CI=true: ${reason}`);
   return reason;
 }

@@ -8,7 +8,7 @@
 export const ALWAYS_TARGETS = ['prometheus-rules', 'promtool-tests', 'prometheus-config', 'json-schema'] as const;
 
 /** Targets a project chooses with `settings.outputs`. */
-export const OPTIONAL_TARGETS = ['alertmanager', 'grafana', 'html', 'datadog'] as const;
+export const OPTIONAL_TARGETS = ['alertmanager', 'grafana', 'html', 'datadog', 'thanos', 'mimir'] as const;
 
 /** One of {@link ALWAYS_TARGETS}. */
 export type AlwaysTarget = (typeof ALWAYS_TARGETS)[number];

@@ -38,6 +38,7 @@ const DEFAULT_SETTINGS: SettingsSpec = {
   retention: '90d',
   alertmanagers: ['localhost:9093'],
   external_labels: {},
+  remote_write: [],
 };
 
 const seconds = (text: string): number => parseDuration(text) as number;
@@ -111,6 +112,13 @@ function buildSettings(files: readonly LoadedDefinitions[], sink: IssueSink): Se
     retentionSeconds: seconds(spec.retention),
     alertmanagers: spec.alertmanagers,
     externalLabels: spec.external_labels,
+    replicas: spec.replicas ?? [],
+    remoteWrite: spec.remote_write.map((entry) => ({
+      url: entry.url,
+      ...(entry.name ? { name: entry.name } : {}),
+      ...(entry.basic_auth ? { basicAuth: { username: entry.basic_auth.username, passwordFile: entry.basic_auth.password_file } } : {}),
+      ...(entry.bearer_token_file ? { bearerTokenFile: entry.bearer_token_file } : {}),
+    })),
     outputs: spec.outputs ?? DEFAULT_OUTPUTS,
   };
 }

@@ -17,6 +17,14 @@ export type { InstrumentType };
 export type Aggregation = 'avg' | 'min' | 'max' | 'sum';
 
 
+/** One remote-write endpoint: the URL carries no credential; secrets are read from files. */
+export interface RemoteWrite {
+  url: string;
+  name?: string;
+  basicAuth?: { username: string; passwordFile: string };
+  bearerTokenFile?: string;
+}
+
 /** Global settings, defaults applied. Durations are in seconds. */
 export interface Settings {
   scrapeIntervalSeconds: number;
@@ -24,6 +32,10 @@ export interface Settings {
   retentionSeconds: number;
   alertmanagers: string[];
   externalLabels: Record<string, string>;
+  /** Names of the Prometheus replicas of an HA pair; empty for a single Prometheus. */
+  replicas: string[];
+  /** Remote-write endpoints, secrets by file. */
+  remoteWrite: RemoteWrite[];
   /** The outputs written beside Prometheus's, in the order the definitions list them. */
   outputs: readonly OptionalTarget[];
 }

@@ -58,12 +58,37 @@ const matcherValue = z.union([
 ]);
 const matchers = z.record(labelName, matcherValue);
 
+/** A file path Prometheus reads a secret from: absolute, so it does not depend on where Prometheus starts. */
+const secretFile = z.string().startsWith('/', 'expected an absolute path to the file holding the secret');
+
+/** One `remote_write` endpoint; its secret comes by file, never inline (the config is committed). */
+const remoteWrite = z
+  .strictObject({
+    url: httpUrl,
+    name: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a lower-case name such as long-term').optional(),
+    basic_auth: z.strictObject({ username: z.string().min(1), password_file: secretFile }).optional(),
+    /** `Authorization: Bearer <file contents>`. */
+    bearer_token_file: secretFile.optional(),
+  })
+  .refine((entry) => !(entry.basic_auth && entry.bearer_token_file), 'use basic_auth or bearer_token_file, not both');
+
+/** Replica names: each becomes the `replica` external label of one Prometheus of an HA pair. */
+const replicaName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected a lower-case replica name such as a or prom-0');
+
 const settings = z.strictObject({
   scrape_interval: duration.default('30s'),
   evaluation_interval: duration.default('30s'),
   retention: duration.default('90d'),
   alertmanagers: z.array(hostTarget).default(['localhost:9093']),
   external_labels: labelMap.default({}),
+  /** High availability: one Prometheus per name, each with `replica: <name>`, dropped before Alertmanager. */
+  replicas: z
+    .array(replicaName)
+    .min(2, 'an HA pair needs at least two replicas')
+    .refine((list) => new Set(list).size === list.length, 'each replica once')
+    .optional(),
+  /** Where every Prometheus also sends its samples (VictoriaMetrics, Thanos Receive, Mimir). */
+  remote_write: z.array(remoteWrite).default([]),
   /** Grafana's base URL, for the `dashboard_url` annotation of alerts. */
   grafana_url: httpUrl.optional(),
   /** Outputs beside Prometheus's own (always written); by default all but Datadog. */

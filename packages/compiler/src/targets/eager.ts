@@ -4,9 +4,11 @@ import { emitDatadog } from './datadog/emit.js';
 import { emitGrafana } from './grafana/emit.js';
 import { emitHtml } from './html/emit.js';
 import { emitSchema } from './json-schema/emit.js';
+import { emitMimir } from './mimir/emit.js';
 import { emitConfig } from './prometheus-config/emit.js';
 import { emitRules } from './prometheus-rules/emit.js';
 import { emitTests } from './promtool-tests/emit.js';
+import { emitThanos } from './thanos/emit.js';
 import type { TargetEmit } from './target.js';
 
 /**
@@ -23,4 +25,6 @@ export const EAGER_EMITTERS: { readonly [N in TargetName]: TargetEmit } = {
   grafana: emitGrafana,
   html: emitHtml,
   datadog: emitDatadog,
+  thanos: emitThanos,
+  mimir: emitMimir,
 };

@@ -4,9 +4,11 @@ import { datadog } from './datadog/index.js';
 import { grafana } from './grafana/index.js';
 import { html } from './html/index.js';
 import { jsonSchema } from './json-schema/index.js';
+import { mimir } from './mimir/index.js';
 import { prometheusConfig } from './prometheus-config/index.js';
 import { prometheusRules } from './prometheus-rules/index.js';
 import { promtoolTests } from './promtool-tests/index.js';
+import { thanos } from './thanos/index.js';
 import type { LoadedTarget, OwnedFiles, TargetDescriptor, TargetRegistry } from './target.js';
 
 /**
@@ -23,6 +25,8 @@ export const TARGETS = {
   grafana,
   html,
   datadog,
+  thanos,
+  mimir,
 } as const satisfies { readonly [N in TargetName]: TargetDescriptor<N> };
 
 /**

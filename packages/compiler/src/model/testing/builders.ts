@@ -20,6 +20,8 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
     retentionSeconds: 90 * 86400,
     alertmanagers: ['localhost:9093'],
     externalLabels: {},
+    replicas: [],
+    remoteWrite: [],
     outputs: ['alertmanager', 'grafana', 'html'],
     ...overrides,
   };

@@ -36,4 +36,36 @@ describe('emitPrometheusConfig', () => {
     const { storage } = emitted(build.model({ settings: build.settings({ retentionSeconds: 15 * 86400 }) }));
     expect(storage).toEqual({ storage: { tsdb: { retention: '15d', args: ['--storage.tsdb.retention.time=15d'] } } });
   });
+
+  it('writes one config per replica: the replica label, dropped from alerts in every file', () => {
+    const settings = build.settings({ replicas: ['a', 'b'], externalLabels: { cluster: 'eu' }, alertmanagers: ['am1:9093', 'am2:9093'] });
+    const files = emitPrometheusConfig(build.model({ settings }));
+    expect(files.map((f) => f.path)).toEqual(['prometheus/prometheus.yml', 'prometheus/prometheus-a.yml', 'prometheus/prometheus-b.yml', 'prometheus/storage.yml']);
+    const [base, a, b] = files.slice(0, 3).map((f) => parse(f.content) as { global: { external_labels: unknown }; alerting: unknown });
+    expect(base?.global.external_labels).toEqual({ cluster: 'eu' });
+    expect(a?.global.external_labels).toEqual({ cluster: 'eu', replica: 'a' });
+    expect(b?.global.external_labels).toEqual({ cluster: 'eu', replica: 'b' });
+    for (const config of [base, a, b]) {
+      expect(config?.alerting).toEqual({
+        alert_relabel_configs: [{ action: 'labeldrop', regex: 'replica' }],
+        alertmanagers: [{ static_configs: [{ targets: ['am1:9093', 'am2:9093'] }] }],
+      });
+    }
+  });
+
+  it('writes remote_write with secrets by file only', () => {
+    const remoteWrite = [
+      { url: 'https://vm.example/api/v1/write', name: 'vm', basicAuth: { username: 'vigil', passwordFile: '/run/secrets/vm' } },
+      { url: 'https://mimir.example/api/v1/push', bearerTokenFile: '/run/secrets/mimir' },
+    ];
+    const { config } = emitted(build.model({ settings: build.settings({ remoteWrite }) }));
+    expect(config.remote_write).toEqual([
+      { url: 'https://vm.example/api/v1/write', name: 'vm', basic_auth: { username: 'vigil', password_file: '/run/secrets/vm' } },
+      { url: 'https://mimir.example/api/v1/push', authorization: { type: 'Bearer', credentials_file: '/run/secrets/mimir' } },
+    ]);
+  });
+
+  it('leaves remote_write out when there is none', () => {
+    expect(emitted().config).not.toHaveProperty('remote_write');
+  });
 });
