@@ -12,6 +12,7 @@ export { API_VERSION, DefinitionsFileSchema, definitionsJsonSchema } from './spe
 export type { DefinitionsFile } from './spec/schema.js';
 export { loadModel } from './compile.js';
 export { buildModel } from './model/build.js';
+export { conditionMetrics } from './model/condition-metrics.js';
 export type { Alert, Condition, Metric, Model, Service, Settings, Slo } from './model/types.js';
 export type { Autopilot, AutopilotKpi, AutopilotParameter, KpiQueries } from './model/autopilot.js';
 export type { AutopilotMetricSpec } from './model/autopilot-metrics.js';

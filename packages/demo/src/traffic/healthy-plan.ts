@@ -1,4 +1,4 @@
-import type { Alert, Metric, Model, Slo } from '@vigil/compiler/core';
+import { conditionMetrics, type Alert, type Metric, type Model, type Slo } from '@vigil/compiler/core';
 import { enumerateSeries, type Matcher, matchesAll, seriesKey, type SeriesLabels } from '../model/series.js';
 import type { GaugeBehaviour, MetricPlan, SeriesPlan } from './plan.js';
 import { teamProfile } from './team-profiles.js';
@@ -67,22 +67,6 @@ export function healthyPlan(model: Model): MetricPlan[] {
   return plans;
 }
 
-function conditionMetrics(condition: Condition): Metric[] {
-  switch (condition.kind) {
-    case 'threshold':
-    case 'rate_of_change':
-    case 'anomaly':
-    case 'forecast':
-      return [condition.value.metric];
-    case 'staleness':
-    case 'absence':
-      return [condition.metric];
-    case 'ratio':
-      return [condition.numerator.metric, condition.denominator.metric];
-    case 'promql':
-      return [];
-  }
-}
 
 type LimitFn = (metric: Metric, matchers: readonly Matcher[], change: (l: Limits, matching: number) => void) => void;
 

@@ -1,14 +1,5 @@
-/** A small seeded generator (mulberry32), so a demo run is reproducible from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (the resilience module's mulberry32), so a demo run is reproducible from its seed. */
+export { seededRandom } from '@vigil/instrumentation/resilience';
 
 /**
  * The daily shape at `nowSeconds`, between -1 (the night's trough, 03:00 of the demo day) and

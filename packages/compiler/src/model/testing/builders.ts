@@ -1,7 +1,8 @@
 // Model builders for unit tests: a valid value of each model type from a few overrides, so an
 // emitter test states only what it is about instead of round-tripping YAML through the spec.
 // Test-only: excluded from the published build (see the package's tsconfig).
-import { assertNever, type SourceLocation } from '../../errors.js';
+import type { SourceLocation } from '../../errors.js';
+import { conditionMetrics } from '../condition-metrics.js';
 import { BURN_TIERS } from '../burn-tiers.js';
 import { prometheusMetricName } from '@vigil/conventions';
 import type { Integration, NotificationRoute, Notifications, Receiver } from '../routing.js';
@@ -136,7 +137,7 @@ export function model(overrides: Partial<Model> = {}): Model {
   const alerts = (overrides.alerts ?? []).map(own);
   const slos = (overrides.slos ?? []).map(own);
   const used = [
-    ...alerts.flatMap((a) => metricsOf(a.condition)),
+    ...alerts.flatMap((a) => conditionMetrics(a.condition)),
     ...slos.flatMap((s) => (s.sli.kind === 'events' ? [s.sli.bad?.metric, s.sli.good?.metric, s.sli.total.metric] : s.sli.kind === 'latency' ? [s.sli.metric] : [])),
   ].filter((m): m is Metric => m !== undefined);
   return {
@@ -151,24 +152,6 @@ export function model(overrides: Partial<Model> = {}): Model {
   };
 }
 
-function metricsOf(condition: Alert['condition']): Metric[] {
-  switch (condition.kind) {
-    case 'threshold':
-    case 'rate_of_change':
-    case 'anomaly':
-    case 'forecast':
-      return [condition.value.metric];
-    case 'staleness':
-    case 'absence':
-      return [condition.metric];
-    case 'ratio':
-      return [condition.numerator.metric, condition.denominator.metric];
-    case 'promql':
-      return [];
-    default:
-      return assertNever(condition);
-  }
-}
 
 function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   return [...new Map(items.map((item) => [key(item), item])).values()];
