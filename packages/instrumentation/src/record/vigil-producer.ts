@@ -12,7 +12,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 // Types only: the writer is handed in by the endpoint, so this package never loads @vigil/exporters for it.
 import type { ExpositionSource, ExpositionWriter } from '@vigil/exporters';
-import { HIST_BUCKETS, HIST_COUNT, HIST_MAX, HIST_MIN, HIST_SUM, SERIES_CAP_LABEL, type Series, type SeriesStore } from './series-store.js';
+import { HIST_BUCKETS, HIST_COUNT, HIST_MAX, HIST_MIN, HIST_SUM, SERIES_CAP_LABEL, type SeriesStore } from './series-store.js';
 
 /** The instrumentation scope of every metric Vigil's handles record. */
 export const VIGIL_SCOPE = { name: '@vigil/instrumentation', version: '0.1.0' } as const;
@@ -34,17 +34,22 @@ function sumData(name: string, description: string, unit: string, monotonic: boo
 /** The OpenTelemetry data of one store at `endTime`; undefined when it has no series yet. */
 export function storeToMetricData(store: SeriesStore, startTime: HrTime, endTime: HrTime): MetricData | undefined {
   const { name, description, unit } = store;
+  const n = store.size;
   switch (store.kind) {
     case 'counter':
     case 'updowncounter': {
-      if (store.series.length === 0) return undefined;
-      const points = store.series.map((s) => ({ startTime, endTime, attributes: s.attributes, value: s.cells[s.at] as number }));
+      if (n === 0) return undefined;
+      const points: DataPoint<number>[] = [];
+      for (let i = 0; i < n; i++) points.push({ startTime, endTime, attributes: store.attributesOf(i), value: store.cellsOf(i)[store.offsetOf(i)] as number });
       return sumData(name, description, unit, store.kind === 'counter', points);
     }
     case 'gauge': {
-      const points = store.series
-        .filter((s) => s.cells[s.at + 1] === 1)
-        .map((s) => ({ startTime, endTime, attributes: s.attributes, value: s.cells[s.at] as number }));
+      const points: DataPoint<number>[] = [];
+      for (let i = 0; i < n; i++) {
+        const c = store.cellsOf(i);
+        const at = store.offsetOf(i);
+        if (c[at + 1] === 1) points.push({ startTime, endTime, attributes: store.attributesOf(i), value: c[at] as number });
+      }
       if (points.length === 0) return undefined;
       return {
         descriptor: { name, description, unit, valueType: ValueType.DOUBLE },
@@ -54,24 +59,25 @@ export function storeToMetricData(store: SeriesStore, startTime: HrTime, endTime
       };
     }
     case 'histogram': {
-      if (store.series.length === 0) return undefined;
+      if (n === 0) return undefined;
       const boundaries = [...store.boundaries];
-      const points = store.series.map((s): DataPoint<Histogram> => {
-        const c = s.cells;
-        const at = s.at;
+      const points: DataPoint<Histogram>[] = [];
+      for (let i = 0; i < n; i++) {
+        const c = store.cellsOf(i);
+        const at = store.offsetOf(i);
         const count = c[at + HIST_COUNT] as number;
-        return {
+        points.push({
           startTime,
           endTime,
-          attributes: s.attributes,
+          attributes: store.attributesOf(i),
           value: {
             buckets: { boundaries, counts: Array.from(c.subarray(at + HIST_BUCKETS, at + store.width)) },
             count,
             sum: c[at + HIST_SUM] as number,
             ...(count > 0 ? { min: c[at + HIST_MIN] as number, max: c[at + HIST_MAX] as number } : {}),
           },
-        };
-      });
+        });
+      }
       return {
         descriptor: { name, description, unit, valueType: ValueType.DOUBLE },
         aggregationTemporality: AggregationTemporality.CUMULATIVE,
@@ -99,9 +105,35 @@ export function selfMetricPoints(stores: readonly SeriesStore[], startTime: HrTi
 export const OVERFLOW_DESCRIPTION = 'Label values folded into __overflow__ by Vigil (label="*": the metric\'s series cap)';
 export const DROPPED_DESCRIPTION = 'Recordings Vigil dropped: invalid_value (NaN, infinite, negative counter increment) or error';
 
-/** The cached label block of a series (built at its first scrape). */
-function blockOf(writer: ExpositionWriter, series: Series): string {
-  return (series.block ??= writer.labelBlock(series.attributes));
+/**
+ * Label blocks of one store in one scrape, written from its label value columns: the label names
+ * are sanitized once per store, and a series' block is concatenated from them and its values (no
+ * block is kept per series; a few bytes per series matter more than a few concatenations per
+ * scrape). Series with a value that needs escaping take the writer's full path.
+ */
+class StoreBlocks {
+  private readonly parts: string[];
+  private readonly columns: string[][];
+
+  constructor(
+    private readonly writer: ExpositionWriter,
+    private readonly store: SeriesStore,
+  ) {
+    this.parts = writer.labelBlockParts(store.labelNames);
+    this.columns = store.values;
+  }
+
+  /** The label block of series `index`. */
+  of(index: number): string {
+    const columns = this.columns;
+    const n = columns.length;
+    if (n === 0) return '';
+    if (this.store.needsEscaping(index)) return this.writer.labelBlock(this.store.attributesOf(index));
+    const parts = this.parts;
+    let block = (parts[0] as string) + (columns[0] as string[])[index];
+    for (let j = 1; j < n; j++) block += (parts[j] as string) + (columns[j] as string[])[index];
+    return block + '"';
+  }
 }
 
 /**
@@ -109,30 +141,29 @@ function blockOf(writer: ExpositionWriter, series: Series): string {
  * {@link storeToMetricData} through the OpenTelemetry serializer, without building them.
  */
 export function writeStore(writer: ExpositionWriter, store: SeriesStore): void {
-  const all = store.series;
-  const n = all.length;
+  const n = store.size;
   if (n === 0) return;
   const name = writer.metricName(store.name, store.kind);
   if (name === undefined) return;
+  const blocks = new StoreBlocks(writer, store);
   switch (store.kind) {
     case 'counter':
     case 'updowncounter': {
       const family = writer.family(name, store.kind, store.description, store.unit, VIGIL_SCOPE);
       const exemplars = store.kind === 'counter' && store.exemplars && writer.exemplars;
       for (let i = 0; i < n; i++) {
-        const s = all[i] as Series;
-        writer.sample(family, blockOf(writer, s), s.cells[s.at] as number, exemplars ? s.exemplars?.[0] : undefined);
+        writer.sample(family, blocks.of(i), store.cellsOf(i)[store.offsetOf(i)] as number, exemplars ? store.exemplarsOf(i)?.[0] : undefined);
       }
       return;
     }
     case 'gauge': {
+      const recorded = (i: number): boolean => store.cellsOf(i)[store.offsetOf(i) + 1] === 1;
       let first = 0;
-      while (first < n && (all[first] as Series).cells[(all[first] as Series).at + 1] !== 1) first++;
+      while (first < n && !recorded(first)) first++;
       if (first === n) return;
       const family = writer.family(name, 'gauge', store.description, store.unit, VIGIL_SCOPE);
       for (let i = first; i < n; i++) {
-        const s = all[i] as Series;
-        if (s.cells[s.at + 1] === 1) writer.sample(family, blockOf(writer, s), s.cells[s.at] as number);
+        if (recorded(i)) writer.sample(family, blocks.of(i), store.cellsOf(i)[store.offsetOf(i)] as number);
       }
       return;
     }
@@ -140,10 +171,9 @@ export function writeStore(writer: ExpositionWriter, store: SeriesStore): void {
       const family = writer.family(name, 'histogram', store.description, store.unit, VIGIL_SCOPE, store.boundaries);
       const exemplars = store.exemplars && writer.exemplars;
       for (let i = 0; i < n; i++) {
-        const s = all[i] as Series;
-        const c = s.cells;
-        const at = s.at;
-        writer.histogram(family, blockOf(writer, s), c[at + HIST_COUNT] as number, c[at + HIST_SUM] as number, c, at + HIST_BUCKETS, exemplars ? s.exemplars : undefined);
+        const c = store.cellsOf(i);
+        const at = store.offsetOf(i);
+        writer.histogram(family, blocks.of(i), c[at + HIST_COUNT] as number, c[at + HIST_SUM] as number, c, at + HIST_BUCKETS, exemplars ? store.exemplarsOf(i) : undefined);
       }
       return;
     }
