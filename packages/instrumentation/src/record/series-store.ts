@@ -136,6 +136,14 @@ export class SeriesStore {
   private exemplarSlots: ((Exemplar | undefined)[] | undefined)[] = [];
   /** Series with a label value that needs escaping in a scrape (rare: their blocks take the slow path). */
   private escaped: Set<number> | undefined;
+  /**
+   * The label blocks of series 0 to `blockCount - 1` in a scrape, one after the other (written by
+   * the producer at their first scrape, with the exposition writer's escaping), and where each
+   * ends: one string per store instead of one per series.
+   */
+  blockText = '';
+  blockEnds = new Uint32Array(0);
+  blockCount = 0;
   /** Attribute objects kept for handles over an OpenTelemetry meter, which pass them at every recording. */
   private attributeObjects: (Attributes | undefined)[] = [];
 
@@ -157,6 +165,11 @@ export class SeriesStore {
     this.overflows = new Float64Array(this.labelNames.length + 1);
     this.width = cellCount(this.kind, this.boundaries.length);
     this.maxSeries = Math.max(1, limits.maxSeries);
+  }
+
+  /** The cell chunks, in series order (chunk k holds its length / width series). */
+  get chunkList(): readonly Float64Array[] {
+    return this.chunks;
   }
 
   /** Series held (their indexes are 0 to size - 1). */
@@ -191,6 +204,20 @@ export class SeriesStore {
   /** {@link attributesOf}, made once per series and kept: for callers that hand the same object to OpenTelemetry at every recording. */
   keptAttributesOf(index: number): Attributes {
     return (this.attributeObjects[index] ??= Object.freeze(this.attributesOf(index)));
+  }
+
+  /** Appends the label blocks of the next series (`text`, and where each ends in {@link blockText}). */
+  addBlocks(text: string, ends: readonly number[]): void {
+    const count = this.blockCount + ends.length;
+    if (count > this.blockEnds.length) {
+      const grown = new Uint32Array(Math.max(count, this.blockEnds.length * 2, 16));
+      grown.set(this.blockEnds.subarray(0, this.blockCount));
+      this.blockEnds = grown;
+    }
+    this.blockEnds.set(ends, this.blockCount);
+    this.blockCount = count;
+    // One flat string: a rope of appended parts would keep a node per scrape that added series.
+    this.blockText = this.blockText === '' ? text : Buffer.from(this.blockText + text, 'utf8').toString('utf8');
   }
 
   /** Whether a label value of series `index` needs escaping in a scrape. */
@@ -296,6 +323,9 @@ export class SeriesStore {
     this.exemplarSlots = [];
     this.attributeObjects = [];
     this.escaped = undefined;
+    this.blockText = '';
+    this.blockEnds = new Uint32Array(0);
+    this.blockCount = 0;
     for (const seen of this.seen) seen?.clear();
   }
 

@@ -11,7 +11,7 @@ import {
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 // Types only: the writer is handed in by the endpoint, so this package never loads @vigil/exporters for it.
-import type { ExpositionSource, ExpositionWriter } from '@vigil/exporters';
+import type { ExpositionFamily, ExpositionSource, ExpositionWriter } from '@vigil/exporters';
 import { HIST_BUCKETS, HIST_COUNT, HIST_MAX, HIST_MIN, HIST_SUM, SERIES_CAP_LABEL, type SeriesStore } from './series-store.js';
 
 /** The instrumentation scope of every metric Vigil's handles record. */
@@ -106,74 +106,90 @@ export const OVERFLOW_DESCRIPTION = 'Label values folded into __overflow__ by Vi
 export const DROPPED_DESCRIPTION = 'Recordings Vigil dropped: invalid_value (NaN, infinite, negative counter increment) or error';
 
 /**
- * Label blocks of one store in one scrape, written from its label value columns: the label names
- * are sanitized once per store, and a series' block is concatenated from them and its values (no
- * block is kept per series; a few bytes per series matter more than a few concatenations per
- * scrape). Series with a value that needs escaping take the writer's full path.
+ * Builds the label blocks of the store's series not scraped yet. The store keeps them as one
+ * string for all its series (and where each ends), so that a block costs its characters and four
+ * bytes rather than a string of its own; a scrape takes slices of it.
  */
-class StoreBlocks {
-  private readonly parts: string[];
-  private readonly columns: string[][];
-
-  constructor(
-    private readonly writer: ExpositionWriter,
-    private readonly store: SeriesStore,
-  ) {
-    this.parts = writer.labelBlockParts(store.labelNames);
-    this.columns = store.values;
+function addBlocks(writer: ExpositionWriter, store: SeriesStore): void {
+  const known = store.blockCount;
+  if (known >= store.size) return;
+  const parts = writer.labelBlockParts(store.labelNames);
+  const columns = store.values;
+  const blocks: string[] = [];
+  const ends: number[] = [];
+  let end = store.blockText.length;
+  for (let i = known; i < store.size; i++) {
+    let block = '';
+    if (store.needsEscaping(i)) block = writer.labelBlock(store.attributesOf(i));
+    else if (columns.length > 0) {
+      block = (parts[0] as string) + (columns[0] as string[])[i];
+      for (let j = 1; j < columns.length; j++) block += (parts[j] as string) + (columns[j] as string[])[i];
+      block += '"';
+    }
+    blocks.push(block);
+    end += block.length;
+    ends.push(end);
   }
-
-  /** The label block of series `index`. */
-  of(index: number): string {
-    const columns = this.columns;
-    const n = columns.length;
-    if (n === 0) return '';
-    if (this.store.needsEscaping(index)) return this.writer.labelBlock(this.store.attributesOf(index));
-    const parts = this.parts;
-    let block = (parts[0] as string) + (columns[0] as string[])[index];
-    for (let j = 1; j < n; j++) block += (parts[j] as string) + (columns[j] as string[])[index];
-    return block + '"';
-  }
+  store.addBlocks(blocks.join(''), ends);
 }
 
 /**
  * Writes one store's series straight from its cells: the same families, labels and values as
- * {@link storeToMetricData} through the OpenTelemetry serializer, without building them.
+ * {@link storeToMetricData} through the OpenTelemetry serializer, without building them. Series
+ * are walked chunk by chunk, their blocks sliced from the store's block text.
  */
 export function writeStore(writer: ExpositionWriter, store: SeriesStore): void {
   const n = store.size;
   if (n === 0) return;
   const name = writer.metricName(store.name, store.kind);
   if (name === undefined) return;
-  const blocks = new StoreBlocks(writer, store);
+  addBlocks(writer, store);
+  const text = store.blockText;
+  const ends = store.blockEnds;
+  const width = store.width;
+  const chunks = store.chunkList;
+  let i = 0;
+  let start = 0;
   switch (store.kind) {
     case 'counter':
     case 'updowncounter': {
       const family = writer.family(name, store.kind, store.description, store.unit, VIGIL_SCOPE);
       const exemplars = store.kind === 'counter' && store.exemplars && writer.exemplars;
-      for (let i = 0; i < n; i++) {
-        writer.sample(family, blocks.of(i), store.cellsOf(i)[store.offsetOf(i)] as number, exemplars ? store.exemplarsOf(i)?.[0] : undefined);
+      for (let c = 0; i < n; c++) {
+        const cells = chunks[c] as Float64Array;
+        for (let at = 0; at < cells.length && i < n; at += width, i++) {
+          const end = ends[i] as number;
+          writer.sample(family, text.slice(start, end), cells[at] as number, exemplars ? store.exemplarsOf(i)?.[0] : undefined);
+          start = end;
+        }
       }
       return;
     }
     case 'gauge': {
-      const recorded = (i: number): boolean => store.cellsOf(i)[store.offsetOf(i) + 1] === 1;
-      let first = 0;
-      while (first < n && !recorded(first)) first++;
-      if (first === n) return;
-      const family = writer.family(name, 'gauge', store.description, store.unit, VIGIL_SCOPE);
-      for (let i = first; i < n; i++) {
-        if (recorded(i)) writer.sample(family, blocks.of(i), store.cellsOf(i)[store.offsetOf(i)] as number);
+      let family: ExpositionFamily | undefined;
+      for (let c = 0; i < n; c++) {
+        const cells = chunks[c] as Float64Array;
+        for (let at = 0; at < cells.length && i < n; at += width, i++) {
+          const end = ends[i] as number;
+          if (cells[at + 1] === 1) {
+            family ??= writer.family(name, 'gauge', store.description, store.unit, VIGIL_SCOPE);
+            writer.sample(family, text.slice(start, end), cells[at] as number);
+          }
+          start = end;
+        }
       }
       return;
     }
     case 'histogram': {
       const family = writer.family(name, 'histogram', store.description, store.unit, VIGIL_SCOPE, store.boundaries);
       const exemplars = store.exemplars && writer.exemplars;
-      for (let i = 0; i < n; i++) {
-        const c = store.cellsOf(i);
-        const at = store.offsetOf(i);
-        writer.histogram(family, blocks.of(i), c[at + HIST_COUNT] as number, c[at + HIST_SUM] as number, c, at + HIST_BUCKETS, exemplars ? store.exemplarsOf(i) : undefined);
+      for (let c = 0; i < n; c++) {
+        const cells = chunks[c] as Float64Array;
+        for (let at = 0; at < cells.length && i < n; at += width, i++) {
+          const end = ends[i] as number;
+          writer.histogram(family, text.slice(start, end), cells[at + HIST_COUNT] as number, cells[at + HIST_SUM] as number, cells, at + HIST_BUCKETS, exemplars ? store.exemplarsOf(i) : undefined);
+          start = end;
+        }
       }
       return;
     }
