@@ -18,7 +18,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { Counter, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 import { createPrometheusEndpoint, createPromClientProducer } from '@vigil/exporters';
 import { createMetrics, VigilMetricProducer } from '@vigil/instrumentation';
 
@@ -70,6 +70,15 @@ function recordPromClient(registry, series) {
   for (let m = 0; m < METRICS; m++) {
     const counter = new Counter({ name: `bench_requests_${m}_total`, help: 'Requests served', labelNames: ['route', 'code'], registers: [registry] });
     for (let i = 0; i < perMetric; i++) counter.inc({ route: `/route/${i}`, code: '200' }, i + 1);
+  }
+}
+
+/** Histograms for the bridge: `series` label sets over 10 names, default buckets (11 bucket lines each). */
+function recordPromClientHistograms(registry, series) {
+  const perMetric = series / 10;
+  for (let m = 0; m < 10; m++) {
+    const histogram = new Histogram({ name: `bench_latency_${m}_seconds`, help: 'Latency', labelNames: ['route', 'code'], registers: [registry] });
+    for (let i = 0; i < perMetric; i++) histogram.observe({ route: `/route/${i}`, code: '200' }, (i % 100) / 50);
   }
 }
 
@@ -156,6 +165,11 @@ for (const series of SIZES) {
   // The bridge alone: the prom-client registry through Vigil's endpoint, no SDK instruments.
   const bridged = createPrometheusEndpoint({ metricProducers: [createPromClientProducer(registry)], withoutTargetInfo: true });
   const bridgeProvider = new MeterProvider({ readers: [bridged.reader] });
+  // Histograms through the bridge (a tenth of the series: each is 14 lines).
+  const histRegistry = new Registry();
+  recordPromClientHistograms(histRegistry, series / 10);
+  const bridgedHist = createPrometheusEndpoint({ metricProducers: [createPromClientProducer(histRegistry)], withoutTargetInfo: true });
+  const bridgeHistProvider = new MeterProvider({ readers: [bridgedHist.reader] });
 
   const plainHandler = (req, res) => plain.getMetricsRequestHandler(req, res);
   // Same number of samples in each text (the target_info line aside).
@@ -181,6 +195,8 @@ for (const series of SIZES) {
       vigilSdk: () => scrapeWith(sdkEndpoint.handler),
       vigilOpenMetrics: () => scrapeWith(endpoint.handler, OPENMETRICS),
       vigilGzip: () => scrapeWith(endpoint.handler, GZIP),
+      promClientHist: () => histRegistry.metrics(),
+      bridgeHist: () => scrapeWith(bridgedHist.handler),
     },
     rounds,
     warmup,
@@ -193,6 +209,9 @@ for (const series of SIZES) {
   rows.push([`${label} series: Vigil endpoint, OTel SDK counters`, result.vigilSdk]);
   rows.push([`${label} series: Vigil handles, OpenMetrics`, result.vigilOpenMetrics]);
   rows.push([`${label} series: Vigil handles, gzip`, result.vigilGzip]);
+  const histLabel = (series / 10).toLocaleString('en');
+  rows.push([`${histLabel} histogram series: prom-client registry.metrics()`, result.promClientHist]);
+  rows.push([`${histLabel} histogram series: prom-client via Vigil bridge`, result.bridgeHist]);
   for (const stat of ['median', 'min']) {
     ratios.push([
       `${label} series (${stat})`,
@@ -200,6 +219,7 @@ for (const series of SIZES) {
       result.vigil[stat] / result.promClient[stat],
       result.bridge[stat] / result.promClient[stat],
       result.vigilSdk[stat] / result.plain[stat],
+      result.bridgeHist[stat] / result.promClientHist[stat],
     ]);
   }
   const raw = await scrapeWith(endpoint.handler);
@@ -213,6 +233,8 @@ for (const series of SIZES) {
   await vigilProvider.shutdown();
   await provider.shutdown();
   await bridgeProvider.shutdown();
+  await bridgedHist.shutdown();
+  await bridgeHistProvider.shutdown();
 
   // Each kept as a service keeps it: recorded, then scraped once.
   memory.push([
@@ -249,9 +271,9 @@ console.log(line(header));
 console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
 for (const r of table) console.log(line(r));
 console.log('\nRatios (same run; < 1 means Vigil is faster; 0.50x = twice as fast):');
-for (const [label, vsPlain, vsPromClient, bridge, sdk] of ratios) {
+for (const [label, vsPlain, vsPromClient, bridge, sdk, bridgeHist] of ratios) {
   console.log(
-    `  ${label.padEnd(24)}: Vigil / plain OTel exporter ${vsPlain.toFixed(2)}x   Vigil / prom-client ${vsPromClient.toFixed(2)}x   bridge / prom-client ${bridge.toFixed(2)}x   Vigil on SDK counters / plain OTel ${sdk.toFixed(2)}x`,
+    `  ${label.padEnd(24)}: Vigil / plain OTel exporter ${vsPlain.toFixed(2)}x   Vigil / prom-client ${vsPromClient.toFixed(2)}x   bridge / prom-client ${bridge.toFixed(2)}x (histograms ${bridgeHist.toFixed(2)}x)   Vigil on SDK counters / plain OTel ${sdk.toFixed(2)}x`,
   );
 }
 console.log('\nBody size (Vigil handles; gzip level 1 when the scraper sends Accept-Encoding: gzip):');

@@ -141,7 +141,7 @@ describe('cell handles through a MetricProducer', () => {
         const { metrics, collect, producer } = setup({ maxSeries: 5 });
         for (const [region, channel] of calls) metrics.orders.add(1, { channel, region } as never);
         const store = producer.registered().find((s) => s.name === 'shop_orders');
-        expect(store?.series.length ?? 0).toBeLessThanOrEqual(6);
+        expect(store?.size ?? 0).toBeLessThanOrEqual(6);
         const total = points((await collect()).get('shop_orders')).reduce((n, p) => n + p.value, 0);
         expect(total).toBe(calls.length);
       }),

@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { type ExpositionSource, type ExpositionWriter, labelBlock } from '../prometheus/exposition-writer.js';
 import { writeMetricData } from '../prometheus/write-metric-data.js';
 import { type PromClientMetric, type PromClientValue, promClientToMetricData } from './to-metric-data.js';
+import { attributesOf, type PromClientMetricSamples, writePromClientMetric } from './write-prom-client.js';
 
 /** Options of {@link createPromClientProducer}. */
 export interface PromClientProducerOptions {
@@ -17,6 +18,8 @@ export interface PromClientProducerOptions {
 
 /** The parts of a prom-client metric object the bridge watches (public API of every type). */
 interface WatchedMetric {
+  get?: () => unknown;
+  getForPromString?: () => unknown;
   labelNames?: readonly string[];
   reset?: (...args: unknown[]) => unknown;
   remove?: (...args: unknown[]) => unknown;
@@ -68,8 +71,9 @@ export function createPromClientProducer(registry: Registry, options: PromClient
     }
   };
 
-  // prom-client keeps one labels object per series for counters and gauges: its label block is
-  // built at the first scrape and kept as long as prom-client keeps the object.
+  // prom-client keeps one labels object per series (counters, gauges, histograms' shared labels,
+  // summaries' sum and count): its label block is built at the first scrape and kept as long as
+  // prom-client keeps the object.
   const blocks = new WeakMap<object, string>();
   const blockOf = (labels: PromClientValue['labels']): string => {
     let block = blocks.get(labels);
@@ -80,25 +84,33 @@ export function createPromClientProducer(registry: Registry, options: PromClient
     return block;
   };
 
+  /**
+   * The registry's metrics as its own `registry.metrics()` reads them (`getForPromString()`
+   * where a metric has it: histograms' samples then share one labels object per series), or
+   * through `getMetricsAsJSON()` when the registry has default labels (which it merges in).
+   */
+  const samples = async (): Promise<PromClientMetricSamples[]> => {
+    const defaults = (registry as unknown as { _defaultLabels?: object })._defaultLabels;
+    if (defaults === undefined || Object.keys(defaults).length > 0) return (await registry.getMetricsAsJSON()) as unknown as PromClientMetricSamples[];
+    const metrics = registry.getMetricsAsArray() as unknown as WatchedMetric[];
+    return (await Promise.all(metrics.map((m) => (typeof m.getForPromString === 'function' ? m.getForPromString() : m.get?.())))) as PromClientMetricSamples[];
+  };
+
   return {
     /**
-     * The Prometheus endpoint's fast path: counters and gauges written straight from prom-client's
-     * values (label blocks cached), histograms and summaries through the same conversion as
-     * `collect`. Same text as `collect` through the OpenTelemetry serializer.
+     * The Prometheus endpoint's fast path: every prom-client type written straight from
+     * prom-client's samples (label blocks cached per series), the same text as `collect` through
+     * the OpenTelemetry serializer; a metric in another shape goes through the conversion.
      */
     async writeExposition(writer: ExpositionWriter): Promise<void> {
-      const raw = (await registry.getMetricsAsJSON()) as unknown as PromClientMetric[];
+      const raw = await samples();
       for (const metric of raw) watch(metric.name);
       const errors: Error[] = [];
       for (const metric of raw) {
-        if (metric.type === 'counter' || metric.type === 'gauge') {
-          const name = writer.metricName(metric.name, metric.type);
-          if (name === undefined) continue;
-          const family = writer.family(name, metric.type, metric.help, '', scope);
-          for (const v of metric.values) writer.sample(family, blockOf(v.labels), v.value);
-          continue;
-        }
-        const converted = promClientToMetricData([metric], startTime, now());
+        if (writePromClientMetric(writer, metric, scope, blockOf)) continue;
+        // The conversion wants each sample's labels whole, as getMetricsAsJSON gives them.
+        const values = metric.values.map((v) => (v.sharedLabels === undefined ? v : { ...v, labels: { ...v.labels, ...v.sharedLabels } }));
+        const converted = promClientToMetricData([{ ...metric, values } as PromClientMetric], startTime, now());
         errors.push(...converted.errors);
         writeMetricData(writer, [{ scope, metrics: converted.metrics }]);
       }
@@ -121,16 +133,6 @@ export function createPromClientProducer(registry: Registry, options: PromClient
       return { resourceMetrics: { resource: emptyResource(), scopeMetrics: [{ scope, metrics }] }, errors };
     },
   };
-}
-
-/** prom-client labels as attributes: undefined values left out, numbers as strings (as `promClientToMetricData` does). */
-function attributesOf(labels: PromClientValue['labels']): Attributes {
-  const attributes: Attributes = {};
-  for (const key in labels) {
-    const value = labels[key];
-    if (value !== undefined) attributes[key] = String(value);
-  }
-  return attributes;
 }
 
 /** The labels a prom-client `remove(...)` call names: one labels object, or values in `labelNames` order. */

@@ -180,6 +180,16 @@ export class ExpositionWriter {
     return labelBlock(attributes);
   }
 
+  /**
+   * The constant parts of label blocks over `names`: part j goes before the j-th value
+   * (`name="` first, `",name="` after), and a block ends with `"`. A source that keeps label
+   * values rather than blocks concatenates `part0 + value0 + part1 + value1 + ... + '"'`, which is
+   * {@link labelBlock} when no value needs escaping.
+   */
+  labelBlockParts(names: readonly string[]): string[] {
+    return names.map((name, j) => `${j === 0 ? '' : '",'}${sanitizeName(name)}="`);
+  }
+
   /** Whether exemplars are written (OpenMetrics only). */
   get exemplars(): boolean {
     return this.format === 'openmetrics';

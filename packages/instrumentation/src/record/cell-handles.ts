@@ -1,6 +1,6 @@
 import { context, isSpanContextValid, trace, TraceFlags } from '@opentelemetry/api';
 import type { BoundCounter, BoundGauge, BoundHistogram, BoundUpDownCounter } from '../catalog.js';
-import { HIST_BUCKETS, HIST_COUNT, HIST_MAX, HIST_MIN, HIST_SUM, type Series, type SeriesStore } from './series-store.js';
+import { HIST_BUCKETS, HIST_COUNT, HIST_MAX, HIST_MIN, HIST_SUM, type SeriesStore } from './series-store.js';
 
 type Attrs = Readonly<Record<string, unknown>> | undefined;
 
@@ -50,13 +50,15 @@ function recordHistogram(store: SeriesStore, cells: Float64Array, at: number, va
 }
 
 /**
- * Keeps the active sampled span as the exemplar of `slot` (the sum, or a bucket), overwriting the
- * previous one in place: at most one object per slot for the life of the series.
+ * Keeps the active sampled span as the exemplar of `slot` (the sum, or a bucket) of series
+ * `index`, overwriting the previous one in place: at most one object per slot for the life of
+ * the series.
  */
-function keepExemplar(series: Series, slot: number, value: number): void {
+function keepExemplar(store: SeriesStore, index: number, slot: number, value: number): void {
   const span = trace.getSpanContext(context.active());
   if (span === undefined || !isSpanContextValid(span) || (span.traceFlags & TraceFlags.SAMPLED) === 0) return;
-  const exemplars = (series.exemplars ??= []);
+  const exemplars = store.exemplarSlotsOf(index);
+  if (exemplars === undefined) return;
   const kept = exemplars[slot];
   if (kept === undefined) exemplars[slot] = { traceId: span.traceId, spanId: span.spanId, value, time: Date.now() };
   else {
@@ -67,31 +69,32 @@ function keepExemplar(series: Series, slot: number, value: number): void {
   }
 }
 
-/**
- * A bound handle's own view of its series' cells (the same memory): its hot path then indexes
- * from 0 with no offset to load. One view per bind, not per series.
- */
-function viewOf(store: SeriesStore, series: Series): Float64Array {
-  return series.cells.subarray(series.at, series.at + store.width);
-}
-
-/** The series for a bind; on an unexpected error, a detached one whose recordings are lost (and counted). */
-function seriesFor(store: SeriesStore, attributes: Attrs): Series {
+/** The series index for a bind; on an unexpected error -1, a detached series whose recordings are lost (and counted). */
+function seriesFor(store: SeriesStore, attributes: Attrs): number {
   try {
     return store.seriesFor(attributes);
   } catch {
     store.errors++;
-    return store.detachedSeries();
+    return -1;
   }
+}
+
+/**
+ * A bound handle's own view of its series' cells (the same memory): its hot path then indexes
+ * from 0 with no offset to load. One view per bind, not per series; a detached series (-1) gets
+ * cells of its own that nothing exports.
+ */
+function viewOf(store: SeriesStore, index: number): Float64Array {
+  return index < 0 ? new Float64Array(store.width) : store.viewOf(index);
 }
 
 class BoundCellCounter implements BoundCounter {
   private readonly cells: Float64Array;
   constructor(
     private readonly store: SeriesStore,
-    series: Series,
+    index: number,
   ) {
-    this.cells = viewOf(this.store, series);
+    this.cells = viewOf(this.store, index);
   }
   add(value = 1): void {
     addBound(this.store, this.cells, value, true);
@@ -99,12 +102,15 @@ class BoundCellCounter implements BoundCounter {
 }
 
 class BoundExemplarCounter implements BoundCounter {
+  private readonly cells: Float64Array;
   constructor(
     private readonly store: SeriesStore,
-    private readonly series: Series,
-  ) {}
+    private readonly index: number,
+  ) {
+    this.cells = viewOf(this.store, index);
+  }
   add(value = 1): void {
-    if (addSum(this.store, this.series.cells, this.series.at, value, true)) keepExemplar(this.series, 0, value);
+    if (addSum(this.store, this.cells, 0, value, true)) keepExemplar(this.store, this.index, 0, value);
   }
 }
 
@@ -112,9 +118,9 @@ class BoundCellUpDownCounter implements BoundUpDownCounter {
   private readonly cells: Float64Array;
   constructor(
     private readonly store: SeriesStore,
-    series: Series,
+    index: number,
   ) {
-    this.cells = viewOf(this.store, series);
+    this.cells = viewOf(this.store, index);
   }
   add(value: number): void {
     addBound(this.store, this.cells, value, false);
@@ -125,9 +131,9 @@ class BoundCellGauge implements BoundGauge {
   private readonly cells: Float64Array;
   constructor(
     private readonly store: SeriesStore,
-    series: Series,
+    index: number,
   ) {
-    this.cells = viewOf(this.store, series);
+    this.cells = viewOf(this.store, index);
   }
   record(value: number): void {
     setGauge(this.store, this.cells, 0, value);
@@ -138,9 +144,9 @@ class BoundCellHistogram implements BoundHistogram {
   private readonly cells: Float64Array;
   constructor(
     private readonly store: SeriesStore,
-    series: Series,
+    index: number,
   ) {
-    this.cells = viewOf(this.store, series);
+    this.cells = viewOf(this.store, index);
   }
   record(value: number): void {
     recordHistogram(this.store, this.cells, 0, value);
@@ -148,13 +154,16 @@ class BoundCellHistogram implements BoundHistogram {
 }
 
 class BoundExemplarHistogram implements BoundHistogram {
+  private readonly cells: Float64Array;
   constructor(
     private readonly store: SeriesStore,
-    private readonly series: Series,
-  ) {}
+    private readonly index: number,
+  ) {
+    this.cells = viewOf(this.store, index);
+  }
   record(value: number): void {
-    const bucket = recordHistogram(this.store, this.series.cells, this.series.at, value);
-    if (bucket >= 0) keepExemplar(this.series, bucket, value);
+    const bucket = recordHistogram(this.store, this.cells, 0, value);
+    if (bucket >= 0) keepExemplar(this.store, this.index, bucket, value);
   }
 }
 
@@ -163,15 +172,16 @@ export class CellCounter {
   constructor(readonly store: SeriesStore) {}
   add(value: number, attributes?: Attrs): void {
     try {
-      const series = this.store.seriesFor(attributes);
-      if (addSum(this.store, series.cells, series.at, value, true) && this.store.exemplars) keepExemplar(series, 0, value);
+      const store = this.store;
+      const index = store.seriesFor(attributes);
+      if (addSum(store, store.cellsOf(index), store.offsetOf(index), value, true) && store.exemplars) keepExemplar(store, index, 0, value);
     } catch {
       this.store.errors++;
     }
   }
   bind(attributes?: Attrs): BoundCounter {
-    const series = seriesFor(this.store, attributes);
-    return this.store.exemplars ? new BoundExemplarCounter(this.store, series) : new BoundCellCounter(this.store, series);
+    const index = seriesFor(this.store, attributes);
+    return this.store.exemplars ? new BoundExemplarCounter(this.store, index) : new BoundCellCounter(this.store, index);
   }
 }
 
@@ -180,8 +190,9 @@ export class CellUpDownCounter {
   constructor(readonly store: SeriesStore) {}
   add(value: number, attributes?: Attrs): void {
     try {
-      const series = this.store.seriesFor(attributes);
-      addSum(this.store, series.cells, series.at, value, false);
+      const store = this.store;
+      const index = store.seriesFor(attributes);
+      addSum(store, store.cellsOf(index), store.offsetOf(index), value, false);
     } catch {
       this.store.errors++;
     }
@@ -196,8 +207,9 @@ export class CellGauge {
   constructor(readonly store: SeriesStore) {}
   record(value: number, attributes?: Attrs): void {
     try {
-      const series = this.store.seriesFor(attributes);
-      setGauge(this.store, series.cells, series.at, value);
+      const store = this.store;
+      const index = store.seriesFor(attributes);
+      setGauge(store, store.cellsOf(index), store.offsetOf(index), value);
     } catch {
       this.store.errors++;
     }
@@ -212,15 +224,16 @@ export class CellHistogram {
   constructor(readonly store: SeriesStore) {}
   record(value: number, attributes?: Attrs): void {
     try {
-      const series = this.store.seriesFor(attributes);
-      const bucket = recordHistogram(this.store, series.cells, series.at, value);
-      if (bucket >= 0 && this.store.exemplars) keepExemplar(series, bucket, value);
+      const store = this.store;
+      const index = store.seriesFor(attributes);
+      const bucket = recordHistogram(store, store.cellsOf(index), store.offsetOf(index), value);
+      if (bucket >= 0 && store.exemplars) keepExemplar(store, index, bucket, value);
     } catch {
       this.store.errors++;
     }
   }
   bind(attributes?: Attrs): BoundHistogram {
-    const series = seriesFor(this.store, attributes);
-    return this.store.exemplars ? new BoundExemplarHistogram(this.store, series) : new BoundCellHistogram(this.store, series);
+    const index = seriesFor(this.store, attributes);
+    return this.store.exemplars ? new BoundExemplarHistogram(this.store, index) : new BoundCellHistogram(this.store, index);
   }
 }

@@ -4,7 +4,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { createPromClientProducer, createPrometheusEndpoint, type PrometheusEndpointOptions } from '@vigil/exporters';
 import fc from 'fast-check';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics, seriesStoreOf } from '../create-metrics.js';
 import { VigilMetricProducer } from './vigil-producer.js';
@@ -92,6 +92,10 @@ function setup(options: PrometheusEndpointOptions, values: readonly string[] = H
   const promCounter = new Counter({ name: 'legacy_jobs_total', help: 'Jobs "done"', labelNames: ['kind'], registers: [registry] });
   const promGauge = new Gauge({ name: 'legacy_temperature', help: 'Temperature', labelNames: ['room'], registers: [registry] });
   const promHistogram = new Histogram({ name: 'legacy_wait_seconds', help: 'Wait', labelNames: ['queue'], buckets: BUCKETS, registers: [registry] });
+  const promHistogram2 = new Histogram({ name: 'legacy_size_bytes', help: 'Size', labelNames: ['queue', 'n'], buckets: [10, 100], registers: [registry] });
+  const promSummary = new Summary({ name: 'legacy_delay_seconds', help: 'Delay', labelNames: ['queue'], percentiles: [0.5, 0.99], registers: [registry] });
+  new Summary({ name: 'legacy_unused_seconds', help: 'Never observed', registers: [registry] });
+  new Histogram({ name: 'legacy_empty_seconds', help: 'Never observed', buckets: BUCKETS, registers: [registry] });
   values.forEach((value, i) => {
     metrics.orders.add(i + 1, { method: value, region: i % 2 === 0 ? 'eu' : value });
     metrics.queue.add(i - 3, { method: value });
@@ -105,6 +109,9 @@ function setup(options: PrometheusEndpointOptions, values: readonly string[] = H
     promCounter.inc({ kind: value }, i + 1);
     promGauge.set({ room: value }, -i / 3);
     promHistogram.observe({ queue: value }, i * 0.4);
+    promHistogram2.observe({ queue: value, n: i }, i * 30);
+    promSummary.observe({ queue: value }, i * 0.3);
+    promSummary.observe({ queue: value }, i * 0.7);
   });
   metrics.bare.add(2);
   seriesStoreOf(metrics.stock).withholdGauge({ warehouse: 'plain' });

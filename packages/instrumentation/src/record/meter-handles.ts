@@ -64,7 +64,7 @@ export class MeterHandle implements BoundCounter, BoundUpDownCounter, BoundGauge
         this.store.invalidValues++;
         return;
       }
-      this.write(value, this.fixed ?? this.store.seriesFor(attributes).attributes);
+      this.write(value, this.fixed ?? this.store.keptAttributesOf(this.store.seriesFor(attributes)));
     } catch {
       this.store.errors++;
     }
@@ -80,7 +80,7 @@ export class MeterHandle implements BoundCounter, BoundUpDownCounter, BoundGauge
 
   bind(attributes?: Attrs): MeterHandle {
     try {
-      return this.constructorFor(this.store.seriesFor(attributes).attributes);
+      return this.constructorFor(this.store.keptAttributesOf(this.store.seriesFor(attributes)));
     } catch {
       this.store.errors++;
       return this.constructorFor({});

@@ -11,8 +11,8 @@ import {
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 // Types only: the writer is handed in by the endpoint, so this package never loads @vigil/exporters for it.
-import type { ExpositionSource, ExpositionWriter } from '@vigil/exporters';
-import { HIST_BUCKETS, HIST_COUNT, HIST_MAX, HIST_MIN, HIST_SUM, SERIES_CAP_LABEL, type Series, type SeriesStore } from './series-store.js';
+import type { ExpositionFamily, ExpositionSource, ExpositionWriter } from '@vigil/exporters';
+import { HIST_BUCKETS, HIST_COUNT, HIST_MAX, HIST_MIN, HIST_SUM, SERIES_CAP_LABEL, type SeriesStore } from './series-store.js';
 
 /** The instrumentation scope of every metric Vigil's handles record. */
 export const VIGIL_SCOPE = { name: '@vigil/instrumentation', version: '0.1.0' } as const;
@@ -34,17 +34,22 @@ function sumData(name: string, description: string, unit: string, monotonic: boo
 /** The OpenTelemetry data of one store at `endTime`; undefined when it has no series yet. */
 export function storeToMetricData(store: SeriesStore, startTime: HrTime, endTime: HrTime): MetricData | undefined {
   const { name, description, unit } = store;
+  const n = store.size;
   switch (store.kind) {
     case 'counter':
     case 'updowncounter': {
-      if (store.series.length === 0) return undefined;
-      const points = store.series.map((s) => ({ startTime, endTime, attributes: s.attributes, value: s.cells[s.at] as number }));
+      if (n === 0) return undefined;
+      const points: DataPoint<number>[] = [];
+      for (let i = 0; i < n; i++) points.push({ startTime, endTime, attributes: store.attributesOf(i), value: store.cellsOf(i)[store.offsetOf(i)] as number });
       return sumData(name, description, unit, store.kind === 'counter', points);
     }
     case 'gauge': {
-      const points = store.series
-        .filter((s) => s.cells[s.at + 1] === 1)
-        .map((s) => ({ startTime, endTime, attributes: s.attributes, value: s.cells[s.at] as number }));
+      const points: DataPoint<number>[] = [];
+      for (let i = 0; i < n; i++) {
+        const c = store.cellsOf(i);
+        const at = store.offsetOf(i);
+        if (c[at + 1] === 1) points.push({ startTime, endTime, attributes: store.attributesOf(i), value: c[at] as number });
+      }
       if (points.length === 0) return undefined;
       return {
         descriptor: { name, description, unit, valueType: ValueType.DOUBLE },
@@ -54,24 +59,25 @@ export function storeToMetricData(store: SeriesStore, startTime: HrTime, endTime
       };
     }
     case 'histogram': {
-      if (store.series.length === 0) return undefined;
+      if (n === 0) return undefined;
       const boundaries = [...store.boundaries];
-      const points = store.series.map((s): DataPoint<Histogram> => {
-        const c = s.cells;
-        const at = s.at;
+      const points: DataPoint<Histogram>[] = [];
+      for (let i = 0; i < n; i++) {
+        const c = store.cellsOf(i);
+        const at = store.offsetOf(i);
         const count = c[at + HIST_COUNT] as number;
-        return {
+        points.push({
           startTime,
           endTime,
-          attributes: s.attributes,
+          attributes: store.attributesOf(i),
           value: {
             buckets: { boundaries, counts: Array.from(c.subarray(at + HIST_BUCKETS, at + store.width)) },
             count,
             sum: c[at + HIST_SUM] as number,
             ...(count > 0 ? { min: c[at + HIST_MIN] as number, max: c[at + HIST_MAX] as number } : {}),
           },
-        };
-      });
+        });
+      }
       return {
         descriptor: { name, description, unit, valueType: ValueType.DOUBLE },
         aggregationTemporality: AggregationTemporality.CUMULATIVE,
@@ -99,51 +105,91 @@ export function selfMetricPoints(stores: readonly SeriesStore[], startTime: HrTi
 export const OVERFLOW_DESCRIPTION = 'Label values folded into __overflow__ by Vigil (label="*": the metric\'s series cap)';
 export const DROPPED_DESCRIPTION = 'Recordings Vigil dropped: invalid_value (NaN, infinite, negative counter increment) or error';
 
-/** The cached label block of a series (built at its first scrape). */
-function blockOf(writer: ExpositionWriter, series: Series): string {
-  return (series.block ??= writer.labelBlock(series.attributes));
+/**
+ * Builds the label blocks of the store's series not scraped yet. The store keeps them as one
+ * string for all its series (and where each ends), so that a block costs its characters and four
+ * bytes rather than a string of its own; a scrape takes slices of it.
+ */
+function addBlocks(writer: ExpositionWriter, store: SeriesStore): void {
+  const known = store.blockCount;
+  if (known >= store.size) return;
+  const parts = writer.labelBlockParts(store.labelNames);
+  const columns = store.values;
+  const blocks: string[] = [];
+  const ends: number[] = [];
+  let end = store.blockText.length;
+  for (let i = known; i < store.size; i++) {
+    let block = '';
+    if (store.needsEscaping(i)) block = writer.labelBlock(store.attributesOf(i));
+    else if (columns.length > 0) {
+      block = (parts[0] as string) + (columns[0] as string[])[i];
+      for (let j = 1; j < columns.length; j++) block += (parts[j] as string) + (columns[j] as string[])[i];
+      block += '"';
+    }
+    blocks.push(block);
+    end += block.length;
+    ends.push(end);
+  }
+  store.addBlocks(blocks.join(''), ends);
 }
 
 /**
  * Writes one store's series straight from its cells: the same families, labels and values as
- * {@link storeToMetricData} through the OpenTelemetry serializer, without building them.
+ * {@link storeToMetricData} through the OpenTelemetry serializer, without building them. Series
+ * are walked chunk by chunk, their blocks sliced from the store's block text.
  */
 export function writeStore(writer: ExpositionWriter, store: SeriesStore): void {
-  const all = store.series;
-  const n = all.length;
+  const n = store.size;
   if (n === 0) return;
   const name = writer.metricName(store.name, store.kind);
   if (name === undefined) return;
+  addBlocks(writer, store);
+  const text = store.blockText;
+  const ends = store.blockEnds;
+  const width = store.width;
+  const chunks = store.chunkList;
+  let i = 0;
+  let start = 0;
   switch (store.kind) {
     case 'counter':
     case 'updowncounter': {
       const family = writer.family(name, store.kind, store.description, store.unit, VIGIL_SCOPE);
       const exemplars = store.kind === 'counter' && store.exemplars && writer.exemplars;
-      for (let i = 0; i < n; i++) {
-        const s = all[i] as Series;
-        writer.sample(family, blockOf(writer, s), s.cells[s.at] as number, exemplars ? s.exemplars?.[0] : undefined);
+      for (let c = 0; i < n; c++) {
+        const cells = chunks[c] as Float64Array;
+        for (let at = 0; at < cells.length && i < n; at += width, i++) {
+          const end = ends[i] as number;
+          writer.sample(family, text.slice(start, end), cells[at] as number, exemplars ? store.exemplarsOf(i)?.[0] : undefined);
+          start = end;
+        }
       }
       return;
     }
     case 'gauge': {
-      let first = 0;
-      while (first < n && (all[first] as Series).cells[(all[first] as Series).at + 1] !== 1) first++;
-      if (first === n) return;
-      const family = writer.family(name, 'gauge', store.description, store.unit, VIGIL_SCOPE);
-      for (let i = first; i < n; i++) {
-        const s = all[i] as Series;
-        if (s.cells[s.at + 1] === 1) writer.sample(family, blockOf(writer, s), s.cells[s.at] as number);
+      let family: ExpositionFamily | undefined;
+      for (let c = 0; i < n; c++) {
+        const cells = chunks[c] as Float64Array;
+        for (let at = 0; at < cells.length && i < n; at += width, i++) {
+          const end = ends[i] as number;
+          if (cells[at + 1] === 1) {
+            family ??= writer.family(name, 'gauge', store.description, store.unit, VIGIL_SCOPE);
+            writer.sample(family, text.slice(start, end), cells[at] as number);
+          }
+          start = end;
+        }
       }
       return;
     }
     case 'histogram': {
       const family = writer.family(name, 'histogram', store.description, store.unit, VIGIL_SCOPE, store.boundaries);
       const exemplars = store.exemplars && writer.exemplars;
-      for (let i = 0; i < n; i++) {
-        const s = all[i] as Series;
-        const c = s.cells;
-        const at = s.at;
-        writer.histogram(family, blockOf(writer, s), c[at + HIST_COUNT] as number, c[at + HIST_SUM] as number, c, at + HIST_BUCKETS, exemplars ? s.exemplars : undefined);
+      for (let c = 0; i < n; c++) {
+        const cells = chunks[c] as Float64Array;
+        for (let at = 0; at < cells.length && i < n; at += width, i++) {
+          const end = ends[i] as number;
+          writer.histogram(family, text.slice(start, end), cells[at + HIST_COUNT] as number, cells[at + HIST_SUM] as number, cells, at + HIST_BUCKETS, exemplars ? store.exemplarsOf(i) : undefined);
+          start = end;
+        }
       }
       return;
     }
