@@ -76,7 +76,7 @@ async function startScraping(engine: EngineName, config: string): Promise<Scrapi
         throw error;
       }
       // VictoriaMetrics 1.79 makes a new series (the canary's, born with the candidate) searchable
-      // only about 10 s after its first sample: its index is flushed on a timer. The daemon looks
+      // up to 10 s after its first sample: its index is flushed on a timer. The daemon looks
       // once a minute, so at most one of its three allowed looks misses the canary; this test
       // looks every 2 s, so it flushes the index as VictoriaMetrics advises for tests.
       const flusher = setInterval(() => void flushVictoriaMetrics(victoria.url).catch(() => undefined), 500);
