@@ -8,10 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticOpenMetrics } from '../browser/synthetic-history.js';
 import { parseLabelValues, queriesOf, substituteVariables } from '../dashboards/grafana-queries.js';
 import { missingBinaries } from '../support/binaries.js';
-import { freePort, type MetricsEndpoint, startMetricsEndpoint, waitFor } from '../support/servers.js';
-import { flushVictoriaMetrics, replayRules, type RunningEngine, startEngine, startVictoriaMetrics } from './support/engines.js';
-import { parseSelector } from './support/promtool-scenarios.js';
-import { remoteWrite, type WriteSeries } from './support/remote-write.js';
+import { type MetricsEndpoint, startMetricsEndpoint, waitFor } from '../support/servers.js';
+import { flushVictoriaMetrics, replayRules, type RunningEngine, startVictoriaMetrics, startVmagent } from './support/engines.js';
+import { openMetricsSeries, remoteWrite } from './support/remote-write.js';
 import { rulePhases } from './support/rule-phases.js';
 
 // VictoriaMetrics' Prometheus API as Vigil's readers use it: vmagent scrapes a service with the
@@ -20,21 +19,6 @@ import { rulePhases } from './support/rule-phases.js';
 
 const skip = missingBinaries('victoria-metrics', 'vmagent', 'vmalert');
 const ROOT = join(import.meta.dirname, '..', '..');
-
-/** OpenMetrics text (`name{labels} value seconds` lines) as remote-write series. */
-function openMetricsSeries(text: string): WriteSeries[] {
-  const series = new Map<string, WriteSeries>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^(.*)\s(\S+)\s(\S+)$/.exec(line);
-    if (!match) continue;
-    const key = match[1] as string;
-    const entry = series.get(key) ?? { labels: parseSelector(key), samples: [] };
-    entry.samples.push([Math.round(Number(match[3]) * 1000), Number(match[2])]);
-    series.set(key, entry);
-  }
-  return [...series.values()];
-}
 
 interface ApiBody {
   status: string;
@@ -103,26 +87,9 @@ services: [{ name: shop, team: web, targets: ["127.0.0.1:${metrics.port}"] }]
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
     const config = result.value.outputs.find((o) => o.path === 'prometheus/prometheus.yml')?.content as string;
     expect(config).toMatch(/remote_write:\n\s+- url: \S+\/api\/v1\/write/);
-    const dir = await mkdtemp(join(tmpdir(), 'vigil-vmagent-'));
-    await writeFile(join(dir, 'prometheus.yml'), config);
-    const port = await freePort();
-    vmagent = await startEngine(
-      'vmagent',
-      [
-        // The generated prometheus.yml as it is: vmagent reads its global and scrape_configs and,
-        // not strict, passes over rule_files, alerting and remote_write (given by flag instead).
-        `-promscrape.config=${join(dir, 'prometheus.yml')}`,
-        '-promscrape.config.strictParse=false',
-        `-remoteWrite.url=${victoria.url}/api/v1/write`,
-        '-remoteWrite.flushInterval=200ms',
-        `-remoteWrite.tmpDataPath=${join(dir, 'queue')}`,
-        `-httpListenAddr=127.0.0.1:${port}`,
-        '-loggerLevel=ERROR',
-      ],
-      port,
-      dir,
-      '/health',
-    );
+    // The generated prometheus.yml as it is: vmagent reads its global and scrape_configs and,
+    // not strict, passes over rule_files, alerting and remote_write (given by flag instead).
+    vmagent = await startVmagent({ config, remoteWriteUrl: `${victoria.url}/api/v1/write` });
     const client = new PromQlClient({ baseUrl: victoria.url });
     const sample = await waitFor(
       async () => {

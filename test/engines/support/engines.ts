@@ -88,6 +88,37 @@ export async function startVictoriaMetrics(options: VictoriaMetricsOptions = {})
   return startEngine('victoria-metrics', args, port, dir, '/health');
 }
 
+/** How to start `vmagent`. */
+export interface VmagentOptions {
+  /** A Prometheus configuration (YAML text): vmagent reads its `global` and `scrape_configs`. */
+  config: string;
+  /** Where to remote-write, e.g. `${victoria.url}/api/v1/write`. */
+  remoteWriteUrl: string;
+  /** How often the remote-write queue is sent (default 200 ms: fresh samples reach storage fast). */
+  flushIntervalMs?: number;
+}
+
+/**
+ * Debian's `vmagent` on a free loopback port, scraping with `config` and remote-writing to
+ * `remoteWriteUrl`. Not strict, so a generated prometheus.yml loads as it is (rule_files,
+ * alerting and remote_write are passed over: they are vmalert's or given by flag).
+ */
+export async function startVmagent(options: VmagentOptions): Promise<RunningEngine> {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-vmagent-'));
+  await writeFile(join(dir, 'prometheus.yml'), options.config);
+  const port = await freePort();
+  const args = [
+    `-promscrape.config=${join(dir, 'prometheus.yml')}`,
+    '-promscrape.config.strictParse=false',
+    `-remoteWrite.url=${options.remoteWriteUrl}`,
+    `-remoteWrite.flushInterval=${options.flushIntervalMs ?? 200}ms`,
+    `-remoteWrite.tmpDataPath=${join(dir, 'queue')}`,
+    `-httpListenAddr=127.0.0.1:${port}`,
+    '-loggerLevel=ERROR',
+  ];
+  return startEngine('vmagent', args, port, dir, '/health');
+}
+
 /** Makes every sample written so far searchable in VictoriaMetrics. */
 export async function flushVictoriaMetrics(url: string): Promise<void> {
   const response = await fetch(`${url}/internal/force_flush`);

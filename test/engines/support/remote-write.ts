@@ -4,6 +4,7 @@
  * samples to Prometheus' and VictoriaMetrics' `/api/v1/write` without a protobuf or snappy
  * dependency.
  */
+import { parseSelector } from './promtool-scenarios.js';
 
 /** One series: labels (with `__name__`) and samples as `[timestampMs, value]`. */
 export interface WriteSeries {
@@ -79,4 +80,19 @@ export async function remoteWrite(url: string, series: readonly WriteSeries[]): 
     });
     if (!response.ok) throw new Error(`remote write to ${url}: ${response.status} ${await response.text()}`);
   }
+}
+
+/** OpenMetrics text (`name{labels} value seconds` lines, as `syntheticOpenMetrics` writes) as remote-write series. */
+export function openMetricsSeries(text: string): WriteSeries[] {
+  const series = new Map<string, WriteSeries>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^(.*)\s(\S+)\s(\S+)$/.exec(line);
+    if (!match) continue;
+    const key = match[1] as string;
+    const entry = series.get(key) ?? { labels: parseSelector(key), samples: [] };
+    entry.samples.push([Math.round(Number(match[3]) * 1000), Number(match[2])]);
+    series.set(key, entry);
+  }
+  return [...series.values()];
 }
