@@ -101,10 +101,15 @@ function commandNames(command: Command): string[] {
 /** Commands the test runs: they read the definitions and write only generated files. */
 const SAFE = new Set(['generate', 'check', 'validate', 'lint', 'schema', 'codegen', 'import', 'autopilot status', 'autopilot history', 'up', 'down']);
 function isSafe(args: readonly string[]): boolean {
+  // A foreground `vigil up` runs until Ctrl-C: only the detached one is run here (and `down` after it).
+  if (args[0] === 'up' && !args.includes('--detach')) return false;
   return SAFE.has(args[0] as string) || SAFE.has(args.slice(0, 2).join(' '));
 }
 
 const section = walkThrough();
+const CLI_README = readFileSync(join(ROOT, 'packages/cli/README.md'), 'utf8');
+/** Debian packages the two commands install when missing (scripts/bootstrap.sh), which the walk-through may name. */
+const DEBIAN_PACKAGES = new Set([...readFileSync(join(ROOT, 'scripts/bootstrap.sh'), 'utf8').matchAll(/missing\+=\(([a-z0-9-]+)\)/g)].map((m) => m[1] as string));
 const commands = [...fenced(section, 'sh').flat(), ...inlineCode(section).filter((code) => /^(npm|vigil) /.test(code))].map(parseCommand);
 
 describe('README walk-through', () => {
@@ -133,7 +138,13 @@ describe('README walk-through', () => {
     const cited = inlineCode(section);
     for (const code of cited) {
       if (/^(npm|vigil) /.test(code) || code.includes('<')) continue;
-      if (/^[\w.-]+(\/[\w.-]*)+$|^[\w-]+\.(ya?ml|json|html|ts|md|sh|png)$/.test(code)) {
+      if (code.startsWith('.vigil/')) {
+        // State `vigil up` makes at run time: it must be in the layout the CLI's README documents.
+        const inState = code.slice('.vigil/'.length);
+        if (inState !== '' && !CLI_README.includes(`\`${inState}\``)) problems.push(`file ${code} is not in the state layout of packages/cli/README.md`);
+      } else if (DEBIAN_PACKAGES.has(code)) {
+        continue;
+      } else if (/^[\w.-]+(\/[\w.-]*)+$|^[\w-]+\.(ya?ml|json|html|ts|md|sh|png)$/.test(code)) {
         if (!existsSync(join(ROOT, code))) problems.push(`file ${code} does not exist`);
       } else if (/^[A-Z][a-z]+[A-Z][A-Za-z0-9]*$/.test(code)) {
         if (!alerts.has(code)) problems.push(`alert ${code} is not generated from the definitions`);
