@@ -1,13 +1,13 @@
 // Benchmarks `vigil up`: the time from starting `vigil up --detach` to the first successful
 // scrape of every target (Prometheus's /api/v1/targets: every active target "up"), per project:
 //  - a project made by `vigil init`, and a copy of this repository's definitions;
-//  - each service job is served by a tiny /metrics endpoint whose file_sd file is written before
-//    `vigil up` (with `--demo`, when @vigil/demo is installed, the demo's services instead);
+//  - two modes: each service job served by a tiny /metrics endpoint whose file_sd file is written
+//    before `vigil up`, and `vigil up --demo` (the demo's simulated services, as `npm start` runs);
 //  - reports median, min and max of a few runs for: the command returning (Prometheus and
 //    Alertmanager ready), every target scraped, and `vigil down`.
 // The scrape time is bounded by the generated scrape interval: Prometheus spreads a new target's
 // first scrape over one interval (30 s in both projects), so it is far from the ready time.
-// Usage: node scripts/bench-up.mjs [--runs 3] [--demo]
+// Usage: node scripts/bench-up.mjs [--runs 3] [--demo | --no-demo] (both modes by default)
 /* global fetch, setTimeout */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ const root = resolve(import.meta.dirname, '..');
 const vigilBin = join(root, 'packages/cli/dist/bundle/vigil.mjs');
 const runsIndex = process.argv.indexOf('--runs');
 const RUNS = runsIndex >= 0 ? Number(process.argv[runsIndex + 1]) : 3;
-const DEMO = process.argv.includes('--demo');
+const MODES = process.argv.includes('--demo') ? [true] : process.argv.includes('--no-demo') ? [false] : [false, true];
 
 function vigil(cwd, args) {
   const result = spawnSync(process.execPath, [vigilBin, ...args], { cwd, encoding: 'utf8' });
@@ -52,18 +52,18 @@ function serviceJobs(projectRoot) {
   return [...text.matchAll(/job_name: (\S+)/g)].map((m) => m[1]).filter((job) => job !== 'prometheus');
 }
 
-async function oneRun(name, prepare) {
+async function oneRun(name, prepare, demo) {
   const dir = mkdtempSync(join(tmpdir(), `vigil-bench-up-${name}-`));
   prepare(dir);
   // Generated once beforehand so the job list is known; `vigil up` generates again (unchanged).
   vigil(dir, ['generate']);
   const jobs = serviceJobs(dir);
-  const endpoints = DEMO ? [] : await serveJobs(jobs);
+  const endpoints = demo ? [] : await serveJobs(jobs);
   mkdirSync(join(dir, '.vigil/targets'), { recursive: true });
   for (const { job, port } of endpoints) writeFileSync(join(dir, '.vigil/targets', `${job}.json`), JSON.stringify([{ targets: [`127.0.0.1:${port}`], labels: {} }]));
   try {
     const start = performance.now();
-    vigil(dir, ['up', '--detach', ...(DEMO ? ['--demo'] : [])]);
+    vigil(dir, ['up', '--detach', ...(demo ? ['--demo'] : [])]);
     const ready = performance.now() - start;
     const stack = JSON.parse(readFileSync(join(dir, '.vigil/stack.json'), 'utf8'));
     let scraped;
@@ -94,15 +94,18 @@ const projects = [
   ['this repository', (dir) => cpSync(join(root, 'definitions'), join(dir, 'definitions'), { recursive: true })],
 ];
 
-console.log(`vigil up benchmark (node ${process.version}, ${RUNS} runs each, ${DEMO ? '--demo services' : 'one /metrics endpoint per job'}; seconds)`);
-console.log('| project | targets | up --detach returns (median / min / max) | every target scraped (median / min / max) | down (median) |');
-console.log('| --- | ---: | --- | --- | ---: |');
-for (const [name, prepare] of projects) {
-  const runs = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await oneRun(name.replaceAll(' ', '-'), prepare));
-  const stat = (key) => {
-    const values = runs.map((r) => r[key] / 1000);
-    return `${median(values).toFixed(2)} / ${Math.min(...values).toFixed(2)} / ${Math.max(...values).toFixed(2)}`;
-  };
-  console.log(`| ${name} | ${runs[0].targets} | ${stat('ready')} | ${stat('scraped')} | ${median(runs.map((r) => r.down / 1000)).toFixed(2)} |`);
+console.log(`vigil up benchmark (node ${process.version}, ${RUNS} runs each; seconds)`);
+console.log('| project | mode | targets | up --detach returns (median / min / max) | every target scraped (median / min / max) | down (median) |');
+console.log('| --- | --- | ---: | --- | --- | ---: |');
+for (const demo of MODES) {
+  for (const [name, prepare] of projects) {
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await oneRun(name.replaceAll(' ', '-'), prepare, demo));
+    const stat = (key) => {
+      const values = runs.map((r) => r[key] / 1000);
+      return `${median(values).toFixed(2)} / ${Math.min(...values).toFixed(2)} / ${Math.max(...values).toFixed(2)}`;
+    };
+    const mode = demo ? 'vigil up --demo' : 'one /metrics endpoint per job';
+    console.log(`| ${name} | ${mode} | ${runs[0].targets} | ${stat('ready')} | ${stat('scraped')} | ${median(runs.map((r) => r.down / 1000)).toFixed(2)} |`);
+  }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings what a fresh machine lacks, then runs one of the README's commands:
-#   bash scripts/bootstrap.sh start            (npm start: the main job, `vigil generate`)
+#   bash scripts/bootstrap.sh start [ARGS...]  (npm start: the main job, `vigil up --demo` in the
+#                                               foreground; ARGS go to `vigil up`, e.g. --detach)
 #   bash scripts/bootstrap.sh test [ARGS...]   (npm test: every test, ARGS go to vitest)
 #   bash scripts/bootstrap.sh env              (only install; .ci/run uses this)
 # Each step says what it does and is skipped when already done, so a second run is fast.
@@ -56,7 +57,8 @@ case "$action" in
   start)
     say "build"
     npm run --silent build || exit 1
-    exec node packages/cli/dist/bundle/vigil.mjs generate "$@" ;;
+    say "vigil up --demo $*"
+    exec node packages/cli/dist/bundle/vigil.mjs up --demo "$@" ;;
   test)
     say "build"
     npm run --silent build || exit 1

@@ -6,40 +6,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingBinaries } from '../support/binaries.js';
+import { packWorkspaces, REPO, type Run, run, shell, userEnv } from '../support/packed.js';
 import { freePort, startPrometheus, waitFor, type RunningPrometheus } from '../support/servers.js';
 import { shellCommands, WALKTHROUGH } from './walkthrough.js';
 
-const REPO = resolve(import.meta.dirname, '../..');
 const DOC = join(REPO, 'docs/use-vigil-in-your-repository.md');
 const skip = missingBinaries('prometheus', 'promtool', 'amtool');
-
-/** The environment of a user's shell: none of the npm variables of the `npm test` running us. */
-function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
-  return { ...env, ...extra };
-}
-
-interface Run {
-  code: number | null;
-  output: string;
-}
-
-function run(command: string, args: string[], cwd: string, env = userEnv()): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', fail);
-    child.once('close', (code) => done({ code, output }));
-  });
-}
-
-/** Runs a documented line through the shell, as a user would type it. */
-const shell = (line: string, cwd: string, env?: NodeJS.ProcessEnv) => run('sh', ['-c', line], cwd, env);
 
 describe.skipIf(skip)('the packed packages, installed outside the repository', () => {
   let work: string;
@@ -53,9 +28,7 @@ describe.skipIf(skip)('the packed packages, installed outside the repository', (
     work = await mkdtemp(join(tmpdir(), 'vigil-packed-'));
     project = join(work, 'project');
     await mkdir(project);
-    const packed = await run('npm', ['pack', '--workspaces', '--pack-destination', work, '--json'], REPO);
-    expect(packed.code, packed.output).toBe(0);
-    tarballs = (await readdir(work)).filter((name) => name.endsWith('.tgz')).map((name) => join(work, name));
+    tarballs = await packWorkspaces(work);
     const init = await run('npm', ['init', '-y'], project);
     expect(init.code, init.output).toBe(0);
   }, 300_000);

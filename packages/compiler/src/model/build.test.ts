@@ -43,6 +43,30 @@ describe('buildModel', () => {
     expect(issues).toEqual(['14:9 `by` label tenant is not a label of app.queue.depth: expected one of instance, job, queue']);
   });
 
+  // Regression: ChorusCircuitBreakerOpen grouped by the metric's `service` label, which Vigil's own
+  // `service` label replaced, so two open breakers failed evaluation instead of firing.
+  it('refuses a `by` label that a label set on the alert would replace, at its line', () => {
+    const metric = `${base}  - name: app.breaker
+    type: gauge
+    description: Breaker state
+    service: app
+    labels: { service: { values: [redis, api] }, team: { values: [a] }, component: { values: [b] }, state: { values: [open] } }
+alerts:
+  - name: BreakerOpen
+    severity: warning
+    summary: open
+    labels: { component: breakers }
+`;
+    const condition = `    condition: { kind: threshold, metric: app.breaker, aggregate: max, above: 0 }
+`;
+    expect(issuesOf(`${metric}    by: [state, service, team, component]\n${condition}`)).toEqual([
+      expect.stringMatching(/^20:17 `by` label service is also a label Vigil sets on every alert/),
+      expect.stringMatching(/^20:26 `by` label team is also a label Vigil sets on every alert/),
+      expect.stringMatching(/^20:32 `by` label component is also a label the alert sets in `labels`/),
+    ]);
+    expect(issuesOf(`${metric}    by: [state]\n${condition}`)).toEqual([]);
+  });
+
   it('rejects names that collide once sanitized, and matchers that can never match', () => {
     const issues = issuesOf(`${base}  - { name: app_queue_depth, type: gauge, description: dup, service: app }
 alerts:

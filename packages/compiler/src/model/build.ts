@@ -347,6 +347,7 @@ function buildAlerts(
         source,
       });
       checkReservedLabels(spec.labels, at, sink);
+      checkGroupingLabels(spec, at, sink);
     });
   }
   return alerts;
@@ -364,6 +365,25 @@ function checkReservedLabels(
       sink.add(at('labels', key), `label ${key} is set by Vigil; use the alert's own \`${key === 'alertname' ? 'name' : key}\` field`);
     }
   }
+}
+
+/**
+ * A `by` label that the alert's own labels overwrite (Vigil's `service`, `severity`, `team`,
+ * `escalated`, or a key of `labels`) would make every group the same label set once Prometheus
+ * applies them: with two groups active, evaluation fails ("vector contains metrics with the same
+ * labelset after applying alert labels") and the alert never fires. Refused where it is written.
+ */
+function checkGroupingLabels(spec: AlertSpec, at: (...path: (string | number)[]) => SourceLocation, sink: IssueSink): void {
+  const overwritten = new Set([...RESERVED_ALERT_LABELS, ...Object.keys(spec.labels), ...(spec.escalate_after !== undefined ? ['escalated'] : [])]);
+  spec.by.forEach((label, index) => {
+    const name = prometheusLabelName(label);
+    if (!overwritten.has(name)) return;
+    const owner = RESERVED_ALERT_LABELS.includes(name) || name === 'escalated' ? 'Vigil sets on every alert' : 'the alert sets in `labels`';
+    sink.add(
+      at('by', index),
+      `\`by\` label ${name} is also a label ${owner}, which replaces the grouped value: two groups would become one label set and the alert would fail to evaluate; group by other labels (or aggregate it away)`,
+    );
+  });
 }
 
 function buildEscalation(
