@@ -95,7 +95,7 @@ describe.skipIf(missing !== undefined)(`the demo autopilot on an accelerated clo
         if (decided && decided.outcome !== 'promoted') throw new Error(`first cycle not promoted: ${JSON.stringify(h.cycles)}`);
         return decided ? h : undefined;
       },
-      330_000,
+      480_000,
       'a first cycle to be promoted',
     );
     figures.firstPromotion = Math.round((Date.now() - startedAt) / 1000);
@@ -126,7 +126,7 @@ describe.skipIf(missing !== undefined)(`the demo autopilot on an accelerated clo
       90_000,
       "Prometheus to scrape the controller's completed cycle",
     );
-  }, 420_000);
+  }, 600_000);
 
   it('rolls back a bad change under autopilot-bad-change: history says rolled back, the card keeps the promoted values', async () => {
     const promotedCard = readFileSync(stack.autopilot.parametersFile, 'utf8');

@@ -34,8 +34,10 @@ export async function startDemoAutopilot(options: {
 }): Promise<DemoAutopilot> {
   const { DEMO_TIMING, startAcceleratedAutopilot } = await import('@vigil/controller');
   const timing = DEMO_TIMING;
-  // The first scrape lands within seconds; the analysis then needs its window covered.
-  const firstCycleAt = Date.now() + (timing.analysisWindowSeconds + 35) * 1000;
+  // The first scrape lands up to 35 s after start (file_sd refresh, a 30 s interval); the analysis
+  // then needs its window covered, and its first per-step rate reads one more window before it
+  // (`increase(...[window])` at its start): an earlier first cycle is analysis-inconclusive.
+  const firstCycleAt = Date.now() + (3 * timing.analysisWindowSeconds + 40) * 1000;
   const running = await startAcceleratedAutopilot({
     autopilot: options.autopilot,
     root: options.root,

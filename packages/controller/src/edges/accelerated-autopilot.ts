@@ -31,10 +31,15 @@ export interface AcceleratedTiming {
   gapSeconds: number;
   /** How often the scheduler runs a pass (the daemon's minute). */
   tickSeconds: number;
+  /**
+   * How often a running canary is looked at: each look reads `increase()` since the canary
+   * started, which needs two scrapes (the demo's generated scrape interval is 30 s).
+   */
+  lookSeconds: number;
 }
 
 /** The demo's timing: a cycle of about four minutes. */
-export const DEMO_TIMING: AcceleratedTiming = { analysisWindowSeconds: 60, canarySeconds: 120, initialDelaySeconds: 30, gapSeconds: 30, tickSeconds: 5 };
+export const DEMO_TIMING: AcceleratedTiming = { analysisWindowSeconds: 60, canarySeconds: 120, initialDelaySeconds: 60, gapSeconds: 30, tickSeconds: 5, lookSeconds: 30 };
 
 /** Options of {@link startAcceleratedAutopilot}. */
 export interface AcceleratedAutopilotOptions {
@@ -132,10 +137,11 @@ export async function startAcceleratedAutopilot(options: AcceleratedAutopilotOpt
     await writeFileAtomically(options.targetsFile, `${JSON.stringify([{ targets: [`127.0.0.1:${port}`], labels: {} }])}\n`);
   }
   options.onLog(
-    `accelerated clock: analysis ${timing.analysisWindowSeconds}s, canary ${timing.canarySeconds}s (initial delay ${timing.initialDelaySeconds}s), a new cycle ${timing.gapSeconds}s after the last, a pass every ${timing.tickSeconds}s; first cycle at ${new Date(options.firstCycleAt).toISOString()}`,
+    `accelerated clock: analysis ${timing.analysisWindowSeconds}s, canary ${timing.canarySeconds}s (initial delay ${timing.initialDelaySeconds}s), a new cycle ${timing.gapSeconds}s after the last, a pass every ${timing.tickSeconds}s (a canary look every ${timing.lookSeconds}s); first cycle at ${new Date(options.firstCycleAt).toISOString()}`,
   );
 
   let nextCycleAt = options.firstCycleAt;
+  let lastLook = 0;
   let stopped = false;
   let passing: Promise<void> = Promise.resolve();
   const pass = async () => {
@@ -146,6 +152,10 @@ export async function startAcceleratedAutopilot(options: AcceleratedAutopilotOpt
       // A new slot: the runner's daily time moves to this minute, so its next pass starts a cycle.
       runner.db.close();
       runner = open(now);
+    }
+    if (state.phase === 'canary') {
+      if (now - lastLook < timing.lookSeconds * 1000) return;
+      lastLook = now;
     }
     await runner.tick();
     const after = await runner.state();

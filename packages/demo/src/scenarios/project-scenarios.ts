@@ -1,5 +1,5 @@
 import type { Model } from '@vigil/compiler/core';
-import { withAutopilotScenario } from '../autopilot/bad-change.js';
+import { withAutopilotScenario } from './autopilot-bad-change.js';
 import { healthyPlan } from '../traffic/healthy-plan.js';
 import { deriveScenarios, undrivenAlerts } from './derive-scenarios.js';
 import type { Scenario } from './scenario.js';

@@ -4,7 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { Metric, Model } from '@vigil/compiler/core';
 import { writeFileAtomically } from '@vigil/conventions/atomic-file';
 import { type Catalog, type CatalogLabel, startTelemetry, type Telemetry } from '@vigil/instrumentation';
-import { AUTOPILOT_BAD_CHANGE, withAutopilotScenario } from '../autopilot/bad-change.js';
+import { AUTOPILOT_BAD_CHANGE, withAutopilotScenario } from '../scenarios/autopilot-bad-change.js';
 import { type AutopilotArms, startAutopilotArms } from '../autopilot/autopilot-arms.js';
 import { loadProjectModel } from '../model/load-project-model.js';
 import { defaultControlFile, readScenarioControl } from '../scenarios/control-file.js';

@@ -1,5 +1,5 @@
 import type { Model } from '@vigil/compiler/core';
-import type { Scenario } from '../scenarios/scenario.js';
+import type { Scenario } from './scenario.js';
 
 /** The scenario that makes the autopilot's next canary worse than its control. */
 export const AUTOPILOT_BAD_CHANGE = 'autopilot-bad-change';
