@@ -131,7 +131,7 @@ describe.skipIf(missing !== undefined)(`the demo autopilot on an accelerated clo
   it('rolls back a bad change under autopilot-bad-change: history says rolled back, the card keeps the promoted values', async () => {
     const promotedCard = readFileSync(stack.autopilot.parametersFile, 'utf8');
     const scenarioAt = Date.now();
-    const run = vigil(root, ['scenario', 'run', 'autopilot-bad-change']);
+    const run = vigil(root, ['scenario', 'run', 'autopilot-bad-change', '--detach']);
     expect(run.status, run.stderr).toBe(0);
     const rolledBack = await waitFor(
       async () => {
