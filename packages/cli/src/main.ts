@@ -295,7 +295,21 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, autopilot?: typeof 
     });
 
   if (autopilot) {
-    program.addCommand(autopilot({ project: () => program.opts<CommonOptions>(), io, env, readDefinitions: readDefinitionsDir, loadModel }));
+    program.addCommand(
+      autopilot({
+        project: () => program.opts<CommonOptions>(),
+        io,
+        env,
+        readDefinitions: readDefinitionsDir,
+        loadModel,
+        // The demo stack's autopilot (`vigil up --demo`), while it runs from <root>/.vigil.
+        runningStack: async () => {
+          const { readStackFile, liveProcesses } = await import('./up/stack-file.js');
+          const stack = await readStackFile(join(resolve(program.opts<CommonOptions>().root), '.vigil'));
+          return stack?.autopilot && liveProcesses(stack).length > 0 ? { stateFile: stack.autopilot.stateFile, parametersFile: stack.autopilot.parametersFile, prometheusUrl: stack.urls.prometheus } : undefined;
+        },
+      }),
+    );
   } else {
     // Listed in `vigil --help`; the real command is added when the arguments name it.
     program.command('autopilot').description(AUTOPILOT_DESCRIPTION).allowUnknownOption().allowExcessArguments();

@@ -36,6 +36,12 @@ export interface AutopilotCliContext {
    * importing the compiler a second time, unbundled, costs a third of `status`'s time.
    */
   loadModel?: typeof loadModel;
+  /**
+   * The autopilot of a running `vigil up --demo` stack of this project, if any: the commands that
+   * read or act on state (status, history, explain, rollback, pause, resume) use its state file
+   * and card by default, and say so.
+   */
+  runningStack?: () => Promise<{ stateFile: string; parametersFile: string; prometheusUrl: string } | undefined>;
 }
 
 async function loadAutopilot(context: AutopilotCliContext, service: string | undefined): Promise<Autopilot> {
@@ -117,12 +123,23 @@ export function autopilotCommand(context: AutopilotCliContext): Command {
   const program = new AutopilotCommand('autopilot')
     .description("the controller's autopilot: status, history, explain, rollback, pause, resume, run-once, daemon")
     .option('--service <name>', 'the autopilot to act on (default: the only one declared)')
+    .option('--state <file>', "the state database to read (default: the definitions' state_file, or the running `vigil up --demo` stack's .vigil/autopilot.db)")
     .option('--metrics-port <port>', "port of the controller's /metrics (run-once, daemon; default: the port of the service owning the catalog's <metrics_prefix>_* metrics)")
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   const root = () => resolve(context.project().root);
   const openService = async () => {
-    const autopilot = await loadAutopilot(context, program.opts<{ service?: string }>().service);
+    const options = program.opts<{ service?: string; state?: string }>();
+    const loaded = await loadAutopilot(context, options.service);
+    let autopilot = loaded;
+    if (options.state !== undefined) autopilot = { ...loaded, stateFile: resolve(options.state) };
+    else {
+      const stack = await context.runningStack?.();
+      if (stack) {
+        autopilot = { ...loaded, ...stack };
+        io.err(`vigil autopilot: reading the running demo stack's autopilot (${stack.stateFile}; --state to choose another)\n`);
+      }
+    }
     return { service: autopilot.service, runner: new AutopilotRunner({ autopilot, root: root(), notify: notifier(context, autopilot.service) }) };
   };
   const open = async () => (await openService()).runner;
@@ -133,8 +150,9 @@ export function autopilotCommand(context: AutopilotCliContext): Command {
    * the runner works without metrics: the autopilot matters more than its gauges.
    */
   const openMetered = async (flags: { dryRun?: boolean }): Promise<{ runner: AutopilotRunner; telemetry: Telemetry<Catalog> | undefined; dryRun: boolean }> => {
-    const options = program.opts<{ service?: string; metricsPort?: string }>();
-    const loaded = await loadAutopilot(context, options.service);
+    const options = program.opts<{ service?: string; metricsPort?: string; state?: string }>();
+    const declared = await loadAutopilot(context, options.service);
+    const loaded = options.state !== undefined ? { ...declared, stateFile: resolve(options.state) } : declared;
     // --dry-run turns the definitions' `dry_run` on for this process; without it the definitions decide.
     const autopilot = flags.dryRun ? { ...loaded, dryRun: true } : loaded;
     const port = options.metricsPort === undefined ? autopilot.metricsEndpoint?.port : Number(options.metricsPort);

@@ -126,3 +126,5 @@ export { autopilotContext } from './edges/autopilot-context.js';
 export { declaredPowerWarnings, planDeclaredTraffic } from './edges/declared-plan.js';
 export type { ForgeOptions, ForgeOutcome, IssueLedger, OpenedIssue, TriageDocument } from './edges/forge.js';
 export { TriageForge, triageIssueTitle } from './edges/forge.js';
+export type { AcceleratedAutopilot, AcceleratedAutopilotOptions, AcceleratedTiming } from './edges/accelerated-autopilot.js';
+export { DEMO_TIMING, startAcceleratedAutopilot, upwardSeed } from './edges/accelerated-autopilot.js';

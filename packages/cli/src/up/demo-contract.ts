@@ -15,6 +15,12 @@ export interface DemoOptions {
    * targets the definitions declare.
    */
   targetsDir: string;
+  /**
+   * The business logic card the autopilot's service reads (absolute): `vigil up --demo` copies
+   * the project's card under the state directory, so the demo never edits a committed file.
+   * Without it, the demo reads the autopilot's `parameters_file` in the project.
+   */
+  autopilotParametersFile?: string;
   /** One line of progress for the user (no trailing newline); the CLI prefixes and prints it. */
   onLog: (line: string) => void;
 }

@@ -39,6 +39,20 @@ export interface StackFile {
   /** Each HTML dashboard's page. */
   dashboardPages: { uid: string; url: string }[];
   processes: StackFileProcess[];
+  /** The demo's accelerated autopilot (`vigil up --demo` with an autopilot declared). */
+  autopilot?: StackAutopilot;
+}
+
+/** Where the demo's autopilot keeps its state and card, for `vigil autopilot` while the stack runs. */
+export interface StackAutopilot {
+  service: string;
+  /** The state database and the card it tunes (absolute; under the state directory). */
+  stateFile: string;
+  parametersFile: string;
+  /** The controller's /metrics, scraped through its file_sd file. */
+  metricsUrl?: string;
+  /** The accelerated timing, in words. */
+  timing: string;
 }
 
 /** The path of stack.json in a state directory. */

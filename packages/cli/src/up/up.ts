@@ -2,7 +2,7 @@
 // locally on loopback ports, state under `.vigil/`, and everything stopped with nothing left.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { access, mkdir, readFile, rm } from 'node:fs/promises';
+import { access, copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Generation } from '@vigil/compiler/core';
@@ -16,6 +16,7 @@ import { localAlertmanagerConfig, localPrometheusConfig, staticTargets, targetsF
 import { BINARIES, answers, findBinary, logTail, signalGroup, processStartTime, startProcess, stopProcess, type StackProcess, waitUntil } from './processes.js';
 import { type StackFile, liveProcesses, readStackFile, removeStackFile, stackFilePath, writeStackFile } from './stack-file.js';
 import { type Sink, startSink } from './sink.js';
+import { type DemoAutopilot, demoAutopilotPaths, startDemoAutopilot } from './demo-autopilot.js';
 
 /** Where `vigil up` prints. */
 export interface UpOutput {
@@ -86,6 +87,13 @@ function describeStack(stack: StackFile): string {
     `  Notifications ${stack.urls.sink}  (JSON: ${stack.urls.sink}/api/notifications)`,
     `  Dashboards    ${stack.urls.dashboards}<uid>.html (${pages.length}${pages.length ? `: ${pages.slice(0, 4).map((p) => p.uid).join(', ')}${pages.length > 4 ? ', ...' : ''}` : ''})`,
     ...(pages[0] ? [`                e.g. ${pages[0].url}`] : []),
+    ...(stack.autopilot
+      ? [
+          `  Autopilot     ${stack.autopilot.service}, accelerated (demo only): ${stack.autopilot.timing}`,
+          `                card ${stack.autopilot.parametersFile} (a copy; the committed card is not edited)`,
+          `                state ${stack.autopilot.stateFile}; \`vigil autopilot status|history\` read it while the stack runs`,
+        ]
+      : []),
     `  State         ${stackFilePath(stack.dir)}`,
     '',
   ].join('\n');
@@ -181,11 +189,13 @@ interface Parts {
   processes: StackProcess[];
   sink?: Sink;
   demo?: DemoStack;
+  autopilot?: DemoAutopilot;
   /** file_sd files `vigil up` seeded, with their content, removed at stop if still ours. */
   seeded: Map<string, string>;
 }
 
 async function stopParts(parts: Parts, dir: string): Promise<void> {
+  await parts.autopilot?.stop().catch(() => undefined);
   await Promise.all(parts.processes.map((proc) => stopProcess(proc)));
   await parts.demo?.stop().catch(() => undefined);
   await parts.sink?.close();
@@ -226,12 +236,22 @@ async function supervise(options: UpOptions, context: UpContext): Promise<void> 
   const parts: Parts = { processes: [], seeded: new Map() };
   const stopped = () => (signal.received() ? `stopped by ${signal.received()}` : undefined);
   try {
+    // In demo mode the autopilot tunes a copy of the card under the state directory, so
+    // `vigil up --demo` never edits a committed file.
+    const demoAutopilot = options.demo ? generation.model.autopilots.find((a) => a.enabled) : undefined;
+    const autopilotPaths = demoAutopilot ? demoAutopilotPaths(options.dir, demoAutopilot) : undefined;
+    if (demoAutopilot && autopilotPaths) {
+      const source = resolve(root, demoAutopilot.parametersFile);
+      await mkdir(dirname(autopilotPaths.parametersFile), { recursive: true });
+      if (!(await exists(autopilotPaths.parametersFile)) && (await exists(source))) await copyFile(source, autopilotPaths.parametersFile);
+    }
     if (options.demo) {
       const startDemo = await loadDemo(env);
       parts.demo = await startDemo({
         projectDir: root,
         definitionsDir: options.definitionsDir,
         targetsDir: dirs.targets,
+        ...(autopilotPaths && (await exists(autopilotPaths.parametersFile)) ? { autopilotParametersFile: autopilotPaths.parametersFile } : {}),
         onLog: (line) => io.out(`demo: ${line}\n`),
       });
       io.out(`vigil up: demo services: ${parts.demo.services.map((s) => s.job).join(', ') || 'none'}\n`);
@@ -320,11 +340,24 @@ async function supervise(options: UpOptions, context: UpContext): Promise<void> 
       return gone ? `${gone.role} exited (code ${gone.child.exitCode ?? gone.child.signalCode}):\n${logTail(gone.logFile)}` : stopped();
     };
     await waitUntil(async () => (await answers(`${prometheusUrl}/-/ready`)) && answers(`${alertmanagerUrl}/-/ready`), exitedEarly, READY_TIMEOUT_MS, 'Prometheus and Alertmanager');
-    io.out(`vigil up: ready${options.demo ? ' with demo traffic' : ''} (local mode: every receiver sends to the notification sink)\n${describeStack(stack)}`);
+    let readyStack = stack;
+    if (demoAutopilot && autopilotPaths && (await exists(autopilotPaths.parametersFile))) {
+      const metricsJob = generation.model.services.find((s) => s.name === demoAutopilot.metricsEndpoint?.service)?.job;
+      parts.autopilot = await startDemoAutopilot({
+        autopilot: demoAutopilot,
+        root,
+        prometheusUrl,
+        paths: autopilotPaths,
+        ...(metricsJob ? { targetsFile: targetsFile(dirs.targets, metricsJob) } : {}),
+        onLog: (line) => io.out(`autopilot: ${line}\n`),
+      });
+      readyStack = { ...stack, autopilot: parts.autopilot.entry };
+    }
+    io.out(`vigil up: ready${options.demo ? ' with demo traffic' : ''} (local mode: every receiver sends to the notification sink)\n${describeStack(readyStack)}`);
     io.out(detached ? 'vigil up: `vigil down` stops everything\n' : 'vigil up: Ctrl-C stops everything\n');
     // After the lines above: a detached `vigil up` prints the log once stack.json says ready
     // (writes to a file are synchronous, so they are in it by then).
-    await writeStackFile(options.dir, { ...stack, state: 'ready' });
+    await writeStackFile(options.dir, { ...readyStack, state: 'ready' });
 
     const ended = await Promise.race([signal.promise.then(() => undefined), ...parts.processes.map((p) => p.exited.then(() => p))]);
     if (ended !== undefined) {

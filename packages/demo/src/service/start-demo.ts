@@ -1,15 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, mkdir } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { Metric, Model } from '@vigil/compiler/core';
 import { writeFileAtomically } from '@vigil/conventions/atomic-file';
 import { type Catalog, type CatalogLabel, startTelemetry, type Telemetry } from '@vigil/instrumentation';
+import { AUTOPILOT_BAD_CHANGE, withAutopilotScenario } from '../scenarios/autopilot-bad-change.js';
+import { type AutopilotArms, startAutopilotArms } from '../autopilot/autopilot-arms.js';
 import { loadProjectModel } from '../model/load-project-model.js';
 import { defaultControlFile, readScenarioControl } from '../scenarios/control-file.js';
 import { deriveScenarios } from '../scenarios/derive-scenarios.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import type { ActiveEffects } from '../traffic/effect.js';
 import { healthyPlan } from '../traffic/healthy-plan.js';
+import { seededRandom } from '../traffic/signal.js';
 import type { MetricPlan } from '../traffic/plan.js';
 import { type RecordingHandle, Simulator } from '../traffic/simulator.js';
 
@@ -32,6 +35,11 @@ export interface DemoOptions {
   stepMs?: number;
   /** The random seed. Default 1. */
   seed?: number;
+  /**
+   * The business logic card the autopilot's service reads (absolute). Default: the autopilot's
+   * `parameters_file`, relative to `projectDir`. `vigil up --demo` passes a copy under `.vigil/`.
+   */
+  autopilotParametersFile?: string;
 }
 
 /** A running demo. */
@@ -50,6 +58,7 @@ interface DemoService {
   telemetry: Telemetry<Catalog>;
   simulator: Simulator;
   metricNames: Set<string>;
+  handles: ReadonlyMap<string, RecordingHandle>;
 }
 
 function catalogOf(job: string, plans: readonly MetricPlan[]): Catalog {
@@ -139,7 +148,7 @@ export async function startDemoFromModel(model: Model, options: DemoOptions): Pr
   const clock = options.clock ?? Date.now;
   const log = options.onLog ?? (() => {});
   const plans = healthyPlan(model);
-  const scenarios = deriveScenarios(model, plans);
+  const scenarios = withAutopilotScenario(model, deriveScenarios(model, plans));
   const controlFile = options.scenarioControlFile ?? defaultControlFile(options.projectDir);
   let active: (ActiveEffects & { name: string }) | undefined;
   let absent: ReadonlySet<string> = new Set();
@@ -155,7 +164,7 @@ export async function startDemoFromModel(model: Model, options: DemoOptions): Pr
       const simulator = new Simulator(jobPlans, handles, { dayLengthSeconds: options.dayLengthSeconds ?? 3600, seed: (options.seed ?? 1) * 1000 + index });
       const server = createServer(serve(telemetry, jobPlans.map((p) => p.metric), () => absent));
       const port = await listen(server);
-      services.push({ job, server, port, telemetry, simulator, metricNames: new Set(jobPlans.map((p) => p.metric.name)) });
+      services.push({ job, server, port, telemetry, simulator, metricNames: new Set(jobPlans.map((p) => p.metric.name)), handles });
     }
     // The first step sets every gauge, so the first scrape already has every series.
     for (const service of services) service.simulator.step(clock());
@@ -166,6 +175,17 @@ export async function startDemoFromModel(model: Model, options: DemoOptions): Pr
   } catch (error) {
     await Promise.allSettled(services.map((s) => closeService(s)));
     throw error;
+  }
+  const arms: AutopilotArms[] = [];
+  for (const autopilot of model.autopilots.filter((a) => a.enabled)) {
+    const service = services.find((s) => s.job === autopilot.service);
+    if (!service) continue;
+    const file = options.autopilotParametersFile ?? (isAbsolute(autopilot.parametersFile) ? autopilot.parametersFile : resolve(options.projectDir, autopilot.parametersFile));
+    if (!(await access(file).then(() => true, () => false))) {
+      log(`demo: autopilot: no business logic card at ${file}; ${autopilot.service} runs without the canary split`);
+      continue;
+    }
+    arms.push(await startAutopilotArms({ model, autopilot, parametersFile: file, plans: plans.filter((p) => p.job === service.job), handles: service.handles, random: seededRandom((options.seed ?? 1) * 7919), onLog: log }));
   }
   log(`demo: ${services.length} services, ${plans.reduce((n, p) => n + p.series.length, 0)} series, ${scenarios.length} scenarios`);
 
@@ -179,6 +199,9 @@ export async function startDemoFromModel(model: Model, options: DemoOptions): Pr
     active = scenario && control ? { name: scenario.name, effects: scenario.effects, startedAtMs: control.startedAtMs } : undefined;
     absent = new Set(active?.effects.filter((e) => e.action.kind === 'absent').map((e) => e.metric) ?? []);
     for (const service of services) service.simulator.step(now, active);
+    // After the simulator: the arms' KPI gauges replace its healthy readings (except the metrics a scenario drives).
+    const driven = new Set(active?.effects.map((e) => e.metric) ?? []);
+    for (const arm of arms) arm.step(now, active?.name === AUTOPILOT_BAD_CHANGE, driven);
   };
   const timer = setInterval(() => {
     if (stopped) return;
@@ -192,6 +215,7 @@ export async function startDemoFromModel(model: Model, options: DemoOptions): Pr
       stopped = true;
       clearInterval(timer);
       await running;
+      for (const arm of arms) arm.close();
       await Promise.allSettled(services.map((s) => closeService(s)));
     },
   };
