@@ -6,11 +6,12 @@
 // canary worse and it is rolled back (history says so, the card keeps the promoted value);
 // `vigil down` leaves no process naming the directory.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processesNaming } from '../support/processes.js';
 import { parse } from 'yaml';
 import { missingBinaries } from '../support/binaries.js';
 import { waitFor } from '../support/servers.js';
@@ -42,19 +43,6 @@ function history(root: string): History {
   return JSON.parse(run.stdout) as History;
 }
 
-function processesNaming(dir: string): string[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
-    .flatMap((pid) => {
-      try {
-        const line = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-        const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-        return line.includes(dir) && state !== 'Z' ? [`${pid}: ${line}`] : [];
-      } catch {
-        return [];
-      }
-    });
-}
 
 type Card = { selection: { diversity_weight: number; novelty_boost: number }; curator: { apply_budget_per_hour: number } };
 const readCard = (path: string) => parse(readFileSync(path, 'utf8')) as Card;

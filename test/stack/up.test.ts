@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processesNaming } from '../support/processes.js';
 import { parse } from 'yaml';
 import { missingBinaries } from '../support/binaries.js';
 import { type MetricsEndpoint, startMetricsEndpoint, waitFor } from '../support/servers.js';
@@ -35,20 +36,6 @@ function vigil(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Every live process whose command line names `dir` (none may be left once a stack stops). */
-function processesNaming(dir: string): string[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
-    .flatMap((pid) => {
-      try {
-        const line = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-        const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-        return line.includes(dir) && state !== 'Z' ? [`${pid}: ${line}`] : [];
-      } catch {
-        return [];
-      }
-    });
-}
 
 const readStack = (root: string): StackJson => JSON.parse(readFileSync(join(root, '.vigil/stack.json'), 'utf8')) as StackJson;
 
