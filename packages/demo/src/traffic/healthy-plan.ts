@@ -199,7 +199,9 @@ function constrainGauge(base: GaugeBehaviour, l: Limits): GaugeBehaviour {
     swing = Math.min(swing, l.maxSwing);
     noise = Math.min(noise, l.maxSwing / 2);
   }
-  if (l.flat) {
+  // Anomaly-watched series stay steady too: their z-score is taken against a trailing window that,
+  // on a Prometheus just started, holds minutes, so the daily shape's descent alone reads as an anomaly.
+  if (l.flat || l.smooth) {
     swing = 0;
     noise = 0;
   }

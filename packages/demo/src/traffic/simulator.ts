@@ -120,7 +120,8 @@ export class Simulator {
     const series = state.series;
     if (series.type === 'gauge') return 0;
     const shaped = series.rate * (1 + 0.35 * t.shape);
-    const healthy = series.smooth ? shaped : shaped * (0.85 + 0.3 * this.random()) * t.burst;
+    // Anomaly-watched counters keep a steady rate (see the healthy plan: a trend on a short history is an anomaly).
+    const healthy = series.smooth ? series.rate : shaped * (0.85 + 0.3 * this.random()) * t.burst;
     if (!action) return healthy;
     switch (action.kind) {
       case 'scale':
