@@ -15,6 +15,7 @@ import { generate } from '@vigil/compiler';
 import { buildProgram, readDefinitionsDir } from '@vigil/cli';
 import { autopilotCommand } from '@vigil/controller/cli';
 import { missingBinaries } from '../support/binaries.js';
+import { killProcessesNaming, processesNaming } from '../support/processes.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const VIGIL = join(ROOT, 'packages/cli/dist/bundle/vigil.mjs');
@@ -174,7 +175,12 @@ describe('README walk-through', () => {
         await cp(join(ROOT, dir), join(copy, dir), { recursive: true });
       }
     });
-    afterAll(() => rm(copy, { recursive: true, force: true }));
+    afterAll(async () => {
+      // A stack the walk-through started (`up --demo --detach` is cited inline, without a `down` after it).
+      spawnSync(process.execPath, [VIGIL, 'down'], { cwd: copy, encoding: 'utf8', timeout: 60_000 });
+      killProcessesNaming(copy);
+      await rm(copy, { recursive: true, force: true });
+    });
 
     const skip = missingBinaries('promtool', 'amtool', 'prometheus', 'prometheus-alertmanager');
     it.skipIf(skip !== undefined)('every safe command exits 0', () => {
@@ -187,6 +193,10 @@ describe('README walk-through', () => {
         const run = spawnSync(process.execPath, [VIGIL, ...shown.vigil], { cwd: copy, encoding: 'utf8', timeout: 240_000 });
         expect(run.status, `${shown.line}\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`).toBe(0);
       }
+      // Whatever stack the commands left running, `vigil down` stops it with no process left.
+      const down = spawnSync(process.execPath, [VIGIL, 'down'], { cwd: copy, encoding: 'utf8', timeout: 60_000 });
+      expect(down.status, down.stderr).toBe(0);
+      expect(processesNaming(copy)).toEqual([]);
     }, 300_000);
   });
 });
