@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generate } from '@vigil/compiler';
 import { readDefinitionsDir } from '@vigil/cli';
+import { synthetic } from './synthetic-definitions.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const LOAD_SERIES = Number(process.env.BENCH_LOAD_SERIES ?? 100_000);
@@ -70,51 +71,9 @@ function rss(pid) {
   return Number(match?.[1] ?? 0) * 1024;
 }
 
-/** The synthetic 1,000-alert definitions of scripts/bench.mjs, in short (10 services, 50 SLOs). */
-function synthetic(alerts, slos) {
-  const services = Array.from({ length: 10 }, (_, i) => ({ name: `svc-${i}`, team: `team-${i % 3}`, targets: [`localhost:${9400 + i}`] }));
-  const metrics = services.flatMap((s, i) => [
-    { name: `m${i}_gauge`, type: 'gauge', description: 'g', service: s.name, labels: { region: { values: ['eu', 'us'] } } },
-    { name: `m${i}_events`, type: 'counter', description: 'c', service: s.name, labels: { region: { values: ['eu', 'us'] } } },
-    { name: `m${i}_errors`, type: 'counter', description: 'e', service: s.name, labels: { region: { values: ['eu', 'us'] } } },
-    { name: `m${i}_latency`, type: 'histogram', description: 'h', service: s.name, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5] },
-  ]);
-  const conditions = [
-    (i) => ({ kind: 'threshold', metric: `m${i}_gauge`, above: 0.9, for: '10m' }),
-    (i) => ({ kind: 'threshold', metric: `m${i}_latency`, quantile: 0.95, above: 0.3, for: '5m' }),
-    (i) => ({ kind: 'ratio', numerator: { metric: `m${i}_errors` }, denominator: { metric: `m${i}_events` }, above: 0.05, for: '5m' }),
-    (i) => ({ kind: 'rate_of_change', metric: `m${i}_gauge`, window: '1h', rising: 0.5 }),
-    (i) => ({ kind: 'anomaly', metric: `m${i}_gauge`, window: '1d', for: '5m' }),
-    (i) => ({ kind: 'forecast', metric: `m${i}_gauge`, window: '6h', horizon: '4h', above: 0.95, for: '15m' }),
-    (i) => ({ kind: 'absence', metric: `m${i}_gauge`, for: '10m' }),
-  ];
-  const doc = {
-    apiVersion: 'vigil.dev/v1',
-    settings: { outputs: [] },
-    services,
-    metrics,
-    alerts: Array.from({ length: alerts }, (_, n) => {
-      const i = n % 10;
-      const condition = conditions[n % conditions.length](i);
-      return {
-        name: `Synthetic${n}`,
-        severity: n % 5 === 0 ? 'critical' : 'warning',
-        summary: 'value {{ $value }}',
-        runbook: 'https://runbooks.example/synthetic',
-        ...(condition.kind === 'absence' || condition.metric?.includes('latency') ? {} : { by: ['region'] }),
-        condition,
-      };
-    }),
-    slos: Array.from({ length: slos }, (_, n) => ({
-      name: `slo-${n}`,
-      service: `svc-${n % 10}`,
-      objective: 99.9,
-      sli: n % 2 === 0
-        ? { events: { bad: { metric: `m${n % 10}_errors` }, total: { metric: `m${n % 10}_events` } } }
-        : { latency: { metric: `m${n % 10}_latency`, threshold: 0.5 } },
-    })),
-  };
-  return [{ path: 'definitions/synthetic.json', text: JSON.stringify(doc) }];
+/** The synthetic definitions scripts/bench.mjs compiles, as sources, with no optional output. */
+function syntheticSources(alerts, slos) {
+  return [{ path: 'definitions/synthetic.json', text: JSON.stringify({ ...synthetic(alerts, slos), settings: { outputs: [] } }) }];
 }
 
 /** Prometheus text for one service's catalog metrics; values move with time. */
@@ -244,7 +203,7 @@ const targets = await startTargets(() => model);
 try {
   const users = await ruleCost('users\' definitions', await readDefinitionsDir(join(root, 'definitions'), root), targets, (m) => (model = m));
   const usersModel = model;
-  const synthetic1000 = await ruleCost('1,000 alerts + 50 SLOs', synthetic(1000, 50), targets, (m) => (model = m));
+  const synthetic1000 = await ruleCost('1,000 alerts + 50 SLOs', syntheticSources(1000, 50), targets, (m) => (model = m));
   console.log('\nRule evaluation per group (Prometheus: mean of 5 reads of /api/v1/rules evaluationTime; vmalert: iteration duration sum/count)');
   console.log('| rule set | groups | rules | engine | median per group | slowest group | all groups, one round |');
   console.log('|---|---:|---:|---|---:|---:|---:|');
