@@ -51,6 +51,28 @@ describe('KpiFetcher feeding the judge', () => {
     expect(judge(await full.result(start, end)).verdicts[1]!.verdict).not.toBe('insufficient');
   });
 
+  it('reads gauges from one minute after the canary starts: the reading at its first instant predates the candidate', async () => {
+    const asked: Array<{ start: number; end: number; stepSeconds: number }> = [];
+    const gaugeQuery = (query: string) => query.includes('shop_basket_value');
+    const recording: PromQlClient = {
+      instant: async (query: string) => ({ ok: true, value: query.includes('status="failed"') ? [sample('control', 40_000), sample('canary', 10_000)] : total }),
+      range: async (query: string, range: { start: number; end: number; stepSeconds: number }) => {
+        if (gaugeQuery(query)) asked.push(range);
+        return { ok: true, value: gauges(Math.floor((range.end - range.start) / range.stepSeconds) + 1) };
+      },
+    } as unknown as PromQlClient;
+    const observations = await new KpiFetcher(recording, autopilot).result(start, end);
+    expect(asked).toEqual([{ start: start / 1000 + 60, end: end / 1000, stepSeconds: 60 }]);
+    const basket = observations.find((o) => o.kpi === 'basket_value');
+    expect(basket).toMatchObject({ data: 'samples', coverage: 1 });
+    expect(basket?.data === 'samples' && basket.canary.length).toBe(60);
+    // A window shorter than a minute has no reading to judge: no data, never a judgement.
+    asked.length = 0;
+    const short = await new KpiFetcher(recording, autopilot).result(start, start + 30_000);
+    expect(asked).toEqual([]);
+    expect(judge(short).verdicts[1]).toMatchObject({ kpi: 'basket_value', verdict: 'insufficient' });
+  });
+
   it('measures the traffic that vigil autopilot plan needs: exposure per minute and rate for ratios, dispersion for gauges', async () => {
     const fetcher = new KpiFetcher(client({ failed: [sample('control', 600)], total: [sample('control', 72_000)], gauge: (n) => [series('control', n, 50)] }), autopilot);
     const [orders, basket] = await fetcher.traffic(end, 3_600_000);

@@ -180,15 +180,19 @@ export class KpiFetcher {
       const canary = samplesFromBuckets(canaryBuckets);
       return { kpi: kpi.name, data: 'samples', control, canary, query: reference(expr, windowMs / 1000) };
     }
-    // Gauges (and raw PromQL): readings per minute per variant.
+    // Gauges (and raw PromQL): readings per minute per variant, from one minute after the start.
+    // A reading at the canary's first instant is the last scrape before it, so the candidate
+    // cannot show in it: counted in, it diluted the canary's mean and inflated its variance
+    // (a demo canary of three readings an arm went "insufficient").
     const expr = 'promql' in queries ? withRange(queries.promql, 60_000) : queries.value;
-    const series = await this.range(kpi, expr, { start: start / 1000, end: end / 1000, stepSeconds: 60 });
+    const first = start + 60_000;
+    const series = first <= end ? await this.range(kpi, expr, { start: first / 1000, end: end / 1000, stepSeconds: 60 }) : [];
     if (!series) return undefined;
     const pick = (variant: Variant) => series.find((s) => s.labels.variant === variant)?.points.map(([, v]) => v).filter(Number.isFinite) ?? [];
     const control = pick('control');
     const canary = pick('canary');
     // Readings expected at a 60 s step over the window: the judge refuses a sparse window.
-    const expected = Math.floor(windowMs / 60_000) + 1;
+    const expected = Math.max(1, Math.floor(windowMs / 60_000));
     const coverage = Math.min(1, Math.min(control.length, canary.length) / expected);
     return { kpi: kpi.name, data: 'samples', control, canary, query: reference(expr, 60), coverage };
   }

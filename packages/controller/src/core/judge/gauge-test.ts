@@ -6,8 +6,8 @@
  * n (1 - r) / (1 + r), r bias-corrected as r + (1 + 4r) / n, clamped to [0, 0.95]), and refers
  * the statistic to Student's t on the effective degrees of freedom.
  */
-import { normalSf } from './normal.js';
 import type { Alternative } from './discrete.js';
+import { studentSf, studentUpperQuantile } from './student-t.js';
 
 /** What {@link autocorrelatedMeanTest} found. */
 export interface GaugeTestResult {
@@ -17,6 +17,10 @@ export interface GaugeTestResult {
   /** canary mean - control mean. */
   estimate: number;
   confidenceInterval: [number, number];
+  /** Standard error of the estimate (each group's variance of the mean, inflated for autocorrelation). */
+  standardError: number;
+  /** The effective degrees of freedom the statistic is referred to. */
+  degreesOfFreedom: number;
   effectiveSize: { canary: number; control: number };
 }
 
@@ -38,12 +42,6 @@ function summary(values: ArrayLike<number>): { n: number; mean: number; variance
   return { n, mean, variance, effectiveN: Math.max(2, (n * (1 - r)) / (1 + r)) };
 }
 
-/** Upper tail of Student's t with `df` degrees of freedom (Abramowitz & Stegun 26.7.8, good from df >= 3). */
-export function studentSf(t: number, df: number): number {
-  const z = (t * (1 - 1 / (4 * df))) / Math.sqrt(1 + (t * t) / (2 * df));
-  return normalSf(z);
-}
-
 /** The test of canary - control > delta0 (or <, or two-sided) on autocorrelated readings. */
 export function autocorrelatedMeanTest(canary: ArrayLike<number>, control: ArrayLike<number>, options: { alternative: Alternative; delta0?: number; confidence: number }): GaugeTestResult {
   const c = summary(canary);
@@ -54,15 +52,6 @@ export function autocorrelatedMeanTest(canary: ArrayLike<number>, control: Array
   const statistic = se > 0 ? (estimate - (options.delta0 ?? 0)) / se : 0;
   const upper = studentSf(statistic, df);
   const pValue = options.alternative === 'greater' ? upper : options.alternative === 'less' ? 1 - upper : Math.min(1, 2 * Math.min(upper, 1 - upper));
-  // Half-width from the t quantile, found by bisection on the tail above.
-  const tail = (1 - options.confidence) / 2;
-  let lo = 0;
-  let hi = 100;
-  for (let i = 0; i < 60; i++) {
-    const mid = (lo + hi) / 2;
-    if (studentSf(mid, df) > tail) lo = mid;
-    else hi = mid;
-  }
-  const half = hi * se;
-  return { statistic, pValue, estimate, confidenceInterval: [estimate - half, estimate + half], effectiveSize: { canary: c.effectiveN, control: k.effectiveN } };
+  const half = studentUpperQuantile((1 - options.confidence) / 2, df) * se;
+  return { statistic, pValue, estimate, confidenceInterval: [estimate - half, estimate + half], standardError: se, degreesOfFreedom: df, effectiveSize: { canary: c.effectiveN, control: k.effectiveN } };
 }

@@ -20,6 +20,7 @@ import { discreteHolmAdjust, holmAdjust } from './holm.js';
 import { normalQuantile } from './normal.js';
 import { hodgesLehmann, mannWhitneyU, sortedCopy, sortedMedian } from './mann-whitney.js';
 import { minimumDetectableDifference, minimumSampleSize } from './power.js';
+import { studentUpperQuantile } from './student-t.js';
 import { poissonRateRatioTest, twoProportionZTest, type Counts } from './rate-tests.js';
 import { msprtLook, pooledUnit, type GroupSummary, type SequentialLook } from './sequential.js';
 
@@ -258,9 +259,13 @@ function testGauge(kpi: KpiDefinition, observation: Extract<KpiObservation, { da
   const worseTest = autocorrelatedMeanTest(observation.canary, observation.control, { alternative: worse, delta0: marginSign * kpi.nonInferiorityMargin * Math.abs(controlMean), confidence });
   const betterTest = autocorrelatedMeanTest(observation.canary, observation.control, { alternative: better, confidence });
   const scale = Math.abs(controlMean) > 0 ? Math.abs(controlMean) : 1;
-  // Unit variance per effective reading, from the interval's standard error.
-  const se = (worseTest.confidenceInterval[1] - worseTest.confidenceInterval[0]) / 2 / Math.max(1e-12, normalQuantile(1 - (1 - confidence) / 2));
+  // Unit variance per effective reading, from the test's standard error.
+  const se = worseTest.standardError;
   const unitVariance = (se * se) / (1 / worseTest.effectiveSize.canary + 1 / worseTest.effectiveSize.control);
+  // The power formulas are normal-theory; on few effective readings the t test needs more, as if
+  // it were this much less efficient than a z test.
+  const df = worseTest.degreesOfFreedom;
+  const efficiency = ((normalQuantile(1 - alpha) + normalQuantile(config.power)) / (studentUpperQuantile(alpha, df) + studentUpperQuantile(1 - config.power, df))) ** 2;
   return {
     kpi: kpi.name,
     test: 'autocorrelated-mean-t',
@@ -270,8 +275,8 @@ function testGauge(kpi: KpiDefinition, observation: Extract<KpiObservation, { da
     effect: { scale: 'difference', estimate: worseTest.estimate, confidenceInterval: worseTest.confidenceInterval },
     relativeChange: worseTest.estimate / scale,
     effectSize: { name: 'cohens-d', value: unitVariance > 0 ? worseTest.estimate / Math.sqrt(unitVariance) : Number.NaN },
-    minimumDetectableEffect: minimumDetectableDifference({ unitVariance, canarySize: worseTest.effectiveSize.canary, allocationRatio: worseTest.effectiveSize.control / worseTest.effectiveSize.canary, alpha, power: config.power }) / scale,
-    minimumSampleSize: minimumSampleSize({ unitVariance, delta: kpi.minimumDetectableEffect * scale, allocationRatio, alpha, power: config.power }),
+    minimumDetectableEffect: minimumDetectableDifference({ unitVariance, canarySize: worseTest.effectiveSize.canary, allocationRatio: worseTest.effectiveSize.control / worseTest.effectiveSize.canary, alpha, power: config.power, efficiency }) / scale,
+    minimumSampleSize: minimumSampleSize({ unitVariance, delta: kpi.minimumDetectableEffect * scale, allocationRatio, alpha, power: config.power, efficiency }),
     sampleSize: { control: worseTest.effectiveSize.control, canary: worseTest.effectiveSize.canary },
     controlValue: controlMean,
     canaryValue: canaryMean,

@@ -5,7 +5,7 @@
  * a rank test to work with, the counts still do.
  */
 import { binomialPmf, binomialTest, clopperPearson, type Alternative } from './discrete.js';
-import { studentSf } from './gauge-test.js';
+import { studentSf } from './student-t.js';
 import { normalCdf, normalQuantile, normalSf } from './normal.js';
 
 /** Counts for one group: `events` out of `exposure` (trials, requests, seconds...). */
