@@ -1,7 +1,7 @@
 import { type Document, isMap, isNode, isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import type { ZodError } from 'zod';
 import { fail, ok, type Result, type SourceIssue, type SourceLocation } from '../errors.js';
-import { firstAliasOffset } from '../spec/load.js';
+import { firstAliasOffset, invalidYamlMessage } from '../spec/load.js';
 
 /** A path into a YAML document: map keys and sequence indexes. */
 export type YamlPath = readonly (string | number)[];
@@ -34,7 +34,7 @@ export function parseYamlDocuments(text: string, path: string, version: '1.1' | 
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
         const { line, col } = lines.linePos(error.pos[0]);
-        issues.push({ file: path, line, column: col, message: `invalid YAML: ${error.message.split('\n')[0]}` });
+        issues.push({ file: path, line, column: col, message: invalidYamlMessage(error) });
       }
       continue;
     }
@@ -46,7 +46,7 @@ export function parseYamlDocuments(text: string, path: string, version: '1.1' | 
     } catch (error) {
       // An alias bomb or an unresolved alias shows only when converting: point at the alias.
       const { line, col } = lines.linePos(firstAliasOffset(doc) ?? 0);
-      issues.push({ file: path, line, column: col, message: `invalid YAML: ${(error as Error).message.split('\n')[0]}` });
+      issues.push({ file: path, line, column: col, message: invalidYamlMessage(error as Error) });
       continue;
     }
     out.push({

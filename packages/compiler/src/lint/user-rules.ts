@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar } from 'yaml';
 import { assertNever, fail, ok, type Result, type SourceIssue, type SourceLocation } from '../errors.js';
-import type { SourceText } from '../spec/load.js';
+import { invalidYamlMessage, type SourceText } from '../spec/load.js';
 
 /**
  * Where an expression's text sits in its file, so an offset inside the expression maps back to a
@@ -80,7 +80,7 @@ export function parseUserRules(source: SourceText): Result<UserRuleFile> {
           file: source.path,
           line,
           column: col,
-          message: `invalid YAML: ${error.message.split('\n')[0]}`,
+          message: invalidYamlMessage(error),
         };
       }),
     );

@@ -49,6 +49,17 @@ describe('definitions: the fast path (js-yaml) against the exact path (yaml)', (
     }
   });
 
+  it('locates collections nested too deeply to read, in words, not as a stack overflow', () => {
+    for (const parser of ['fast', 'exact'] as const) {
+      const text = `apiVersion: vigil.dev/v1\nservices: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`;
+      const result = parseDefinitions([{ path: 'definitions/deep.yaml', text }], parser);
+      if (result.ok) throw new Error('deep nesting was accepted');
+      expect(result.issues[0]).toMatchObject({ file: 'definitions/deep.yaml', line: 2 });
+      expect(result.issues[0]?.message).toMatch(/nested too deeply/);
+      expect(result.issues[0]?.message).not.toMatch(/call stack/);
+    }
+  });
+
   it('resolves every YAML 1.2 core scalar as yaml does', () => {
     const scalars = ['1', '-1', '+1', '012', '0o17', '0x1F', '0b101', '1_000', '1.5', '1.', '.5', '-.5', '1e3', '1E+3', '1e400', '-1e400', '.inf', '-.inf', '.Inf', '.NaN', 'inf', 'null', 'Null', 'NULL', '~', '', 'true', 'True', 'TRUE', 'yes', 'off', '2024-01-01', '12:30', '0x', '0o8', '-0', '9007199254740993', 'true_'];
     for (const scalar of scalars) {

@@ -68,6 +68,17 @@ function describeZodIssues(error: ZodError, locate: Locator): SourceIssue[] {
   });
 }
 
+/**
+ * The message of a YAML problem: the parser's first line, except that running out of stack on
+ * deeply nested collections (hostile or generated input) says so instead of "Maximum call stack
+ * size exceeded".
+ */
+export function invalidYamlMessage(error: { message: string }): string {
+  const first = error.message.split('\n')[0] ?? '';
+  if (/maximum call stack size exceeded/i.test(first)) return 'invalid YAML: collections nested too deeply to read (thousands of levels); flatten the structure';
+  return `invalid YAML: ${first}`;
+}
+
 /** Offset of the first alias that names no earlier anchor, or of the first alias at all. */
 export function firstAliasOffset(doc: Document): number | undefined {
   let unresolved: number | undefined;
@@ -203,7 +214,7 @@ function parseExactly(source: SourceText): Result<LoadedDefinitions> {
   if (doc.errors.length > 0) {
     return fail(doc.errors.map((error) => {
       const { line, col } = lines.linePos(error.pos[0]);
-      return { file: source.path, line, column: col, message: `invalid YAML: ${error.message.split('\n')[0]}` };
+      return { file: source.path, line, column: col, message: invalidYamlMessage(error) };
     }));
   }
   const locate = locatorFor(source.path, doc, lines);
@@ -213,7 +224,7 @@ function parseExactly(source: SourceText): Result<LoadedDefinitions> {
   } catch (error) {
     // yaml reports unresolved or excessive aliases only when converting; point at the alias.
     const { line, col } = lines.linePos(firstAliasOffset(doc) ?? 0);
-    return fail([{ file: source.path, line, column: col, message: `invalid YAML: ${(error as Error).message.split('\n')[0]}` }]);
+    return fail([{ file: source.path, line, column: col, message: invalidYamlMessage(error as Error) }]);
   }
   if (raw === null || raw === undefined) {
     return fail([{ file: source.path, line: 1, column: 1, message: `empty file: expected \`apiVersion: ${API_VERSION}\`` }]);
