@@ -5,7 +5,7 @@ import { VigilMetricProducer } from '../../record/vigil-producer.js';
 import { createDomainMetrics } from '../shared/domain-metrics.js';
 import { INTERACTION_TYPE_CARDINALITY, PRIVACY_ACTIONS, RETENTION_PERIODS, SESSION_OUTCOMES, engagementCatalog, type RetentionPeriod, type SessionOutcome } from './catalog.js';
 import { KAnonymousBatches } from './k-anonymous-batches.js';
-import { checkedKey, createPseudonymizer } from './pseudonymize.js';
+import { checkedKey, createPseudonymizer } from '../shared/pseudonymize.js';
 
 /** The smallest k accepted without `unsafeAllowSmallK` (the issue's and our default). */
 export const MIN_K = 5;

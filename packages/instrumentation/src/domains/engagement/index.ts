@@ -1,6 +1,6 @@
 export type { RetentionPeriod, SessionOutcome } from './catalog.js';
 export { INTERACTION_TYPE_CARDINALITY, RETENTION_PERIODS, SESSION_OUTCOMES, engagementCatalog } from './catalog.js';
-export { MIN_KEY_BYTES, MIN_KEY_ENTROPY_BITS, createPseudonymizer, keyEntropyBits } from './pseudonymize.js';
+export { MIN_KEY_BYTES, MIN_KEY_ENTROPY_BITS, createPseudonymizer, keyEntropyBits } from '../shared/pseudonymize.js';
 export type { ReleasedBatch } from './k-anonymous-batches.js';
 export { KAnonymousBatches } from './k-anonymous-batches.js';
 export type { AuditRecord, EngagementOptions, PrivacyAction, PrivacyActor, SessionHandle } from './engagement-metrics.js';

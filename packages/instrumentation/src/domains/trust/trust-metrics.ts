@@ -1,6 +1,6 @@
 import type { Metrics } from '../../catalog.js';
 import { createDomainMetrics, overflowsOf, type DomainTargetOptions } from '../shared/domain-metrics.js';
-import { checkedKey } from '../engagement/pseudonymize.js';
+import { checkedKey } from '../shared/pseudonymize.js';
 import { LabelVocabulary, UNDECLARED_LABEL_VALUE, labelPseudonymizer } from '../shared/label-vocabulary.js';
 import { AGENT_ID_CARDINALITY, INTERVENTION_TYPE_CARDINALITY, REASON_CARDINALITY, RISK_LEVELS, trustCatalog, type RiskLevel } from './catalog.js';
 
