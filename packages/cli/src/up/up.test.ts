@@ -4,6 +4,7 @@
 // real binaries meet the same cases in test/stack/up.test.ts.
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,20 +18,21 @@ import { runUp, type UpContext } from './up.js';
 
 const FAKE_SERVER = `#!/usr/bin/env node
 import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
 const flag = (name) => process.argv.find((a) => a.startsWith('--' + name + '='))?.slice(name.length + 3);
 const [host, port] = flag('web.listen-address').split(':');
 const config = flag('config.file');
+const started = new Date().toISOString();
 const server = createServer((req, res) => {
   const json = (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   if (req.url === '/-/ready') return res.writeHead(200).end('ready');
   if (req.url === '/api/v1/status/flags') return json({ status: 'success', data: { 'config.file': config } });
-  if (req.url === '/api/v2/status') return json({ config: { original: readFileSync(config, 'utf8') } });
+  if (req.url === '/api/v2/status') return json({ uptime: started });
   res.writeHead(404).end();
 });
 server.once('error', (error) => {
   console.error('level=error msg="Listen error" err="listen tcp ' + host + ':' + port + ': bind: ' + (error.code === 'EADDRINUSE' ? 'address already in use' : error.message) + '"');
-  process.exit(1);
+  // Not at once: another server on the port has time to answer vigil up's probes as if it were this one.
+  setTimeout(() => process.exit(1), 700);
 });
 server.listen(Number(port), host);
 process.on('SIGTERM', () => process.exit(0));
@@ -46,15 +48,23 @@ const GENERATION = {
   model: { services: [], autopilots: [] },
 } as unknown as Generation;
 
-/** A port held open, so that `vigil up` finds it taken; it answers nothing (probes time out). */
+/** A port held open, so that `vigil up` finds it taken. */
 interface Held {
   port: number;
   close(): Promise<void>;
 }
 
-async function occupy(port: number): Promise<Held> {
+/**
+ * Holds `port`: silent (probes time out), or as another, older Prometheus and Alertmanager would
+ * answer (ready, with their own config file and start time), which must not pass for ours.
+ */
+async function occupy(port: number, as: 'silent' | 'another stack' = 'silent'): Promise<Held> {
   const sockets = new Set<Socket>();
-  const server = createServer((socket) => sockets.add(socket));
+  const server =
+    as === 'silent'
+      ? createServer()
+      : createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { 'config.file': '/elsewhere/prometheus.yml' }, uptime: '2000-01-01T00:00:00.000Z' })));
+  server.on('connection', (socket: Socket) => sockets.add(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
@@ -145,9 +155,9 @@ describe('vigil up on taken ports', () => {
     expect(existsSync(join(root, '.vigil/stack.json'))).toBe(false);
   });
 
-  it('chooses new ports when Prometheus finds its port taken, stopping the Alertmanager it started', async () => {
+  it('chooses new ports when Prometheus finds its port taken by another that answers, stopping the Alertmanager it started', async () => {
     const [prometheus, alertmanager, sink] = (await freeLoopbackPorts(3)) as [number, number, number];
-    held.push(await occupy(prometheus));
+    held.push(await occupy(prometheus, 'another stack'));
     let calls = 0;
     const freePorts = async (count: number) => (calls++ === 0 ? [prometheus, alertmanager, sink] : freeLoopbackPorts(count));
     const [stack] = await Promise.all([readyThenInterrupt(), runUp(options(), context(freePorts))]);
@@ -176,27 +186,27 @@ describe('vigil up on taken ports', () => {
   });
 
   it('with --port-base, a taken port is an error naming it and the flag, with no retry and no process left', async () => {
-    // A base whose three ports are free, then its first (Prometheus's) taken.
+    // A base whose three ports are free, then its second (Alertmanager's) taken by one that answers.
     let base = 0;
     for (const candidate of await freeLoopbackPorts(20)) {
-      const probes = await Promise.all([1, 2].map((i) => occupy(candidate + i).then(close, () => 'taken')));
+      const probes = await Promise.all([1, 2].map((i) => occupy(candidate + i).then(close, () => 'taken' as const)));
       if (probes.every((p) => p !== 'taken')) {
         base = candidate;
         break;
       }
     }
     expect(base).toBeGreaterThan(0);
-    held.push(await occupy(base));
+    held.push(await occupy(base + 1, 'another stack'));
     let calls = 0;
     const error = await runUp(options(base), context(async (count) => (calls++, freeLoopbackPorts(count)))).then(() => undefined, (e: unknown) => e);
     expect(calls).toBe(0);
     const decision = exitDecision(error);
     expect(decision?.code).toBe(1);
-    expect(decision?.message).toContain(`Prometheus cannot listen on 127.0.0.1:${base}: address already in use`);
+    expect(decision?.message).toContain(`Alertmanager cannot listen on 127.0.0.1:${base + 1}: address already in use`);
     expect(decision?.message).toContain(`--port-base ${base}`);
     expect(output).not.toContain('trying new ports');
-    // Alertmanager and the sink had started on the next two ports: both stopped.
-    await Promise.all([base + 1, base + 2].map(async (port) => close(await occupy(port))));
+    // Prometheus and the sink had started on the other two ports: both stopped.
+    await Promise.all([base, base + 2].map(async (port) => close(await occupy(port))));
     expect(processesNaming(root)).toEqual([]);
     expect(existsSync(join(root, '.vigil/stack.json'))).toBe(false);
   });

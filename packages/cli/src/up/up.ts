@@ -243,11 +243,15 @@ async function isOurPrometheus(url: string, configFile: string): Promise<boolean
   return body.data?.['config.file'] === configFile;
 }
 
-/** Whether the Alertmanager at `url` is ours: its receivers post to our sink. */
-async function isOurAlertmanager(url: string, sinkUrl: string): Promise<boolean> {
+/**
+ * Whether the Alertmanager at `url` is ours: it started after `spawnedAt` (its status reports no
+ * flags, and newer versions hide webhook URLs, so its configuration cannot tell).
+ */
+async function isOurAlertmanager(url: string, spawnedAt: number): Promise<boolean> {
   const response = await fetch(`${url}/api/v2/status`, { signal: AbortSignal.timeout(2000) });
-  const body = (await response.json()) as { config?: { original?: string } };
-  return body.config?.original?.includes(`${sinkUrl}/hook/`) ?? false;
+  const body = (await response.json()) as { uptime?: string };
+  // A second of slack for clocks that round.
+  return body.uptime !== undefined && Date.parse(body.uptime) >= spawnedAt - 1000;
 }
 
 /**
@@ -286,6 +290,7 @@ async function launchServers(plan: LaunchPlan, ports: StackPorts, parts: Parts):
   if (!sink.ok) return { ok: false, conflict: { server: 'the notification sink', port: sink.portInUse } };
   parts.sink = sink.sink;
 
+  const alertmanagerSpawnedAt = Date.now();
   const alertmanager = startProcess(
     'alertmanager',
     plan.binaries.alertmanager,
@@ -343,7 +348,7 @@ async function launchServers(plan: LaunchPlan, ports: StackPorts, parts: Parts):
     (await answers(`${prometheusUrl}/-/ready`)) &&
     (await answers(`${alertmanagerUrl}/-/ready`)) &&
     (await isOurPrometheus(prometheusUrl, promConfig)) &&
-    isOurAlertmanager(alertmanagerUrl, sinkUrl);
+    isOurAlertmanager(alertmanagerUrl, alertmanagerSpawnedAt);
   try {
     await waitUntil(ready, exitedEarly, READY_TIMEOUT_MS, 'Prometheus and Alertmanager');
   } catch (error) {
