@@ -190,7 +190,7 @@ async function stopParts(parts: Parts, dir: string): Promise<void> {
 }
 
 /** Where one launch's servers listen. */
-export interface StackPorts {
+interface StackPorts {
   prometheus: number;
   alertmanager: number;
   sink: number;
