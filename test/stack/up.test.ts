@@ -5,13 +5,14 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createServer as createNetServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processesNaming } from '../support/processes.js';
 import { parse } from 'yaml';
 import { missingBinaries } from '../support/binaries.js';
-import { type MetricsEndpoint, startMetricsEndpoint, waitFor } from '../support/servers.js';
+import { freePort, type MetricsEndpoint, startMetricsEndpoint, waitFor } from '../support/servers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const VIGIL = join(ROOT, 'packages/cli/dist/bundle/vigil.mjs');
@@ -259,6 +260,36 @@ describe.skipIf(missing !== undefined)('vigil up in the foreground', () => {
     expect(readdirSync(join(root, '.vigil/targets'))).toEqual([]);
     expect(existsSync(join(root, 'prometheus/prometheus.yml'))).toBe(true);
   }, 90_000);
+});
+
+describe.skipIf(missing !== undefined)('vigil up --port-base on a taken port', () => {
+  let root: string;
+  let holder: Server | undefined;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'vigil-up-taken-'));
+    const init = vigil(root, ['init', '--service', 'shop']);
+    if (init.status !== 0) throw new Error(init.stderr);
+  });
+
+  afterAll(async () => {
+    if (holder) await new Promise((resolveClose) => holder?.close(resolveClose));
+    killLeftovers(root);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('exits 1 naming the port and the flag, when the real Prometheus cannot bind it, and leaves no process', async () => {
+    // Prometheus's port taken; Alertmanager and the sink start on the next two, then stop again.
+    const base = await freePort();
+    holder = createNetServer();
+    await new Promise<void>((resolveListen) => holder?.listen(base, '127.0.0.1', resolveListen));
+    const run = vigil(root, ['up', '--detach', '--port-base', String(base)]);
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(1);
+    expect(run.stderr).toContain(`vigil: up: Prometheus cannot listen on 127.0.0.1:${base}: address already in use (--port-base ${base}`);
+    expect(run.stderr).not.toMatch(/at .*\.(m?js|ts):\d+/);
+    expect(existsSync(join(root, '.vigil/stack.json'))).toBe(false);
+    expect(processesNaming(root)).toEqual([]);
+  }, 120_000);
 });
 
 describe('vigil up without the binaries', () => {

@@ -1,21 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { freeLoopbackPorts } from '@vigil/cli';
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * A free TCP port on 127.0.0.1, chosen below the kernel's ephemeral range (the same choice as
+ * `vigil up`'s): a port found by `listen(0)` could be handed to any outgoing connection before
+ * the test binds it, which tests running in parallel made happen.
+ */
+export async function freePort(): Promise<number> {
+  const [port] = await freeLoopbackPorts(1);
+  if (port === undefined) throw new Error('no free port on 127.0.0.1');
+  return port;
 }
 
 /** Polls `probe` until it returns a value or `timeoutMs` passes. */

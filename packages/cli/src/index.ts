@@ -7,6 +7,7 @@ export type { Io } from './main.js';
 export { EXIT, exitDecision } from './exit-codes.js';
 export type { ExitCode, ExitDecision } from './exit-codes.js';
 export { readDefinitionsDir } from './io/read-definitions.js';
+export { freeLoopbackPorts } from './up/ports.js';
 export { recoverInterruptedWrite, writeOutputsAtomically, staleGeneratedFiles, writeFileAtomically } from './io/write-outputs.js';
 export { validateWithPromtool, parseGeneratedExpressions } from './check/validate.js';
 export type { ValidationStep } from './check/validate.js';

@@ -2,7 +2,7 @@
 // group stops it and whatever it started, and Ctrl-C reaches only `vigil up`, which then stops
 // them in order and waits for each to exit.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { constants, openSync, closeSync, readFileSync } from 'node:fs';
+import { constants, openSync, closeSync, fstatSync, readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { CommandFailedError, ToolError } from '@vigil/conventions';
@@ -46,6 +46,8 @@ export interface StackProcess {
   exited: Promise<number | null>;
   /** The last lines it wrote, for error messages. */
   logFile: string;
+  /** The log file's size when it started: what it wrote lies after (the file is appended to). */
+  logStart: number;
 }
 
 /** The start time of `pid` from /proc (Linux), or undefined where there is none. */
@@ -79,6 +81,7 @@ export function isAlive(pid: number): boolean {
 /** Starts `binary` in its own process group, its output appended to `logFile`. */
 export function startProcess(role: string, binary: string, args: readonly string[], logFile: string, cwd: string): StackProcess {
   const log = openSync(logFile, 'a');
+  const logStart = fstatSync(log).size;
   let child: ChildProcess;
   try {
     child = spawn(binary, args, { cwd, detached: true, stdio: ['ignore', log, log] });
@@ -90,13 +93,13 @@ export function startProcess(role: string, binary: string, args: readonly string
     child.once('error', () => resolve(-1));
   });
   const pid = child.pid ?? -1;
-  return { role, pid, ...(pid > 0 ? { startTime: processStartTime(pid) } : {}), child, exited, logFile } as StackProcess;
+  return { role, pid, ...(pid > 0 ? { startTime: processStartTime(pid) } : {}), child, exited, logFile, logStart } as StackProcess;
 }
 
-/** The last `bytes` of a log file, for an error message. */
-export function logTail(logFile: string, bytes = 2000): string {
+/** The last `bytes` of a log file (of what follows offset `from`), for an error message. */
+export function logTail(logFile: string, bytes = 2000, from = 0): string {
   try {
-    const text = readFileSync(logFile, 'utf8');
+    const text = readFileSync(logFile).subarray(from).toString('utf8');
     return text.slice(-bytes);
   } catch {
     return '';

@@ -3,7 +3,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, renderNotificationsPage, startSink, toNotification } from './sink.js';
+import { freeLoopbackPorts } from './ports.js';
+import { escapeHtml, renderNotificationsPage, type Sink, type SinkOptions, startSink, toNotification } from './sink.js';
 
 const payload = {
   version: '4',
@@ -27,13 +28,15 @@ const payload = {
   ],
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
+async function freePort(): Promise<number> {
+  const [port] = await freeLoopbackPorts(1);
+  return port as number;
+}
+
+async function started(options: SinkOptions): Promise<Sink> {
+  const start = await startSink(options);
+  if (!start.ok) throw new Error(`port ${start.portInUse} in use`);
+  return start.sink;
 }
 
 describe('toNotification', () => {
@@ -70,7 +73,7 @@ describe('renderNotificationsPage', () => {
 describe('startSink', () => {
   it('records posted notifications in memory, in the JSON endpoint and in the JSONL file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-sink-'));
-    const sink = await startSink({ port: await freePort(), logFile: join(dir, 'notifications.jsonl') });
+    const sink = await started({ port: await freePort(), logFile: join(dir, 'notifications.jsonl') });
     try {
       const post = (path: string, body: string) => fetch(`${sink.url}${path}`, { method: 'POST', body });
       expect((await post('/hook/shop%20chat', JSON.stringify(payload))).status).toBe(200);
@@ -85,6 +88,24 @@ describe('startSink', () => {
       expect(await page.text()).toContain('shop chat');
     } finally {
       await sink.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  // Regression: the listen error was a rejection nobody mapped, and `vigil up --demo` died with
+  // Node's raw `Error: listen EADDRINUSE` instead of retrying on other ports.
+  it('reports a port in use as a value, and stays startable on another', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-sink-'));
+    const holder = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+    try {
+      expect(await startSink({ port, logFile: join(dir, 'notifications.jsonl') })).toEqual({ ok: false, portInUse: port });
+      const sink = await started({ port: await freePort(), logFile: join(dir, 'notifications.jsonl') });
+      expect((await fetch(`${sink.url}/-/ready`)).ok).toBe(true);
+      await sink.close();
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -2,6 +2,7 @@
 // user sees what each alert would have sent, and to whom, without a secret or a mail server.
 import { appendFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { CommandFailedError } from '@vigil/conventions';
 
 /** One alert of a notification, as Alertmanager's webhook (version 4) sends it. */
 export interface SinkAlert {
@@ -158,8 +159,14 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-/** Starts the sink on 127.0.0.1:`port`. */
-export async function startSink(options: SinkOptions): Promise<Sink> {
+/** A started sink, or the port it could not have because something else listens there. */
+export type SinkStart = { ok: true; sink: Sink } | { ok: false; portInUse: number };
+
+/**
+ * Starts the sink on 127.0.0.1:`port`. A port in use is a value (the caller may pick another);
+ * any other listen failure is a {@link CommandFailedError}.
+ */
+export async function startSink(options: SinkOptions): Promise<SinkStart> {
   const notifications: SinkNotification[] = [];
   await writeFile(options.logFile, '');
   // Appends are chained so lines keep the order notifications arrived in.
@@ -200,17 +207,24 @@ export async function startSink(options: SinkOptions): Promise<Sink> {
       res.end(`${String(error)}\n`);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
+  // A listen error is an event, not a rejection: unhandled, it crashed `vigil up` with Node's raw
+  // EADDRINUSE instead of a `vigil: up: ...` message and an exit code.
+  const listened = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+    server.once('error', resolve);
+    server.listen(options.port, '127.0.0.1', () => resolve(undefined));
   });
+  if (listened?.code === 'EADDRINUSE') return { ok: false, portInUse: options.port };
+  if (listened) throw new CommandFailedError(`up: the notification sink cannot listen on 127.0.0.1:${options.port}: ${listened.message}`, { cause: listened });
   return {
-    url: `http://127.0.0.1:${options.port}`,
-    notifications,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    ok: true,
+    sink: {
+      url: `http://127.0.0.1:${options.port}`,
+      notifications,
+      close: () =>
+        new Promise((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    },
   };
 }

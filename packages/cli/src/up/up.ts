@@ -3,7 +3,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { access, copyFile, mkdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Generation } from '@vigil/compiler/core';
 import { CommandFailedError, InvalidDefinitionsError, ToolError, UsageError } from '@vigil/conventions';
@@ -15,6 +14,7 @@ import { loadDemo } from './load-demo.js';
 import { localAlertmanagerConfig, localPrometheusConfig, staticTargets, targetsFile } from './local-config.js';
 import { BINARIES, answers, findBinary, logTail, signalGroup, processStartTime, startProcess, stopProcess, type StackProcess, waitUntil } from './processes.js';
 import { type StackFile, liveProcesses, readStackFile, removeStackFile, stackFilePath, writeStackFile } from './stack-file.js';
+import { freeLoopbackPorts } from './ports.js';
 import { type Sink, startSink } from './sink.js';
 import { type DemoAutopilot, demoAutopilotPaths, startDemoAutopilot } from './demo-autopilot.js';
 
@@ -47,6 +47,8 @@ export interface UpContext {
   self: readonly string[];
   /** The global options to pass on to a detached `vigil up`. */
   globalArgs: readonly string[];
+  /** Chooses `count` free loopback ports; {@link freeLoopbackPorts} by default (tests hand out a taken one). */
+  freePorts?: (count: number) => Promise<number[]>;
 }
 
 /** Set in the environment of the detached `vigil up` that supervises the stack. */
@@ -59,24 +61,6 @@ export function parsePortBase(raw: string | undefined): number | undefined {
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1024 || port > 65_533) throw new UsageError(`up: --port-base ${raw}: expected a port from 1024 to 65533`);
   return port;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function ports(base: number | undefined): Promise<[number, number, number]> {
-  if (base !== undefined) return [base, base + 1, base + 2];
-  const found = new Set<number>();
-  while (found.size < 3) found.add(await freePort());
-  return [...found] as [number, number, number];
 }
 
 function describeStack(stack: StackFile): string {
@@ -205,6 +189,202 @@ async function stopParts(parts: Parts, dir: string): Promise<void> {
   await removeStackFile(dir);
 }
 
+/** Where one launch's servers listen. */
+interface StackPorts {
+  prometheus: number;
+  alertmanager: number;
+  sink: number;
+}
+
+/** A server of the stack that could not have its port. */
+type StackServer = 'Prometheus' | 'Alertmanager' | 'the notification sink';
+
+/** A server that found its port taken. */
+interface PortConflict {
+  server: StackServer;
+  port: number;
+}
+
+/** Free ports are chosen again this many times when one is taken before it is bound. */
+const LAUNCH_ATTEMPTS = 3;
+
+/** Prometheus and Alertmanager logs say so when their listen address is taken. */
+const BIND_FAILURE = /address already in use|bind: /i;
+
+/** The ports of `--port-base`, else `count` free ones from `freePorts`. */
+async function choosePorts(base: number | undefined, freePorts: (count: number) => Promise<number[]>): Promise<StackPorts> {
+  if (base !== undefined) return { prometheus: base, alertmanager: base + 1, sink: base + 2 };
+  const [prometheus, alertmanager, sink] = await freePorts(3);
+  if (prometheus === undefined || alertmanager === undefined || sink === undefined) throw new CommandFailedError('up: found no three free ports on 127.0.0.1');
+  return { prometheus, alertmanager, sink };
+}
+
+/** What every launch attempt shares: the generated files, binaries and directories. */
+interface LaunchPlan {
+  options: UpOptions;
+  detached: boolean;
+  binaries: { prometheus: string; alertmanager: string };
+  prometheusYml: GeneratedFile;
+  alertmanagerYml: GeneratedFile;
+  htmlPages: readonly GeneratedFile[];
+  retention: readonly string[];
+  serviceJobs: readonly string[];
+  dirs: { config: string; targets: string; prometheus: string; alertmanager: string };
+  /** Why to give up waiting (a stop signal), if any. */
+  stopped: () => string | undefined;
+}
+
+type GeneratedFile = Generation['outputs'][number];
+
+/** Whether the Prometheus at `url` is the one started with `configFile`, not another process's on a reused port. */
+async function isOurPrometheus(url: string, configFile: string): Promise<boolean> {
+  const response = await fetch(`${url}/api/v1/status/flags`, { signal: AbortSignal.timeout(2000) });
+  const body = (await response.json()) as { data?: Record<string, string> };
+  return body.data?.['config.file'] === configFile;
+}
+
+/**
+ * Whether the Alertmanager at `url` is ours: it started after `spawnedAt` (its status reports no
+ * flags, and newer versions hide webhook URLs, so its configuration cannot tell).
+ */
+async function isOurAlertmanager(url: string, spawnedAt: number): Promise<boolean> {
+  const response = await fetch(`${url}/api/v2/status`, { signal: AbortSignal.timeout(2000) });
+  const body = (await response.json()) as { uptime?: string };
+  // A second of slack for clocks that round.
+  return body.uptime !== undefined && Date.parse(body.uptime) >= spawnedAt - 1000;
+}
+
+/**
+ * One attempt at the servers on `ports`: writes the local configs for them, starts the sink,
+ * Alertmanager and Prometheus (recorded in `parts`, so a failure stops them), records the stack
+ * as starting, and waits until both answer as ours. A taken port is a value: what this attempt
+ * started is stopped and taken out of `parts` again, so the caller can retry on other ports.
+ */
+async function launchServers(plan: LaunchPlan, ports: StackPorts, parts: Parts): Promise<{ ok: true; stack: StackFile } | { ok: false; conflict: PortConflict }> {
+  const { options, dirs } = plan;
+  const root = options.root;
+  const prometheusUrl = `http://127.0.0.1:${ports.prometheus}`;
+  const alertmanagerUrl = `http://127.0.0.1:${ports.alertmanager}`;
+  const sinkUrl = `http://127.0.0.1:${ports.sink}`;
+  const promConfig = join(dirs.config, 'prometheus.yml');
+  const amConfig = join(dirs.config, 'alertmanager.yml');
+  await writeFileAtomically(
+    promConfig,
+    localPrometheusConfig(plan.prometheusYml.content, {
+      generatedDir: resolve(root, dirname(plan.prometheusYml.path)),
+      prometheus: `127.0.0.1:${ports.prometheus}`,
+      alertmanager: `127.0.0.1:${ports.alertmanager}`,
+      serviceJobs: plan.serviceJobs,
+      targetsDir: dirs.targets,
+    }),
+  );
+  await writeFileAtomically(amConfig, localAlertmanagerConfig(plan.alertmanagerYml.content, { generatedDir: resolve(root, dirname(plan.alertmanagerYml.path)), sinkUrl }));
+
+  const dashboardsBase = `${prometheusUrl}/user/`;
+  const dashboardPages = plan.htmlPages.map((page) => ({ uid: basename(page.path, '.html'), url: `${dashboardsBase}${basename(page.path)}` }));
+  const sink = await startSink({
+    port: ports.sink,
+    logFile: join(options.dir, 'notifications.jsonl'),
+    dashboards: dashboardPages.map((page) => ({ name: page.uid, url: page.url })),
+  });
+  if (!sink.ok) return { ok: false, conflict: { server: 'the notification sink', port: sink.portInUse } };
+  parts.sink = sink.sink;
+
+  const alertmanagerSpawnedAt = Date.now();
+  const alertmanager = startProcess(
+    'alertmanager',
+    plan.binaries.alertmanager,
+    [
+      `--config.file=${amConfig}`,
+      `--storage.path=${dirs.alertmanager}`,
+      `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
+      `--web.external-url=${alertmanagerUrl}/`,
+      '--cluster.listen-address=',
+    ],
+    join(options.dir, 'alertmanager.log'),
+    root,
+  );
+  parts.processes.push(alertmanager);
+  const prometheus = startProcess(
+    'prometheus',
+    plan.binaries.prometheus,
+    [
+      `--config.file=${promConfig}`,
+      `--storage.tsdb.path=${dirs.prometheus}`,
+      ...plan.retention,
+      `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+      `--web.external-url=${prometheusUrl}/`,
+      '--web.enable-lifecycle',
+      ...(plan.htmlPages[0] ? [`--web.user-assets=${resolve(root, dirname(plan.htmlPages[0].path))}`] : []),
+    ],
+    join(options.dir, 'prometheus.log'),
+    root,
+  );
+  parts.processes.push(prometheus);
+  const stack: StackFile = {
+    version: 1,
+    state: 'starting',
+    startedAt: new Date().toISOString(),
+    root,
+    dir: options.dir,
+    detached: plan.detached,
+    demo: options.demo,
+    urls: { prometheus: prometheusUrl, alertmanager: alertmanagerUrl, sink: sinkUrl, dashboards: dashboardsBase },
+    dashboardPages,
+    processes: [
+      { role: 'vigil', pid: process.pid, ...optionalStartTime(process.pid) },
+      ...parts.processes.map((p) => ({ role: p.role, pid: p.pid, ...(p.startTime !== undefined ? { startTime: p.startTime } : {}) })),
+    ],
+  };
+  await writeStackFile(options.dir, stack);
+
+  let gone: StackProcess | undefined;
+  const exitedEarly = () => {
+    gone = parts.processes.find((p) => p.child.exitCode !== null || p.child.signalCode !== null);
+    return gone ? `${gone.role} exited (code ${gone.child.exitCode ?? gone.child.signalCode}):\n${logTail(gone.logFile, 2000, gone.logStart)}` : plan.stopped();
+  };
+  // Another process on the port would answer /-/ready too, until ours fails to bind and exits.
+  const ready = async () =>
+    (await answers(`${prometheusUrl}/-/ready`)) &&
+    (await answers(`${alertmanagerUrl}/-/ready`)) &&
+    (await isOurPrometheus(prometheusUrl, promConfig)) &&
+    isOurAlertmanager(alertmanagerUrl, alertmanagerSpawnedAt);
+  try {
+    await waitUntil(ready, exitedEarly, READY_TIMEOUT_MS, 'Prometheus and Alertmanager');
+  } catch (error) {
+    if (!gone || !BIND_FAILURE.test(logTail(gone.logFile, 2000, gone.logStart))) throw error;
+    const conflict: PortConflict = gone === prometheus ? { server: 'Prometheus', port: ports.prometheus } : { server: 'Alertmanager', port: ports.alertmanager };
+    await Promise.all([prometheus, alertmanager].map((proc) => stopProcess(proc)));
+    parts.processes = parts.processes.filter((proc) => proc !== prometheus && proc !== alertmanager);
+    await parts.sink.close();
+    delete parts.sink;
+    return { ok: false, conflict };
+  }
+  return { ok: true, stack };
+}
+
+/**
+ * Launches the servers, choosing new free ports when one was taken before it was bound (up to
+ * {@link LAUNCH_ATTEMPTS} times); with `--port-base` a taken port is an error naming it.
+ */
+async function launchWithRetries(plan: LaunchPlan, parts: Parts, context: UpContext): Promise<StackFile> {
+  const base = plan.options.portBase;
+  for (let attempt = 1; ; attempt++) {
+    const ports = await choosePorts(base, context.freePorts ?? freeLoopbackPorts);
+    const launch = await launchServers(plan, ports, parts);
+    if (launch.ok) return launch.stack;
+    const { server, port } = launch.conflict;
+    const taken = `${server} cannot listen on 127.0.0.1:${port}: address already in use`;
+    if (base !== undefined) {
+      throw new CommandFailedError(
+        `up: ${taken} (--port-base ${base} puts Prometheus on ${base}, Alertmanager on ${base + 1} and the notification sink on ${base + 2}): choose another --port-base, or leave it out for free ports`,
+      );
+    }
+    if (attempt >= LAUNCH_ATTEMPTS) throw new CommandFailedError(`up: ${taken}, and so on each of ${LAUNCH_ATTEMPTS} attempts with new free ports`);
+    context.io.out(`vigil up: ${taken} (taken since it was chosen); trying new ports\n`);
+  }
+}
+
 async function supervise(options: UpOptions, context: UpContext): Promise<void> {
   const { io, env } = context;
   const detached = env[SUPERVISED_ENV] === '1';
@@ -219,10 +399,6 @@ async function supervise(options: UpOptions, context: UpContext): Promise<void> 
   if (!prometheusYml || !alertmanagerYml) {
     throw new UsageError('up: the definitions generate no prometheus.yml or alertmanager.yml: declare notifications (receivers and routes) in the definitions');
   }
-  const htmlPages = generation.outputs.filter((o) => o.path.endsWith('.html'));
-  const [promPort, amPort, sinkPort] = await ports(options.portBase);
-  const prometheusUrl = `http://127.0.0.1:${promPort}`;
-  const alertmanagerUrl = `http://127.0.0.1:${amPort}`;
   const dirs = {
     config: join(options.dir, 'config'),
     targets: join(options.dir, 'targets'),
@@ -234,7 +410,18 @@ async function supervise(options: UpOptions, context: UpContext): Promise<void> 
 
   const signal = stopSignal();
   const parts: Parts = { processes: [], seeded: new Map() };
-  const stopped = () => (signal.received() ? `stopped by ${signal.received()}` : undefined);
+  const plan: LaunchPlan = {
+    options,
+    detached,
+    binaries: { prometheus: prometheusBinary, alertmanager: alertmanagerBinary },
+    prometheusYml,
+    alertmanagerYml,
+    htmlPages: generation.outputs.filter((o) => o.path.endsWith('.html')),
+    retention: retentionArgs(output('prometheus/storage.yml')?.content),
+    serviceJobs,
+    dirs,
+    stopped: () => (signal.received() ? `stopped by ${signal.received()}` : undefined),
+  };
   try {
     // In demo mode the autopilot tunes a copy of the card under the state directory, so
     // `vigil up --demo` never edits a committed file.
@@ -245,6 +432,8 @@ async function supervise(options: UpOptions, context: UpContext): Promise<void> 
       await mkdir(dirname(autopilotPaths.parametersFile), { recursive: true });
       if (!(await exists(autopilotPaths.parametersFile)) && (await exists(source))) await copyFile(source, autopilotPaths.parametersFile);
     }
+    // The demo's services listen on ports the kernel assigns, so they start once, before the
+    // servers whose ports may have to be chosen again.
     if (options.demo) {
       const startDemo = await loadDemo(env);
       parts.demo = await startDemo({
@@ -263,90 +452,15 @@ async function supervise(options: UpOptions, context: UpContext): Promise<void> 
       await writeFileAtomically(file, content);
       parts.seeded.set(file, content);
     }
-    const promConfig = join(dirs.config, 'prometheus.yml');
-    const amConfig = join(dirs.config, 'alertmanager.yml');
-    await writeFileAtomically(
-      promConfig,
-      localPrometheusConfig(prometheusYml.content, {
-        generatedDir: resolve(root, dirname(prometheusYml.path)),
-        prometheus: `127.0.0.1:${promPort}`,
-        alertmanager: `127.0.0.1:${amPort}`,
-        serviceJobs,
-        targetsDir: dirs.targets,
-      }),
-    );
-    const sinkUrl = `http://127.0.0.1:${sinkPort}`;
-    await writeFileAtomically(amConfig, localAlertmanagerConfig(alertmanagerYml.content, { generatedDir: resolve(root, dirname(alertmanagerYml.path)), sinkUrl }));
 
-    const dashboardsBase = `${prometheusUrl}/user/`;
-    const dashboardPages = htmlPages.map((page) => ({ uid: basename(page.path, '.html'), url: `${dashboardsBase}${basename(page.path)}` }));
-    parts.sink = await startSink({
-      port: sinkPort,
-      logFile: join(options.dir, 'notifications.jsonl'),
-      dashboards: dashboardPages.map((page) => ({ name: page.uid, url: page.url })),
-    });
-
-    const retention = retentionArgs(output('prometheus/storage.yml')?.content);
-    parts.processes.push(
-      startProcess(
-        'alertmanager',
-        alertmanagerBinary,
-        [
-          `--config.file=${amConfig}`,
-          `--storage.path=${dirs.alertmanager}`,
-          `--web.listen-address=127.0.0.1:${amPort}`,
-          `--web.external-url=${alertmanagerUrl}/`,
-          '--cluster.listen-address=',
-        ],
-        join(options.dir, 'alertmanager.log'),
-        root,
-      ),
-    );
-    parts.processes.push(
-      startProcess(
-        'prometheus',
-        prometheusBinary,
-        [
-          `--config.file=${promConfig}`,
-          `--storage.tsdb.path=${dirs.prometheus}`,
-          ...retention,
-          `--web.listen-address=127.0.0.1:${promPort}`,
-          `--web.external-url=${prometheusUrl}/`,
-          '--web.enable-lifecycle',
-          ...(htmlPages[0] ? [`--web.user-assets=${resolve(root, dirname(htmlPages[0].path))}`] : []),
-        ],
-        join(options.dir, 'prometheus.log'),
-        root,
-      ),
-    );
-    const stack: StackFile = {
-      version: 1,
-      state: 'starting',
-      startedAt: new Date().toISOString(),
-      root,
-      dir: options.dir,
-      detached,
-      demo: options.demo,
-      urls: { prometheus: prometheusUrl, alertmanager: alertmanagerUrl, sink: sinkUrl, dashboards: dashboardsBase },
-      dashboardPages,
-      processes: [
-        { role: 'vigil', pid: process.pid, ...optionalStartTime(process.pid) },
-        ...parts.processes.map((p) => ({ role: p.role, pid: p.pid, ...(p.startTime !== undefined ? { startTime: p.startTime } : {}) })),
-      ],
-    };
-    await writeStackFile(options.dir, stack);
-    const exitedEarly = () => {
-      const gone = parts.processes.find((p) => p.child.exitCode !== null || p.child.signalCode !== null);
-      return gone ? `${gone.role} exited (code ${gone.child.exitCode ?? gone.child.signalCode}):\n${logTail(gone.logFile)}` : stopped();
-    };
-    await waitUntil(async () => (await answers(`${prometheusUrl}/-/ready`)) && answers(`${alertmanagerUrl}/-/ready`), exitedEarly, READY_TIMEOUT_MS, 'Prometheus and Alertmanager');
+    const stack = await launchWithRetries(plan, parts, context);
     let readyStack = stack;
     if (demoAutopilot && autopilotPaths && (await exists(autopilotPaths.parametersFile))) {
       const metricsJob = generation.model.services.find((s) => s.name === demoAutopilot.metricsEndpoint?.service)?.job;
       parts.autopilot = await startDemoAutopilot({
         autopilot: demoAutopilot,
         root,
-        prometheusUrl,
+        prometheusUrl: stack.urls.prometheus,
         paths: autopilotPaths,
         ...(metricsJob ? { targetsFile: targetsFile(dirs.targets, metricsJob) } : {}),
         onLog: (line) => io.out(`autopilot: ${line}\n`),
@@ -361,7 +475,7 @@ async function supervise(options: UpOptions, context: UpContext): Promise<void> 
 
     const ended = await Promise.race([signal.promise.then(() => undefined), ...parts.processes.map((p) => p.exited.then(() => p))]);
     if (ended !== undefined) {
-      throw new CommandFailedError(`up: ${ended.role} exited unexpectedly (code ${ended.child.exitCode ?? ended.child.signalCode}); stopping the stack\n${logTail(ended.logFile)}`);
+      throw new CommandFailedError(`up: ${ended.role} exited unexpectedly (code ${ended.child.exitCode ?? ended.child.signalCode}); stopping the stack\n${logTail(ended.logFile, 2000, ended.logStart)}`);
     }
     io.out(`vigil up: ${signal.received()}: stopping\n`);
   } finally {
