@@ -5,17 +5,18 @@
 // they use (the Datadog API client for `datadog sync`, the autopilot) stay separate chunks,
 // loaded on demand; the controller and its native SQLite binding are not bundled at all.
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 
 const pkg = resolve(import.meta.dirname, '../packages/cli');
-// Chunk names carry content hashes: without this, every rebuild would leave the old chunks
-// behind, and `npm pack` would ship them all.
-await rm(join(pkg, 'dist/bundle'), { recursive: true, force: true });
+const outdir = join(pkg, 'dist/bundle');
 
 const result = await build({
   entryPoints: { vigil: join(pkg, 'dist/bin.js') },
-  outdir: join(pkg, 'dist/bundle'),
+  outdir,
+  // Written below, file by file: a rebuild while another process runs the bundle (a test running
+  // `npm start` beside others) must never leave it without a file it loads.
+  write: false,
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
@@ -30,6 +31,24 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
+const written = new Set();
+let changed = 0;
+for (const file of result.outputFiles) {
+  written.add(file.path);
+  const before = await readFile(file.path).catch(() => undefined);
+  if (before !== undefined && Buffer.compare(before, file.contents) === 0) continue;
+  await mkdir(dirname(file.path), { recursive: true });
+  const staged = `${file.path}.${process.pid}.tmp`;
+  await writeFile(staged, file.contents);
+  await rename(staged, file.path);
+  changed++;
+}
+// Chunk names carry content hashes: the old chunks go, or `npm pack` would ship them all.
+const existing = await readdir(outdir, { recursive: true, withFileTypes: true }).catch(() => []);
+for (const entry of existing) {
+  const path = join(entry.parentPath, entry.name);
+  if (entry.isFile() && !written.has(path)) await rm(path, { force: true });
+}
 const outputs = Object.entries(result.metafile.outputs).filter(([path]) => path.endsWith('.mjs'));
 const entry = outputs.find(([path]) => path.endsWith('/vigil.mjs'));
-console.log(`bundle-cli: ${outputs.length} files, vigil.mjs ${(entry[1].bytes / 1024).toFixed(0)} KiB (${Object.keys(result.metafile.inputs).length} modules)`);
+console.log(`bundle-cli: ${outputs.length} files (${changed} of ${written.size} written), ${relative(process.cwd(), join(outdir, 'vigil.mjs'))} ${(entry[1].bytes / 1024).toFixed(0)} KiB (${Object.keys(result.metafile.inputs).length} modules)`);
