@@ -4,6 +4,7 @@
 // (see `npm run bench`, "unbundled"). Commands that need heavy parts only
 // they use (the Datadog API client for `datadog sync`, the autopilot) stay separate chunks,
 // loaded on demand; the controller and its native SQLite binding are not bundled at all.
+import { Buffer } from 'node:buffer';
 import { build } from 'esbuild';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';

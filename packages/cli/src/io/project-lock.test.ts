@@ -5,6 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isVigilError } from '@vigil/conventions';
+import { processStartTime } from './process-identity.js';
 import { acquireProjectLock, LOCK_FILE, withProjectLock } from './project-lock.js';
 
 let root: string;
@@ -72,6 +73,25 @@ describe('the project lock', () => {
 
     await writeFile(path, JSON.stringify({ pid: 1, hostname: 'elsewhere.example', startedAt: Date.now() }));
     await expect(acquireProjectLock(root, quick)).rejects.toThrow(/pid 1 on elsewhere\.example/);
+  });
+
+  it('takes over a lock whose pid now belongs to another process (its start time differs); waits while it is the holder', async () => {
+    const path = join(root, LOCK_FILE);
+    const start = processStartTime(process.pid);
+    if (start === undefined) throw new Error('no /proc start time on this machine');
+    // This test's own (live) pid, recorded with another start time: the holder died, the pid was reused.
+    await writeFile(path, JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: Date.now() - 60_000, processStart: start - 1 }));
+    const started = Date.now();
+    await (await acquireProjectLock(root, quick)).release();
+    expect(Date.now() - started).toBeLessThan(quick.waitMs);
+    // The same pid with its real start time is a live holder: the wait runs out.
+    await writeFile(path, JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: Date.now(), processStart: start }));
+    await expect(acquireProjectLock(root, quick)).rejects.toThrow(/pid \d+ on /);
+    // The owner this process writes carries its start time.
+    await rm(path, { force: true });
+    const lock = await acquireProjectLock(root, quick);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ pid: process.pid, processStart: start });
+    await lock.release();
   });
 
   it('many waiters on one stale lock: exactly one holds it at a time', async () => {

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { CommandFailedError } from '@vigil/conventions';
+import { isAlive, processStartTime } from './process-identity.js';
 
 /**
  * The lock file beside {@link STAGING_DIR}: one vigil run at a time may stage, apply or recover a
@@ -17,6 +18,8 @@ export interface LockOwner {
   hostname: string;
   /** When the holder took the lock, in ms since the epoch. */
   startedAt: number;
+  /** The holder's process start time (clock ticks since boot, Linux), so a reused pid is not taken for it. */
+  processStart?: number;
 }
 
 /** How long to wait, and when a lock of another host is taken as abandoned. */
@@ -31,16 +34,6 @@ export interface LockOptions {
 
 /** The waits the CLI uses unless the environment says otherwise: 30 s for the holder, 10 minutes for another host's lock. */
 export const DEFAULT_LOCK_OPTIONS: LockOptions = { waitMs: 30_000, staleAfterMs: 600_000, pollMs: 50 };
-
-/** Whether a process with this pid runs on this host (EPERM: it runs, as another user). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The lock file's owner; `undefined` for a missing file, `'unreadable'` for one whose holder died before writing it. */
 async function readOwner(path: string): Promise<LockOwner | 'unreadable' | undefined> {
@@ -57,7 +50,12 @@ async function readOwner(path: string): Promise<LockOwner | 'unreadable' | undef
 
 /** Why a lock is stale (its holder is gone), or `undefined` while it may still be held. */
 function staleReason(owner: LockOwner, now: number, options: LockOptions): string | undefined {
-  if (owner.hostname === hostname()) return isAlive(owner.pid) ? undefined : `pid ${owner.pid} is not running`;
+  if (owner.hostname === hostname()) {
+    if (!isAlive(owner.pid)) return `pid ${owner.pid} is not running`;
+    // The holder died and the kernel gave its pid to another process since.
+    const start = owner.processStart === undefined ? undefined : processStartTime(owner.pid);
+    return start !== undefined && start !== owner.processStart ? `pid ${owner.pid} is another process now` : undefined;
+  }
   return now - owner.startedAt > options.staleAfterMs ? `held from ${owner.hostname} since ${new Date(owner.startedAt).toISOString()}` : undefined;
 }
 
@@ -118,7 +116,8 @@ export interface HeldLock {
  */
 export async function acquireProjectLock(root: string, options: LockOptions = DEFAULT_LOCK_OPTIONS): Promise<HeldLock> {
   const path = join(root, LOCK_FILE);
-  const me: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: Date.now() };
+  const processStart = processStartTime(process.pid);
+  const me: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: Date.now(), ...(processStart !== undefined ? { processStart } : {}) };
   const deadline = Date.now() + options.waitMs;
   let holder: LockOwner | 'unreadable' | undefined;
   for (;;) {

@@ -6,6 +6,9 @@ import { constants, openSync, closeSync, fstatSync, readFileSync } from 'node:fs
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { CommandFailedError, ToolError } from '@vigil/conventions';
+import { isAlive, processStartTime } from '../io/process-identity.js';
+
+export { isAlive, processStartTime };
 
 /** A binary the stack runs, and the Debian package that installs it. */
 export interface StackBinary {
@@ -48,34 +51,6 @@ export interface StackProcess {
   logFile: string;
   /** The log file's size when it started: what it wrote lies after (the file is appended to). */
   logStart: number;
-}
-
-/** The start time of `pid` from /proc (Linux), or undefined where there is none. */
-export function processStartTime(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const value = Number(fields[19]);
-    return Number.isFinite(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether a process with `pid` runs: a zombie (exited, not yet reaped by its parent) does not. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
 }
 
 /** Starts `binary` in its own process group, its output appended to `logFile`. */
