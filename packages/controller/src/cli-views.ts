@@ -19,8 +19,9 @@ export interface ParameterView {
   value: number;
   min: number;
   max: number;
-  stableSince: string;
-  lastAdjustedAt: string;
+  /** Absent until a scheduler pass saved the state: before that there is no history to date it from. */
+  stableSince?: string;
+  lastAdjustedAt?: string;
   rollbackCount: number;
 }
 
@@ -84,7 +85,7 @@ export function cycleSummary(record: CycleRecord): CycleSummary {
 }
 
 /** The status view of a state and the last recorded cycle. */
-export function statusView(service: string, state: AutopilotState, last: CycleRecord | undefined): StatusView {
+export function statusView(service: string, state: AutopilotState, last: CycleRecord | undefined, saved = true): StatusView {
   return {
     service,
     phase: state.phase,
@@ -98,8 +99,7 @@ export function statusView(service: string, state: AutopilotState, last: CycleRe
       value: p.value,
       min: p.bounds.min,
       max: p.bounds.max,
-      stableSince: iso(p.stableSince) as string,
-      lastAdjustedAt: iso(p.lastAdjustedAt) as string,
+      ...(saved ? { stableSince: iso(p.stableSince) as string, lastAdjustedAt: iso(p.lastAdjustedAt) as string } : {}),
       rollbackCount: p.rollbackCount,
     })),
     ...(last ? { lastCycle: cycleSummary(last) } : {}),
@@ -170,7 +170,7 @@ export function formatStatus(view: StatusView): string {
     'parameters:\n' +
     formatTable(
       ['parameter', 'value', 'min', 'max', 'stable since', 'rollbacks'],
-      view.parameters.map((p) => [p.name, num(p.value), num(p.min), num(p.max), p.stableSince, String(p.rollbackCount)]),
+      view.parameters.map((p) => [p.name, num(p.value), num(p.min), num(p.max), p.stableSince ?? '- (not started)', String(p.rollbackCount)]),
     )
   );
 }

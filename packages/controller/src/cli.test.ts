@@ -46,13 +46,22 @@ describe('vigil autopilot', () => {
     const status = await run('status', '--json');
     expect(status.outcome).toBe('ok');
     expect(JSON.parse(status.out)).toMatchObject({ phase: 'idle', emergencyPause: false, parameters: [{ name: 'diversity_weight', value: 0.4 }, {}, {}] });
+    // Nothing saved yet: no "stable since" to show (it used to read as now, changing on every call).
+    expect(JSON.parse(status.out).parameters[0]).not.toHaveProperty('stableSince');
+    expect((await run('status')).out).toMatch(/^ {2}diversity_weight +0\.4 +0\.2 +0\.6 +- \(not started\) +0$/m);
     expect((await run('pause')).outcome).toBe('ok');
+    const saved = JSON.parse((await run('status', '--json')).out) as StatusView;
+    expect(saved.parameters[0]?.stableSince).toMatch(/Z$/);
+    expect(JSON.parse((await run('status', '--json')).out).parameters[0].stableSince).toBe(saved.parameters[0]?.stableSince);
     expect(JSON.parse((await run('status', '--json')).out)).toMatchObject({ emergencyPause: true });
     expect((await run('resume')).outcome).toBe('ok');
     expect(JSON.parse((await run('status', '--json')).out)).toMatchObject({ emergencyPause: false });
   });
 
   it('prints status as a table with ISO-8601 times, and --json with stable field names and no epoch milliseconds', async () => {
+    // A saved state (a pause and a resume save it), so every time is there to print.
+    expect((await run('pause')).outcome).toBe('ok');
+    expect((await run('resume')).outcome).toBe('ok');
     const text = (await run('status')).out;
     expect(text).toMatch(/^autopilot: +vvtv-core$/m);
     expect(text).toMatch(/^phase: +idle$/m);

@@ -190,7 +190,7 @@ export function autopilotCommand(context: AutopilotCliContext): Command {
       const { runner, service } = await openService();
       try {
         const [last] = runner.db.listCycles(1);
-        const view = statusView(service, await runner.state(), last);
+        const view = statusView(service, await runner.state(), last, runner.hasSavedState());
         io.out(options.json ? `${JSON.stringify(view, null, 2)}\n` : formatStatus(view));
       } finally {
         runner.db.close();

@@ -143,6 +143,11 @@ export class AutopilotRunner {
   }
 
   /** The persisted state, or the first one built from the parameters file. */
+  /** Whether a scheduler pass has saved the state yet (before that, {@link state} is derived, as of now). */
+  hasSavedState(): boolean {
+    return this.db.getState<AutopilotState>(STATE_KEY) !== undefined;
+  }
+
   async state(): Promise<AutopilotState> {
     const saved = this.db.getState<AutopilotState>(STATE_KEY);
     if (saved) return saved;
