@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { type InstrumentType, prometheusMetricName } from '@vigil/conventions';
+import { type InstrumentType, prometheusLabelName, prometheusMetricName } from '@vigil/conventions';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -99,7 +99,8 @@ const labelSpec = fc.oneof(
   fc.integer({ min: 1, max: 1000 }).map((max_cardinality) => ({ max_cardinality })),
 );
 const labelsArb = fc
-  .uniqueArray(fc.tuple(labelKey, labelSpec), { maxLength: 3, selector: ([key]) => key.replaceAll('.', '_') })
+  // Unique as Prometheus spells them: keys that sanitize alike (a.b, a_b, a__b) are refused as ambiguous.
+  .uniqueArray(fc.tuple(labelKey, labelSpec), { maxLength: 3, selector: ([key]) => prometheusLabelName(key) })
   .map((entries) => Object.fromEntries(entries));
 const bucketsArb = fc
   .uniqueArray(fc.oneof(fc.double({ min: 1e-4, max: 1e4, noNaN: true }), fc.constantFrom(0.005, 0.1, 0.25, 1, 2.5, 10)), {
@@ -282,8 +283,11 @@ function alertArb(metrics: MetricDraft[], services: string[], index: number) {
           },
           { requiredKeys: ['severity', 'summary', 'otherService', 'nameTail'] },
         )
-        .map(({ otherService, nameTail, escalate_after, severity: sev, ...rest }) => {
+        .map(({ otherService, nameTail, escalate_after, severity: sev, by: grouped, ...rest }) => {
           const metric = built.metric;
+          // Valid definitions never group by a label the alert itself sets (the compiler refuses it).
+          const set = new Set(Object.keys(rest.labels ?? {}).map(prometheusLabelName));
+          const by = grouped?.filter((label) => !set.has(prometheusLabelName(label)));
           // A metric without a `service` needs one on the alert; otherwise set one now and then.
           const service = metric ? (metric.ownService && index % 3 !== 0 ? undefined : metric.ownService ? otherService : metric.service) : built.service;
           return {
@@ -291,6 +295,7 @@ function alertArb(metrics: MetricDraft[], services: string[], index: number) {
             ...(service !== undefined ? { service } : {}),
             severity: sev,
             ...rest,
+            ...(by !== undefined ? { by } : {}),
             ...(escalate_after !== undefined && sev !== 'critical' ? { escalate_after } : {}),
             condition: built.condition,
           };
