@@ -91,3 +91,17 @@ export function expectRendered(panel: PanelView): void {
       expect(panel.leftInk, `${panel.title}: a y axis label reaches the left edge (clipped)`).toBe(0);
   }
 }
+
+/**
+ * Checks every panel of one generated page: each with data really rendered, and none without
+ * data but the `quiet` ones (alert panels read ALERTS: with nothing firing, "No data" is right).
+ * Returns the page's summary line and what failed.
+ */
+export function checkGeneratedPage(file: string, panels: readonly PanelView[], quiet: ReadonlySet<string>): { summary: string; failures: string[] } {
+  const drawn = panels.filter((panel) => panel.state === 'ok');
+  drawn.forEach(expectRendered);
+  const failures = panels
+    .filter((panel) => !(panel.state === 'ok' || (panel.state === 'empty' && quiet.has(panel.title))))
+    .map((panel) => `${file} ${panel.title}: ${panel.state} ${panel.message}`);
+  return { summary: `${file}: ${drawn.length}/${panels.length} panels with data`, failures };
+}

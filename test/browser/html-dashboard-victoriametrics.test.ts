@@ -19,7 +19,7 @@ import { flushVictoriaMetrics, replayRules, type RunningEngine, startVictoriaMet
 import { openMetricsSeries, remoteWrite } from '../engines/support/remote-write.js';
 import { rulePhases } from '../engines/support/rule-phases.js';
 import { missingBinaries } from '../support/binaries.js';
-import { expectRendered, launchChromium, missingChromium, type PanelView, quietPanels, readPanels } from './dashboard-page.js';
+import { checkGeneratedPage, expectRendered, launchChromium, missingChromium, type PanelView, quietPanels, readPanels } from './dashboard-page.js';
 import { FIXTURE_DASHBOARD } from './fixture-dashboard.js';
 import { syntheticOpenMetrics } from './synthetic-history.js';
 
@@ -125,14 +125,9 @@ describe.skipIf(skip !== undefined)('generated HTML dashboards in Chromium again
           tab.removeAllListeners('pageerror');
           await tab.screenshot({ path: join(SCREENSHOTS, file.replace(/\.html$/, '.png')), fullPage: true });
           expect(errors, file).toEqual([]);
-          const drawn = panels.filter((panel) => panel.state === 'ok');
-          drawn.forEach(expectRendered);
-          summary.push(`${file}: ${drawn.length}/${panels.length} panels with data`);
-          for (const panel of panels) {
-            // Alert panels read ALERTS: with nothing firing, "No data" is the right answer.
-            const allowed = panel.state === 'ok' || (panel.state === 'empty' && quiet.has(panel.title));
-            if (!allowed) failures.push(`${file} ${panel.title}: ${panel.state} ${panel.message}`);
-          }
+          const checked = checkGeneratedPage(file, panels, quiet);
+          summary.push(checked.summary);
+          failures.push(...checked.failures);
         }
         await tab.close();
       }),
