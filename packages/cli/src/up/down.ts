@@ -1,6 +1,7 @@
 // `vigil down`: the other half of `vigil up --detach`.
 import { CommandFailedError } from '@vigil/conventions';
-import { isAlive, signalGroup, waitUntil } from './processes.js';
+import { isAlive } from '../io/process-identity.js';
+import { signalGroup, waitUntil } from './processes.js';
 import { liveProcesses, readStackFile, removeStackFile } from './stack-file.js';
 import type { UpOutput } from './up.js';
 

@@ -6,9 +6,7 @@ import { constants, openSync, closeSync, fstatSync, readFileSync } from 'node:fs
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { CommandFailedError, ToolError } from '@vigil/conventions';
-import { isAlive, processStartTime } from '../io/process-identity.js';
-
-export { isAlive, processStartTime };
+import { processStartTime } from '../io/process-identity.js';
 
 /** A binary the stack runs, and the Debian package that installs it. */
 export interface StackBinary {

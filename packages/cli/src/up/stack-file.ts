@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomically } from '@vigil/conventions/atomic-file';
-import { isAlive, processStartTime } from './processes.js';
+import { isAlive, processStartTime } from '../io/process-identity.js';
 
 /** Whether the stack is still starting or ready (Prometheus and Alertmanager answer /-/ready). */
 export type StackState = 'starting' | 'ready';
