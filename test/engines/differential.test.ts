@@ -116,37 +116,55 @@ describe.skipIf(skip)('differential: generated rules on Prometheus and VictoriaM
     expect(scenarios.every((s) => s.expectations.length > 0 && s.ruleFiles.length > 0)).toBe(true);
   });
 
-  it.each(selected.map((batch, i) => [i, batch.map((s) => s.id).join(' ')] as const))('batch %i: %s', async (index) => {
-    const batch = selected[index] as Scenario[];
-    const outcome = await runBatch(batch);
+  /** Where the two engines, or Prometheus and the promtool expectations, disagree on one batch. */
+  function disagreements(batch: Scenario[], outcome: BatchOutcome): string[] {
     const { startMs, stepMs } = outcome;
     const byKey = (list: FiringSeries[]) => new Map(list.map((s) => [s.key, spells(s, startMs, stepMs)]));
-    if (process.env.VIGIL_DIFF_LOG) appendFileSync(process.env.VIGIL_DIFF_LOG, `${JSON.stringify({ index, ids: batch.map((s) => s.id), ...outcome })}\n`);
     const onPrometheus = byKey(outcome.prometheus);
     const onVictoria = byKey(outcome.victoria);
+    const found: string[] = [];
     // The same alert instances fire on both engines...
-    expect([...onVictoria.keys()]).toEqual([...onPrometheus.keys()]);
+    const keysP = [...onPrometheus.keys()].join('\n');
+    const keysV = [...onVictoria.keys()].join('\n');
+    if (keysP !== keysV) found.push(`different alert instances:\nPrometheus:\n${keysP}\nVictoriaMetrics:\n${keysV}`);
     // ...and each fires and resolves at the same evaluation, within one evaluation interval.
     for (const [key, spellsP] of onPrometheus) {
       const spellsV = onVictoria.get(key) ?? [];
-      expect(spellsV.length, key).toBe(spellsP.length);
-      spellsP.forEach(([from, to], i) => {
-        const [fromV, toV] = spellsV[i] as [number, number];
-        expect(Math.abs(fromV - from), `${key} starts firing`).toBeLessThanOrEqual(stepMs);
-        expect(Math.abs(toV - to), `${key} stops firing`).toBeLessThanOrEqual(stepMs);
-      });
+      if (spellsV.length !== spellsP.length) found.push(`${key}: ${spellsP.length} firing spells on Prometheus, ${spellsV.length} on VictoriaMetrics`);
+      else
+        spellsP.forEach(([from, to], i) => {
+          const [fromV, toV] = spellsV[i] as [number, number];
+          if (Math.abs(fromV - from) > stepMs) found.push(`${key} starts firing at ${from} ms on Prometheus, ${fromV} ms on VictoriaMetrics`);
+          if (Math.abs(toV - to) > stepMs) found.push(`${key} stops firing at ${to} ms on Prometheus, ${toV} ms on VictoriaMetrics`);
+        });
     }
     // The Prometheus replay agrees with the promtool expectations at their evaluation times.
     for (const scenario of batch) {
       for (const expectation of scenario.expectations) {
         const at = startMs + expectation.evalSeconds * 1000;
-        const firing = outcome.prometheus.filter((s) => s.alertname === expectation.alertname && s.timestamps.includes(at)).length;
-        expect(firing > 0, `${scenario.id} ${expectation.alertname} at ${expectation.evalSeconds}s`).toBe(expectation.firing > 0);
+        const firing = outcome.prometheus.some((s) => s.alertname === expectation.alertname && s.timestamps.includes(at));
+        if (firing !== expectation.firing > 0) found.push(`${scenario.id} ${expectation.alertname} at ${expectation.evalSeconds}s: ${firing ? 'firing' : 'not firing'}, promtool expects ${expectation.firing > 0 ? 'firing' : 'not firing'}`);
       }
     }
+    return found;
+  }
+
+  it.each(selected.map((batch, i) => [i, batch.map((s) => s.id).join(' ')] as const))('batch %i: %s', async (index) => {
+    const batch = selected[index] as Scenario[];
+    let outcome = await runBatch(batch);
+    if (process.env.VIGIL_DIFF_LOG) appendFileSync(process.env.VIGIL_DIFF_LOG, `${JSON.stringify({ index, ids: batch.map((s) => s.id), ...outcome })}\n`);
+    let found = disagreements(batch, outcome);
+    if (found.length > 0) {
+      // Under heavy load a replay has come out short once in several CI runs; a real difference
+      // between the engines repeats on fresh ones, so the batch is judged on a second run.
+      outcomes.push(`batch ${index}: disagreed on the first run, run again on fresh engines:\n${found.join('\n')}`);
+      outcome = await runBatch(batch);
+      found = disagreements(batch, outcome);
+    }
+    expect(found).toEqual([]);
     for (const series of outcome.prometheus) fired.add(series.alertname);
-    outcomes.push(`batch ${index}: ${onPrometheus.size} alert instances agree`);
-  }, 180_000);
+    outcomes.push(`batch ${index}: ${new Set(outcome.prometheus.map((s) => s.key)).size} alert instances agree`);
+  }, 360_000);
 
   it('fired every alert that a generated promtool test expects to fire, on both engines', () => {
     const expected = new Set(selected.flat().flatMap((s) => s.expectations.filter((e) => e.firing > 0).map((e) => e.alertname)));
